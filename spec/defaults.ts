@@ -1,0 +1,81 @@
+/**
+ * The default spec of each target. A user file (DYNAMO_IAC_CONFIG) is merged over these.
+ *
+ * `local` is any conformant cluster (kind, minikube, on-prem): one NATS server, one etcd member, no cluster section.
+ * The cloud targets run a 3-node NATS route cluster and a 3-member etcd, and describe the cluster the cdktf stack
+ * creates: a system pool, an on-demand GPU pool and a spot GPU pool (both scale to zero) and shared model storage.
+ */
+import type { CloudTarget, SpecInput, Target } from './schema.js';
+import { VERSIONS } from './versions.js';
+
+type PlatformInput = SpecInput['platform'];
+type ClusterInput = Extract<SpecInput, { cluster: unknown }>['cluster'];
+
+function platformDefaults(ha: boolean): PlatformInput {
+  return {
+    namespace: 'dynamo-system',
+    releaseName: 'dynamo-platform',
+    podSecurity: 'restricted',
+    placement: 'system',
+    nats: {
+      replicas: ha ? 3 : 1,
+      storageSize: '10Gi',
+      memoryStoreSize: '256Mi',
+      maxPayload: 15728640,
+      resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+    },
+    etcd: {
+      replicas: ha ? 3 : 1,
+      storageSize: '1Gi',
+      resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    },
+    operator: {
+      enabled: true,
+      scope: 'cluster',
+      replicas: 1,
+      leaderElection: {},
+      discoveryBackend: 'etcd',
+      webhook: { enabled: false, failurePolicy: 'Fail', timeoutSeconds: 10 },
+      upstreamWildcardRbac: false,
+      // upstream: requests 512m/1Gi, limits 1024m/2Gi
+      resources: { requests: { cpu: '512m', memory: '1Gi' }, limits: { cpu: '1024m', memory: '2Gi' } },
+    },
+    networkPolicy: { enabled: true, clientNamespaces: [], monitoringNamespaces: ['monitoring'] },
+  };
+}
+
+/** Per-cloud instance types and regions of the default cluster. */
+const CLOUD_CLUSTER: Record<CloudTarget, { region: string; system: string; gpu: string; accelerator: string; gpus: number }> = {
+  eks: { region: 'us-west-2', system: 'm6i.xlarge', gpu: 'g6e.12xlarge', accelerator: 'nvidia-l40s', gpus: 4 },
+  aks: { region: 'eastus2', system: 'Standard_D4s_v5', gpu: 'Standard_NC80adis_H100_v5', accelerator: 'nvidia-h100-nvl', gpus: 2 },
+  gke: { region: 'us-central1', system: 'e2-standard-4', gpu: 'g2-standard-48', accelerator: 'nvidia-l4', gpus: 4 },
+};
+
+function clusterDefaults(target: CloudTarget): ClusterInput {
+  const c = CLOUD_CLUSTER[target];
+  const gpuPool = (capacity: 'on-demand' | 'spot') => ({
+    instanceType: c.gpu,
+    accelerator: c.accelerator,
+    gpusPerNode: c.gpus,
+    capacity,
+    fastNetwork: false,
+    minNodes: 0,
+    maxNodes: 2,
+    labels: {},
+    taints: [],
+  });
+  return {
+    name: 'dynamo',
+    region: c.region,
+    kubernetesVersion: VERSIONS.kubernetes[target],
+    systemPool: { name: 'system', instanceType: c.system, minNodes: 2, maxNodes: 4, labels: {}, taints: [] },
+    gpuPools: { gpu: gpuPool('on-demand'), gpuspot: gpuPool('spot') },
+    modelStorage: { kind: 'shared-file', size: '1Ti' },
+  };
+}
+
+/** The complete default document of a target (before the user file is merged over it). */
+export function defaultSpec(target: Target): SpecInput {
+  if (target === 'local') return { target, platform: platformDefaults(false) };
+  return { target, platform: platformDefaults(true), cluster: clusterDefaults(target) };
+}

@@ -1,0 +1,338 @@
+/**
+ * The deployment spec: one typed document that drives both the cdk8s app (charts/) and the cdktf app (stacks/).
+ *
+ * Every field has a description (rendered into the README's spec reference) and every rule has a message that
+ * names what is wrong; the loader adds the field path and the offending value.
+ */
+import { z } from 'zod';
+
+export const TARGETS = ['local', 'eks', 'aks', 'gke'] as const;
+export type Target = (typeof TARGETS)[number];
+export const CLOUD_TARGETS = ['eks', 'aks', 'gke'] as const;
+export type CloudTarget = (typeof CLOUD_TARGETS)[number];
+export const isCloudTarget = (t: Target): t is CloudTarget => t !== 'local';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dnsLabel = (what: string) =>
+  z
+    .string()
+    .max(63, { message: `${what} must be at most 63 characters` })
+    .regex(DNS_LABEL, { message: `${what} must be a DNS label (lower-case letters, digits and '-', alphanumeric at both ends)` });
+
+/** A Kubernetes resource quantity such as `10Gi`, `500m` or `2`. */
+export const quantity = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/, {
+    message: 'must be a Kubernetes quantity such as 10Gi, 512Mi, 500m or 2',
+  });
+
+const resourceList = z.strictObject({
+  cpu: quantity.optional().describe('CPU, e.g. `500m`.'),
+  memory: quantity.optional().describe('Memory, e.g. `512Mi`.'),
+});
+
+export const resourcesSchema = z
+  .strictObject({
+    requests: resourceList.describe('Guaranteed resources the scheduler reserves.'),
+    limits: resourceList.describe('Hard caps; memory over the limit is OOM-killed.'),
+  })
+  .describe('Container requests and limits.');
+
+const url = (schemes: readonly string[], example: string) =>
+  z
+    .string()
+    .refine((s) => schemes.some((p) => s.startsWith(`${p}://`)) && s.length > schemes[0]!.length + 3, {
+      message: `must be a URL with scheme ${schemes.join(' or ')}, e.g. ${example}`,
+    });
+
+const hostPort = z.string().regex(/^(https?:\/\/)?[A-Za-z0-9.-]+:[0-9]{1,5}(,(https?:\/\/)?[A-Za-z0-9.-]+:[0-9]{1,5})*$/, {
+  message: 'must be host:port (optionally http:// or https://), comma-separated for several members, e.g. etcd.example.internal:2379',
+});
+
+export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+export const taintSchema = z.strictObject({
+  key: z.string().min(1).describe('Taint key, e.g. `nvidia.com/gpu`.'),
+  value: z.string().optional().describe('Taint value; omitted for key-only taints.'),
+  effect: z.enum(TAINT_EFFECTS).describe('Kubernetes spelling: NoSchedule, PreferNoSchedule or NoExecute.'),
+});
+export type Taint = z.output<typeof taintSchema>;
+
+const labels = z.record(z.string(), z.string());
+
+// ---------------------------------------------------------------------------------------------- platform
+
+const natsSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('Deploy the bundled NATS. Defaults to true unless `externalAddress` is set; true together with an external address is an error.'),
+    externalAddress: url(['nats', 'tls'], 'nats://nats.example.internal:4222')
+      .optional()
+      .describe('Use an existing NATS (JetStream enabled) instead of the bundled one.'),
+    replicas: z
+      .number()
+      .int()
+      .refine((n) => n === 1 || n >= 3, { message: 'must be 1 (standalone) or at least 3 (a JetStream cluster needs a quorum)' })
+      .describe('NATS servers; more than one forms a route cluster with JetStream replication.'),
+    storageSize: quantity.describe('JetStream file store PVC per server.'),
+    memoryStoreSize: quantity.describe('JetStream memory store limit per server.'),
+    maxPayload: z
+      .number()
+      .int()
+      .min(1024, { message: 'must be at least 1024 bytes' })
+      .max(64 * 1024 * 1024, { message: 'must be at most 67108864 bytes (NATS refuses larger payloads)' })
+      .describe('Largest message in bytes (upstream: 15728640).'),
+    resources: resourcesSchema,
+  })
+  .describe('NATS with JetStream: the event and request plane.');
+
+const etcdSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('Deploy the bundled etcd. Defaults to true unless `externalAddress` is set; true together with an external address is an error.'),
+    externalAddress: hostPort.optional().describe('Use an existing etcd (client endpoint, host:port) instead of the bundled one.'),
+    replicas: z
+      .number()
+      .int()
+      .refine((n) => n >= 1 && n % 2 === 1, { message: 'must be odd and at least 1' })
+      .describe('etcd members; odd so that a majority (quorum) exists.'),
+    storageSize: quantity.describe('Data PVC per member.'),
+    resources: resourcesSchema,
+  })
+  .describe('etcd: state and service discovery for the Dynamo runtime.');
+
+const webhookSchema = z
+  .strictObject({
+    enabled: z.boolean().describe('Serve the operator\'s validating webhook (certificates issued by cert-manager, which must be installed).'),
+    failurePolicy: z.enum(['Fail', 'Ignore']).describe('What the API server does when the webhook is unreachable.'),
+    timeoutSeconds: z.number().int().min(1).max(30, { message: 'must be between 1 and 30 (API server limit)' }).describe('Webhook call timeout.'),
+  })
+  .describe('Admission webhook of the operator.');
+
+const operatorSchema = z
+  .strictObject({
+    enabled: z.boolean().describe('Deploy the Dynamo operator.'),
+    scope: z
+      .enum(['cluster', 'namespace'])
+      .describe('`cluster`: one operator watches every namespace (ClusterRole). `namespace`: it watches only the platform namespace (Role).'),
+    replicas: z.number().int().min(1).max(5).describe('Operator replicas; one is active, the others wait on the leader lease.'),
+    leaderElection: z
+      .strictObject({
+        id: z.string().min(1).optional().describe('Lease name. Cluster scope must keep upstream\'s `dynamo.nvidia.com`; namespace scope defaults to `dynamo.nvidia.com-<namespace>`.'),
+        namespace: dnsLabel('leaderElection.namespace')
+          .optional()
+          .describe('Namespace of the lease. Cluster scope: `kube-system` (as upstream), never the platform namespace; namespace scope: the platform namespace.'),
+      })
+      .describe('Leader election between operator replicas.'),
+    discoveryBackend: z
+      .enum(['etcd', 'kubernetes'])
+      .describe('Where Dynamo workers register: `etcd` (needs etcd) or `kubernetes` (EndpointSlices; etcd may be turned off).'),
+    webhook: webhookSchema,
+    upstreamWildcardRbac: z
+      .boolean()
+      .describe('Grant the `*/*/*` ClusterRole rule upstream\'s chart grants. Off: the operator gets an explicit list of resources.'),
+    resources: resourcesSchema,
+  })
+  .describe('The Dynamo Kubernetes operator.');
+
+const networkPolicySchema = z
+  .strictObject({
+    enabled: z.boolean().describe('Emit a default-deny ingress policy for the platform namespace and allow rules per component.'),
+    clientNamespaces: z
+      .array(dnsLabel('clientNamespaces[]'))
+      .describe('Namespaces whose pods may reach NATS (4222) and etcd (2379), in addition to the platform namespace and any namespace labelled `dynamo-iac.io/platform-client=true`.'),
+    monitoringNamespaces: z
+      .array(dnsLabel('monitoringNamespaces[]'))
+      .describe('Namespaces allowed to scrape metrics (NATS 8222, etcd 2379, operator 8080).'),
+  })
+  .describe('NetworkPolicies for the platform.');
+
+export const platformSchema = z
+  .strictObject({
+    namespace: dnsLabel('namespace').describe('Namespace of the platform (operator, NATS, etcd).'),
+    releaseName: dnsLabel('releaseName').max(30).describe('Name prefix of every platform object, as upstream\'s Helm release name (`dynamo-platform-nats`, ...).'),
+    podSecurity: z.enum(['restricted', 'baseline']).describe('Pod Security Standard enforced on the platform namespace.'),
+    placement: z
+      .enum(['system', 'any'])
+      .describe('`system`: control-plane pods run only on the system pool. `any`: anywhere, GPU and spot pools included.'),
+    nats: natsSchema,
+    etcd: etcdSchema,
+    operator: operatorSchema,
+    networkPolicy: networkPolicySchema,
+  })
+  .describe('The Dynamo platform: operator, NATS and etcd.');
+
+// ---------------------------------------------------------------------------------------------- cluster
+
+const poolBounds = {
+  minNodes: z.number().int().min(0).describe('Autoscaler floor; 0 lets the pool scale to zero.'),
+  maxNodes: z.number().int().min(1).describe('Autoscaler ceiling.'),
+  zones: z.array(z.string().min(1)).optional().describe('Zones of the pool. @default - every zone of the cluster'),
+  labels: labels.describe('Extra node labels.'),
+  taints: z.array(taintSchema).describe('Extra node taints (the GPU and spot taints of the cloud are added by the profile).'),
+};
+
+export const systemPoolSchema = z
+  .strictObject({
+    name: dnsLabel('systemPool.name').max(32).describe('Node pool name (AKS allows 12 lower-case alphanumerics: use a short name).'),
+    instanceType: z.string().min(1).describe('Instance or VM size, e.g. m6i.xlarge, Standard_D4s_v5, e2-standard-4.'),
+    ...poolBounds,
+  })
+  .describe('The CPU pool of the control plane: operator, NATS, etcd, monitoring.');
+
+export const gpuPoolSchema = z
+  .strictObject({
+    instanceType: z.string().min(1).describe('GPU instance or VM size, e.g. p5.48xlarge, Standard_ND96isr_H100_v5, a3-highgpu-8g.'),
+    accelerator: z.string().min(1).describe('GPU model: the GKE accelerator type, and a label elsewhere (e.g. nvidia-h100-80gb).'),
+    gpusPerNode: z.number().int().min(1).max(16).describe('GPUs on one node of this pool.'),
+    capacity: z.enum(['on-demand', 'spot']).describe('On-demand, or spot/preemptible capacity (tainted so only tolerant workloads land).'),
+    fastNetwork: z.boolean().describe('EFA on AWS, InfiniBand on Azure; no effect on GCP.'),
+    ...poolBounds,
+  })
+  .describe('A GPU node pool.');
+
+const modelStorageSchema = z
+  .strictObject({
+    kind: z.enum(['shared-file', 'lustre']).describe('`shared-file`: EFS, Azure Files, Filestore. `lustre`: FSx for Lustre, Azure Managed Lustre, Managed Lustre.'),
+    size: quantity.describe('Capacity of the model store.'),
+  })
+  .describe('Shared model storage (ReadWriteMany), mounted as the model cache.');
+
+export const clusterSchema = z
+  .strictObject({
+    name: dnsLabel('cluster.name').max(40).describe('Cluster name; also prefixes cloud resources.'),
+    region: z.string().min(1).describe('Cloud region (AWS region, Azure location, GCP region).'),
+    kubernetesVersion: z.string().regex(/^1\.[0-9]{2}$/, { message: 'must be a minor version such as 1.33' }).describe('Control-plane version (from the version matrix).'),
+    systemPool: systemPoolSchema,
+    gpuPools: z
+      .record(dnsLabel('gpuPools key').max(32), gpuPoolSchema)
+      .describe('GPU pools keyed by name; the key is the pool name, so adding a pool never renames another.'),
+    modelStorage: modelStorageSchema,
+  })
+  .describe('The GPU cluster (cloud targets only).');
+
+// ---------------------------------------------------------------------------------------------- spec
+
+const localSpecSchema = z.strictObject({
+  target: z.literal('local'),
+  platform: platformSchema,
+});
+
+const cloudSpecSchema = z.strictObject({
+  target: z.enum(CLOUD_TARGETS),
+  platform: platformSchema,
+  cluster: clusterSchema,
+});
+
+export const specSchema = z
+  .discriminatedUnion('target', [localSpecSchema, cloudSpecSchema])
+  .superRefine(crossFieldRules)
+  .transform(resolveBundled);
+
+type ParsedSpec = z.output<typeof localSpecSchema> | z.output<typeof cloudSpecSchema>;
+/** A bundled server is deployed when the spec says so, or by default when no external address is given. */
+type Resolved<T> = Omit<T, 'enabled'> & { readonly enabled: boolean };
+type ResolvedPlatform<P> = Omit<P, 'nats' | 'etcd'> & {
+  readonly nats: Resolved<ParsedSpec['platform']['nats']>;
+  readonly etcd: Resolved<ParsedSpec['platform']['etcd']>;
+};
+type ResolvedSpec<S extends ParsedSpec> = Omit<S, 'platform'> & { readonly platform: ResolvedPlatform<S['platform']> };
+
+function resolveBundled<S extends ParsedSpec>(spec: S): ResolvedSpec<S> {
+  const p = spec.platform;
+  return {
+    ...spec,
+    platform: {
+      ...p,
+      nats: { ...p.nats, enabled: p.nats.enabled ?? p.nats.externalAddress === undefined },
+      etcd: { ...p.etcd, enabled: p.etcd.enabled ?? p.etcd.externalAddress === undefined },
+    },
+  } as ResolvedSpec<S>;
+}
+
+export type SpecInput = z.input<typeof specSchema>;
+export type LocalSpec = ResolvedSpec<z.output<typeof localSpecSchema>>;
+export type CloudSpec = ResolvedSpec<z.output<typeof cloudSpecSchema>>;
+export type Spec = LocalSpec | CloudSpec;
+export type PlatformSpec = Spec['platform'];
+export type NatsSpec = PlatformSpec['nats'];
+export type EtcdSpec = PlatformSpec['etcd'];
+export type OperatorSpec = PlatformSpec['operator'];
+export type ClusterSpec = CloudSpec['cluster'];
+export type GpuPoolSpec = ClusterSpec['gpuPools'][string];
+export type SystemPoolSpec = ClusterSpec['systemPool'];
+export type ResourcesSpec = z.output<typeof resourcesSchema>;
+
+/** Rules that relate several fields. Each issue names the field it is attached to and the rule. */
+function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
+  const p = spec.platform;
+  for (const dep of ['nats', 'etcd'] as const) {
+    const d = p[dep];
+    if (d.enabled === true && d.externalAddress !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['platform', dep, 'externalAddress'],
+        message: `an external ${dep} address cannot be combined with the bundled ${dep} (platform.${dep}.enabled: true); set enabled: false or remove externalAddress`,
+      });
+    }
+  }
+  if (p.nats.enabled === false && p.nats.externalAddress === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['platform', 'nats', 'enabled'],
+      message: 'NATS is required: with the bundled NATS off, set platform.nats.externalAddress',
+    });
+  }
+  const etcdAvailable = p.etcd.enabled !== false || p.etcd.externalAddress !== undefined;
+  if (!etcdAvailable && p.operator.discoveryBackend === 'etcd') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['platform', 'etcd', 'enabled'],
+      message: 'the etcd discovery backend needs etcd: set platform.operator.discoveryBackend: kubernetes, or platform.etcd.externalAddress',
+    });
+  }
+  const le = p.operator.leaderElection;
+  if (p.operator.scope === 'cluster' && le.id !== undefined && le.id !== UPSTREAM_LEADER_ELECTION_ID) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['platform', 'operator', 'leaderElection', 'id'],
+      message: `a cluster-wide operator must use upstream's leader-election id "${UPSTREAM_LEADER_ELECTION_ID}", or two cluster-wide operators could both be active`,
+    });
+  }
+  if (p.operator.scope === 'cluster' && le.namespace === p.namespace) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['platform', 'operator', 'leaderElection', 'namespace'],
+      message: 'a cluster-wide operator keeps its lease outside the platform namespace (upstream uses kube-system)',
+    });
+  }
+  if (p.operator.scope === 'namespace' && le.namespace !== undefined && le.namespace !== p.namespace) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['platform', 'operator', 'leaderElection', 'namespace'],
+      message: `a namespace-scoped operator keeps its lease in its own namespace (${p.namespace})`,
+    });
+  }
+  if (spec.target === 'local') return;
+  const pools: [string[], { minNodes: number; maxNodes: number }][] = [
+    [['cluster', 'systemPool'], spec.cluster.systemPool],
+    ...Object.entries(spec.cluster.gpuPools).map(([k, v]): [string[], typeof v] => [['cluster', 'gpuPools', k], v]),
+  ];
+  for (const [path, pool] of pools) {
+    if (pool.maxNodes < pool.minNodes) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'maxNodes'], message: `must be at least minNodes (${pool.minNodes})` });
+    }
+  }
+  if (spec.cluster.systemPool.minNodes < 1) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'systemPool', 'minNodes'], message: 'the system pool runs the control plane and cannot scale to zero: must be at least 1' });
+  }
+  if (spec.cluster.gpuPools[spec.cluster.systemPool.name] !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'gpuPools', spec.cluster.systemPool.name], message: 'a GPU pool cannot share its name with the system pool' });
+  }
+}
+
+/** Upstream's leader-election id for a cluster-wide operator (platform chart `_validation.tpl`). */
+export const UPSTREAM_LEADER_ELECTION_ID = 'dynamo.nvidia.com';

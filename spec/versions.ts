@@ -1,0 +1,148 @@
+/**
+ * The version matrix: every image, chart and provider this project pins, in one place.
+ *
+ * The README's compatibility table is generated from this module (`npm run docs`) and a test fails when
+ * the two differ, and when package.json pins a different provider package than the one listed here.
+ */
+
+/** A container image split the way registries and mirror tools need it. */
+export interface ImageRef {
+  /** Registry host and repository path, e.g. `nvcr.io/nvidia/ai-dynamo/kubernetes-operator`. */
+  readonly repository: string;
+  /** An immutable release tag; never `latest`. */
+  readonly tag: string;
+}
+
+/** A Helm chart release we depend on (installed by the deploy path, or by hand on the GitOps path). */
+export interface ChartRef {
+  readonly name: string;
+  /** `https://` chart repository or `oci://` registry path (without the chart name for https repos). */
+  readonly repository: string;
+  readonly version: string;
+}
+
+/** A cdktf provider binding and the Terraform provider it was generated from. */
+export interface ProviderRef {
+  readonly package: string;
+  readonly version: string;
+  /** Full provider source address as `terraform` and OpenTofu expect it. */
+  readonly source: string;
+  readonly providerVersion: string;
+}
+
+export const imageString = (image: ImageRef): string => `${image.repository}:${image.tag}`;
+
+export const VERSIONS = {
+  dynamo: {
+    version: '0.9.0',
+    /** The CRDs are not hand-written: the platform depends on this chart (see README, install order). */
+    crdsChart: { name: 'dynamo-crds', repository: 'https://helm.ngc.nvidia.com/nvidia/ai-dynamo/charts', version: '0.9.0' },
+    /**
+     * Upstream's own platform chart, for comparison only: 0.9.0-post1 fixes the 0.9.0 chart, which pinned the
+     * operator image to 0.7.1. We synthesize the platform ourselves and pin the operator image directly.
+     */
+    platformChart: { name: 'dynamo-platform', repository: 'https://helm.ngc.nvidia.com/nvidia/ai-dynamo/charts', version: '0.9.0-post1' },
+    operatorImage: { repository: 'nvcr.io/nvidia/ai-dynamo/kubernetes-operator', tag: '0.9.0' },
+    runtimeImages: {
+      vllm: { repository: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime', tag: '0.9.0' },
+      sglang: { repository: 'nvcr.io/nvidia/ai-dynamo/sglang-runtime', tag: '0.9.0' },
+      trtllm: { repository: 'nvcr.io/nvidia/ai-dynamo/tensorrtllm-runtime', tag: '0.9.0' },
+      frontend: { repository: 'nvcr.io/nvidia/ai-dynamo/dynamo-frontend', tag: '0.9.0' },
+    },
+  },
+  nats: {
+    /** Same image as upstream's platform chart values (nats chart 1.3.2). */
+    image: { repository: 'nats', tag: '2.10.21-alpine' },
+  },
+  etcd: {
+    /**
+     * etcd's own release image. Upstream's chart uses `bitnamilegacy/etcd:3.5.18-debian-12-r5`, a frozen legacy
+     * repository; the official image runs the same 3.5 line, non-root, with our flags and no entrypoint script.
+     */
+    image: { repository: 'gcr.io/etcd-development/etcd', tag: 'v3.5.21' },
+  },
+  kai: {
+    chart: { name: 'kai-scheduler', repository: 'oci://ghcr.io/nvidia/kai-scheduler', version: 'v0.9.4' },
+  },
+  grove: {
+    chart: { name: 'grove-charts', repository: 'oci://ghcr.io/ai-dynamo/grove', version: 'v0.1.0-alpha.6' },
+  },
+  certManager: {
+    /** Needed only when the operator's validating webhook is enabled. */
+    chart: { name: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.17.2' },
+  },
+  kubernetes: {
+    /** Control-plane versions the cloud stacks request. */
+    eks: '1.33',
+    aks: '1.33',
+    gke: '1.33',
+  },
+  cdk: {
+    cdktf: '0.21.0',
+    cdk8s: '2.70.106',
+    cdk8sPlus: '2.5.6',
+    constructs: '10.8.1',
+  },
+  providers: {
+    aws: { package: '@cdktf/provider-aws', version: '21.22.1', source: 'hashicorp/aws', providerVersion: '6.25.0' },
+    azurerm: { package: '@cdktf/provider-azurerm', version: '14.23.1', source: 'hashicorp/azurerm', providerVersion: '4.55.0' },
+    google: { package: '@cdktf/provider-google', version: '16.12.1', source: 'hashicorp/google', providerVersion: '6.50.0' },
+  },
+} as const satisfies {
+  dynamo: {
+    version: string;
+    crdsChart: ChartRef;
+    platformChart: ChartRef;
+    operatorImage: ImageRef;
+    runtimeImages: Record<'vllm' | 'sglang' | 'trtllm' | 'frontend', ImageRef>;
+  };
+  nats: { image: ImageRef };
+  etcd: { image: ImageRef };
+  kai: { chart: ChartRef };
+  grove: { chart: ChartRef };
+  certManager: { chart: ChartRef };
+  kubernetes: Record<'eks' | 'aks' | 'gke', string>;
+  cdk: Record<string, string>;
+  providers: Record<'aws' | 'azurerm' | 'google', ProviderRef>;
+};
+
+/** One row of the README's compatibility table. */
+export interface VersionRow {
+  readonly component: string;
+  readonly artifact: string;
+  readonly version: string;
+}
+
+/** The compatibility table, in README order. Pure: the README section is rendered from these rows. */
+export function versionRows(): VersionRow[] {
+  const v = VERSIONS;
+  const img = (component: string, i: ImageRef): VersionRow => ({ component, artifact: i.repository, version: i.tag });
+  const chart = (component: string, c: ChartRef): VersionRow => ({
+    component,
+    artifact: `${c.repository}/${c.name} (Helm chart)`,
+    version: c.version,
+  });
+  return [
+    chart('Dynamo CRDs', v.dynamo.crdsChart),
+    img('Dynamo operator', v.dynamo.operatorImage),
+    img('Dynamo vLLM runtime', v.dynamo.runtimeImages.vllm),
+    img('Dynamo SGLang runtime', v.dynamo.runtimeImages.sglang),
+    img('Dynamo TRT-LLM runtime', v.dynamo.runtimeImages.trtllm),
+    img('Dynamo frontend', v.dynamo.runtimeImages.frontend),
+    img('NATS server', v.nats.image),
+    img('etcd', v.etcd.image),
+    chart('KAI scheduler', v.kai.chart),
+    chart('Grove', v.grove.chart),
+    chart('cert-manager (webhook only)', v.certManager.chart),
+    { component: 'EKS Kubernetes', artifact: 'aws_eks_cluster.version', version: v.kubernetes.eks },
+    { component: 'AKS Kubernetes', artifact: 'azurerm_kubernetes_cluster.kubernetes_version', version: v.kubernetes.aks },
+    { component: 'GKE Kubernetes', artifact: 'google_container_cluster.min_master_version', version: v.kubernetes.gke },
+    { component: 'CDK for Terraform', artifact: 'cdktf', version: v.cdk.cdktf },
+    { component: 'cdk8s', artifact: 'cdk8s', version: v.cdk.cdk8s },
+    ...Object.values(v.providers).map((p) => ({
+      component: `Terraform provider ${p.source} ${p.providerVersion}`,
+      artifact: p.package,
+      version: p.version,
+    })),
+  ];
+}
