@@ -1,0 +1,79 @@
+/**
+ * `npm run synth`: every target of the Kubernetes layer into dist/<target>/ and every cloud stack into
+ * cdktf.out/stacks/<cloud>/, in one node process.
+ *
+ * Bad input never half-succeeds: everything is synthesized into temporary folders beside the outputs, and the
+ * folders are swapped in only when all of it succeeded. On failure the exit code is 1 and the old outputs stay.
+ *
+ *   node build/bin/synth.js [--only k8s|tf] [--dist DIR] [--tf-out DIR]
+ */
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { synthK8sTarget } from '../charts/synth.js';
+import { SpecError } from '../spec/errors.js';
+import { loadSpecs } from '../spec/load.js';
+import { CLOUD_TARGETS, type CloudSpec, type CloudTarget, TARGETS } from '../spec/schema.js';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    dist: { type: 'string', default: 'dist' },
+    'tf-out': { type: 'string', default: process.env['CDKTF_OUTDIR'] ?? 'cdktf.out' },
+  },
+});
+if (values.only !== undefined && values.only !== 'k8s' && values.only !== 'tf') {
+  console.error(`--only: must be k8s or tf, got "${values.only}"`);
+  process.exit(2);
+}
+const doK8s = values.only !== 'tf';
+const doTf = values.only !== 'k8s';
+
+/** A fresh temporary folder next to `final`, so the final rename stays on one file system. */
+function stagingFor(final: string): string {
+  const parent = dirname(resolve(final));
+  mkdirSync(parent, { recursive: true });
+  return mkdtempSync(join(parent, `.${basename(final)}-`));
+}
+
+function swapIn(staging: string, final: string): void {
+  const old = `${staging}.old`;
+  if (existsSync(final)) renameSync(final, old);
+  renameSync(staging, final);
+  rmSync(old, { recursive: true, force: true });
+}
+
+const staged: [string, string][] = [];
+try {
+  const specs = loadSpecs();
+  if (doK8s) {
+    const dir = stagingFor(values.dist!);
+    staged.push([dir, values.dist!]);
+    for (const t of TARGETS) {
+      for (const f of synthK8sTarget(specs[t])) {
+        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+        writeFileSync(join(dir, f.path), f.content);
+      }
+    }
+  }
+  if (doTf) {
+    const dir = stagingFor(values['tf-out']!);
+    staged.push([dir, values['tf-out']!]);
+    // Loaded only when needed: `--only k8s` never pays for the provider bindings.
+    const { buildTerraformApp } = await import('../stacks/app.js');
+    const cloud = Object.fromEntries(CLOUD_TARGETS.map((t) => [t, specs[t] as CloudSpec])) as Record<CloudTarget, CloudSpec>;
+    buildTerraformApp(cloud, dir).synth();
+  }
+  for (const [dir, final] of staged) swapIn(dir, final);
+  const what = [doK8s && `${values.dist}/{${TARGETS.join(',')}}`, doTf && `${values['tf-out']}/stacks/{${CLOUD_TARGETS.join(',')}}`].filter(Boolean);
+  console.log(`synthesized ${what.join(' and ')}`);
+} catch (e) {
+  for (const [dir] of staged) rmSync(dir, { recursive: true, force: true });
+  if (e instanceof SpecError) {
+    console.error(e.message);
+  } else {
+    console.error(`synth failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  console.error('nothing was written');
+  process.exitCode = 1;
+}

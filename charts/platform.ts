@@ -1,0 +1,106 @@
+/**
+ * The platform charts of one target, composed from the construct library and driven by the spec and the cloud
+ * profile. Chart ids are the output file names, so lexical order is apply order.
+ */
+import { type App, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { EtcdCluster } from '../constructs/k8s/etcd/etcd-cluster.js';
+import { NatsCluster } from '../constructs/k8s/nats/nats-cluster.js';
+import { PlatformNamespace } from '../constructs/k8s/namespace/platform-namespace.js';
+import { DynamoOperator } from '../constructs/k8s/operator/dynamo-operator.js';
+import type { WorkloadPlacement } from '../constructs/k8s/common/placement.js';
+import { StorageClasses } from '../constructs/k8s/storage/storage-classes.js';
+import type { CloudProfile } from '../spec/profile/types.js';
+import type { PlatformSpec, Spec } from '../spec/schema.js';
+
+/** Chart ids: the YAML file of each is `<id>.k8s.yaml`. */
+export const PLATFORM_CHARTS = {
+  namespace: '00-namespace',
+  storage: '01-storage-classes',
+  etcd: '10-etcd',
+  nats: '20-nats',
+  operator: '30-dynamo-operator',
+} as const;
+
+/** Control-plane placement: the system pool on clouds; on local clusters, any node but preferably not a GPU node. */
+export function controlPlanePlacement(profile: CloudProfile, placement: PlatformSpec['placement']): WorkloadPlacement {
+  if (placement === 'any') return {};
+  if (profile.systemPool) return { nodeSelector: profile.systemPool.nodeSelector, tolerations: profile.systemPool.tolerations };
+  return { avoidNodesLabelled: profile.gpuNodeLabel };
+}
+
+const chart = (app: App | Construct, id: string, namespace?: string) =>
+  new Chart(app, id, { disableResourceNameHashes: true, ...(namespace && { namespace }) });
+
+export interface PlatformCharts {
+  readonly etcd?: EtcdCluster;
+  readonly nats?: NatsCluster;
+  readonly operator?: DynamoOperator;
+}
+
+export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): PlatformCharts {
+  const p = spec.platform;
+  const ns = p.namespace;
+  const placement = controlPlanePlacement(profile, p.placement);
+  const np = p.networkPolicy;
+  const clients = { namespaces: np.clientNamespaces };
+  const shared = {
+    namespace: ns,
+    placement,
+    clients,
+    monitoringNamespaces: np.monitoringNamespaces,
+    networkPolicy: np.enabled,
+    ...(profile.storage.block && { storageClassName: profile.storage.block.name }),
+  };
+
+  new PlatformNamespace(chart(app, PLATFORM_CHARTS.namespace), 'namespace', { name: ns, podSecurity: p.podSecurity, defaultDenyIngress: np.enabled });
+
+  const created = [profile.storage.block, profile.storage.modelCache].filter((c) => c?.createdBy === 'k8s');
+  if (created.length) new StorageClasses(chart(app, PLATFORM_CHARTS.storage), 'classes', { classes: created.filter((c) => c !== undefined) });
+
+  const etcd = p.etcd.enabled
+    ? new EtcdCluster(chart(app, PLATFORM_CHARTS.etcd, ns), 'etcd', {
+        ...shared,
+        name: `${p.releaseName}-etcd`,
+        replicas: p.etcd.replicas,
+        storageSize: p.etcd.storageSize,
+        resources: p.etcd.resources,
+      })
+    : undefined;
+
+  const nats = p.nats.enabled
+    ? new NatsCluster(chart(app, PLATFORM_CHARTS.nats, ns), 'nats', {
+        ...shared,
+        name: `${p.releaseName}-nats`,
+        replicas: p.nats.replicas,
+        storageSize: p.nats.storageSize,
+        memoryStoreSize: p.nats.memoryStoreSize,
+        maxPayload: p.nats.maxPayload,
+        resources: p.nats.resources,
+      })
+    : undefined;
+
+  const o = p.operator;
+  const operator = o.enabled
+    ? new DynamoOperator(chart(app, PLATFORM_CHARTS.operator, ns), 'operator', {
+        name: `${p.releaseName}-dynamo-operator`,
+        namespace: ns,
+        scope: o.scope,
+        replicas: o.replicas,
+        ...(o.leaderElection.id && { leaderElectionId: o.leaderElection.id }),
+        ...(o.leaderElection.namespace && { leaderElectionNamespace: o.leaderElection.namespace }),
+        // External addresses take priority; the schema guarantees one of the two exists for NATS.
+        natsAddress: p.nats.externalAddress ?? nats!.clientUrl,
+        ...((p.etcd.externalAddress ?? etcd?.clientEndpoint) && { etcdAddress: p.etcd.externalAddress ?? etcd!.clientEndpoint }),
+        discoveryBackend: o.discoveryBackend,
+        ...(o.webhook.enabled && { webhook: { failurePolicy: o.webhook.failurePolicy, timeoutSeconds: o.webhook.timeoutSeconds } }),
+        upstreamWildcardRbac: o.upstreamWildcardRbac,
+        resources: o.resources,
+        placement,
+        monitoringNamespaces: np.monitoringNamespaces,
+        networkPolicy: np.enabled,
+      })
+    : undefined;
+
+  return { ...(etcd && { etcd }), ...(nats && { nats }), ...(operator && { operator }) };
+}

@@ -1,0 +1,29 @@
+/**
+ * Synthesis of the Kubernetes layer: one cdk8s App per target, one YAML file per chart, in apply order.
+ * Pure: returns the files instead of writing them, so the caller can swap a whole output folder at once.
+ */
+import { App, Yaml } from 'cdk8s';
+import { cloudProfile } from '../spec/profile/index.js';
+import type { Spec } from '../spec/schema.js';
+import { addPlatformCharts } from './platform.js';
+
+export interface SynthFile {
+  /** Path relative to the output folder, e.g. `eks/20-nats.k8s.yaml`. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** Builds the cdk8s App of a target. `outdir` matters only to `app.synth()` (the cdk8s CLI path). */
+export function buildK8sApp(spec: Spec, outdir?: string): App {
+  const app = new App({ ...(outdir && { outdir }) });
+  addPlatformCharts(app, spec, cloudProfile(spec));
+  return app;
+}
+
+/** The YAML files of one target. Each chart's objects come out in cdk8s's stable order. */
+export function synthK8sTarget(spec: Spec): SynthFile[] {
+  const app = buildK8sApp(spec);
+  return app.charts
+    .map((chart) => ({ path: `${spec.target}/${chart.node.id}.k8s.yaml`, content: Yaml.stringify(...chart.toJson()) }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}

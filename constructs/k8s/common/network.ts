@@ -1,0 +1,31 @@
+/**
+ * Who may talk to a platform component: the peers of a NetworkPolicy ingress rule, built from namespaces and
+ * labels, never from IP blocks.
+ */
+import type { NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s.js';
+
+/** Label that admits a namespace's pods as platform clients (NATS 4222, etcd 2379). */
+export const PLATFORM_CLIENT_LABEL = 'dynamo-iac.io/platform-client';
+
+export interface ClientPeers {
+  /** Namespaces whose pods are clients, by name. */
+  readonly namespaces?: readonly string[];
+  /** Also admit every namespace labelled `dynamo-iac.io/platform-client=true`. @default true */
+  readonly labelledNamespaces?: boolean;
+}
+
+export function namespacesByName(names: readonly string[]): NetworkPolicyPeer[] {
+  const sorted = [...new Set(names)].sort();
+  return sorted.length ? [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: sorted }] } }] : [];
+}
+
+export function clientPeers(ownNamespace: string, c: ClientPeers): NetworkPolicyPeer[] {
+  return [
+    ...namespacesByName([ownNamespace, ...(c.namespaces ?? [])]),
+    ...(c.labelledNamespaces === false ? [] : [{ namespaceSelector: { matchLabels: { [PLATFORM_CLIENT_LABEL]: 'true' } } }]),
+  ];
+}
+
+export function podsOf(selector: Record<string, string>): NetworkPolicyPeer {
+  return { podSelector: { matchLabels: { ...selector } } };
+}

@@ -1,0 +1,50 @@
+/**
+ * PlatformNamespace: the namespace of the platform, with Pod Security Standard labels (enforced, audited and warned
+ * at the same level) and, by default, a NetworkPolicy that denies all ingress to its pods; each component then
+ * admits exactly its own peers.
+ */
+import { KubeNamespace, KubeNetworkPolicy } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Construct } from 'constructs';
+import { MANAGED_BY } from '../common/labels.js';
+
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+export interface PlatformNamespaceProps {
+  /** @default 'dynamo-system' */
+  readonly name?: string;
+  /** Pod Security Standard enforced on the namespace. @default 'restricted' */
+  readonly podSecurity?: PodSecurityLevel;
+  /** Deny every ingress not admitted by another policy. @default true */
+  readonly defaultDenyIngress?: boolean;
+  /** Extra namespace labels. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export class PlatformNamespace extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: PlatformNamespaceProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'dynamo-system';
+    const level = props.podSecurity ?? 'restricted';
+    new KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: {
+          ...props.labels,
+          'app.kubernetes.io/managed-by': MANAGED_BY,
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/audit': level,
+          'pod-security.kubernetes.io/warn': level,
+        },
+      },
+    });
+    if (props.defaultDenyIngress !== false) {
+      new KubeNetworkPolicy(this, 'DefaultDenyIngress', {
+        metadata: { name: 'default-deny-ingress', namespace: this.name, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
+        spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      });
+    }
+  }
+}

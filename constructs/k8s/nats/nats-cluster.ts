@@ -1,0 +1,209 @@
+/**
+ * NatsCluster: NATS with JetStream, the event and request plane of Dynamo.
+ *
+ * A StatefulSet (one server, or a route cluster of three or more), its nats.conf in a ConfigMap whose checksum rolls
+ * the pods, a client Service (4222) and a headless Service, a PodDisruptionBudget that keeps a JetStream quorum, and
+ * a NetworkPolicy that admits clients on 4222, the other servers on 6222 and monitoring on 8222, nothing else.
+ */
+import { Chart } from 'cdk8s';
+import {
+  IntOrString,
+  KubeConfigMap,
+  KubeNetworkPolicy,
+  KubePodDisruptionBudget,
+  KubeService,
+  KubeStatefulSet,
+  Quantity,
+} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Construct } from 'constructs';
+import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
+import { checksum } from '../common/checksum.js';
+import { appLabels, selectorLabels } from '../common/labels.js';
+import { type ClientPeers, clientPeers, namespacesByName, podsOf } from '../common/network.js';
+import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
+import { quantityToBytes } from '../common/quantity.js';
+import { type Resources, resourceRequirements } from '../common/resources.js';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
+import { quorumBudget } from '../common/disruption.js';
+import { NATS_PID_FILE, NATS_PORTS, NATS_STORE_DIR, renderNatsConf } from './nats-conf.js';
+
+export interface NatsClusterProps {
+  /** Name of the StatefulSet and the client Service. @default 'nats' */
+  readonly name?: string;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
+  /** Servers: 1, or 3 and more for a JetStream cluster. @default 1 */
+  readonly replicas?: number;
+  /** @default - the version matrix's `nats` image */
+  readonly image?: ImageRef;
+  /** JetStream file store PVC per server. @default '10Gi' */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** JetStream memory store limit. @default '256Mi' */
+  readonly memoryStoreSize?: string;
+  /** Largest message in bytes. @default 15728640 (upstream) */
+  readonly maxPayload?: number;
+  /** @default requests 250m/512Mi, limits 2 CPU/1Gi */
+  readonly resources?: Resources;
+  /** @default - any node */
+  readonly placement?: WorkloadPlacement;
+  /** Who may connect on 4222 (the own namespace always may). @default - own namespace and labelled namespaces */
+  readonly clients?: ClientPeers;
+  /** Namespaces that may scrape the monitoring port 8222. @default - none */
+  readonly monitoringNamespaces?: readonly string[];
+  /** Emit the NetworkPolicy. @default true */
+  readonly networkPolicy?: boolean;
+  /** @default 'cluster.local' */
+  readonly clusterDomain?: string;
+}
+
+const UID = 1000;
+
+export class NatsCluster extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly replicas: number;
+  /** The nats.conf the servers run with. */
+  public readonly config: string;
+  public readonly headlessServiceName: string;
+  private readonly clusterDomain: string;
+
+  constructor(scope: Construct, id: string, props: NatsClusterProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'nats';
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    this.replicas = props.replicas ?? 1;
+    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    if (!Number.isInteger(this.replicas) || (this.replicas !== 1 && this.replicas < 3)) {
+      throw new Error(`NatsCluster.replicas: must be 1 or at least 3 (a JetStream cluster needs a quorum), got ${this.replicas}`);
+    }
+    const image = props.image ?? VERSIONS.nats.image;
+    const storageSize = props.storageSize ?? '10Gi';
+    this.headlessServiceName = `${this.name}-headless`;
+    this.config = renderNatsConf({
+      name: this.name,
+      namespace: this.namespace,
+      headlessService: this.headlessServiceName,
+      replicas: this.replicas,
+      maxPayload: props.maxPayload ?? 15728640,
+      fileStoreBytes: quantityToBytes(storageSize),
+      memoryStoreBytes: quantityToBytes(props.memoryStoreSize ?? '256Mi'),
+      clusterDomain: this.clusterDomain,
+    });
+    const selector = selectorLabels({ name: 'nats', instance: this.name });
+    const labels = appLabels({ name: 'nats', instance: this.name, component: 'event-plane', version: image.tag });
+    const metadata = (name: string) => ({ name, namespace: this.namespace, labels });
+
+    const configMap = new KubeConfigMap(this, 'Config', { metadata: metadata(`${this.name}-config`), data: { 'nats.conf': this.config } });
+
+    const ports = [
+      { name: 'client', port: NATS_PORTS.client, targetPort: IntOrString.fromString('client') },
+      { name: 'monitor', port: NATS_PORTS.monitor, targetPort: IntOrString.fromString('monitor') },
+    ];
+    new KubeService(this, 'Client', { metadata: metadata(this.name), spec: { type: 'ClusterIP', selector, ports } });
+    new KubeService(this, 'Headless', {
+      metadata: metadata(this.headlessServiceName),
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector,
+        ports: [...ports, { name: 'cluster', port: NATS_PORTS.cluster, targetPort: IntOrString.fromString('cluster') }],
+      },
+    });
+
+    const probe = (path: string, periodSeconds: number, failureThreshold: number, initialDelaySeconds = 0) => ({
+      httpGet: { path, port: IntOrString.fromString('monitor') },
+      ...(initialDelaySeconds && { initialDelaySeconds }),
+      periodSeconds,
+      timeoutSeconds: 5,
+      failureThreshold,
+    });
+    new KubeStatefulSet(this, 'Resource', {
+      metadata: metadata(this.name),
+      spec: {
+        serviceName: this.headlessServiceName,
+        replicas: this.replicas,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels, annotations: { 'checksum/config': checksum(this.config) } },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(UID),
+            terminationGracePeriodSeconds: 60,
+            ...podPlacement(props.placement ?? {}, selector, this.replicas),
+            containers: [
+              {
+                name: 'nats',
+                image: imageString(image),
+                imagePullPolicy: 'IfNotPresent',
+                command: ['nats-server', '--config', '/etc/nats-config/nats.conf'],
+                env: [
+                  { name: 'SERVER_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                ],
+                ports: [
+                  { name: 'client', containerPort: NATS_PORTS.client },
+                  { name: 'cluster', containerPort: NATS_PORTS.cluster },
+                  { name: 'monitor', containerPort: NATS_PORTS.monitor },
+                ],
+                startupProbe: probe('/healthz', 10, 90, 10),
+                readinessProbe: probe('/healthz?js-enabled-only=true', 10, 3),
+                livenessProbe: probe('/healthz?js-enabled-only=true', 30, 3),
+                lifecycle: { preStop: { exec: { command: ['nats-server', '--signal', `ldm=${NATS_PID_FILE}`] } } },
+                resources: resourceRequirements(props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } }),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [
+                  { name: 'config', mountPath: '/etc/nats-config', readOnly: true },
+                  { name: 'pid', mountPath: '/var/run/nats' },
+                  { name: 'data', mountPath: NATS_STORE_DIR },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: configMap.name } },
+              { name: 'pid', emptyDir: { medium: 'Memory', sizeLimit: Quantity.fromString('1Mi') } },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels: selector },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              ...(props.storageClassName && { storageClassName: props.storageClassName }),
+              resources: { requests: { storage: Quantity.fromString(storageSize) } },
+            },
+          },
+        ],
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      },
+    });
+
+    new KubePodDisruptionBudget(this, 'Budget', { metadata: metadata(this.name), spec: { selector: { matchLabels: selector }, ...quorumBudget(this.replicas) } });
+
+    if (props.networkPolicy !== false) {
+      const port = (p: number) => [{ protocol: 'TCP', port: IntOrString.fromNumber(p) }];
+      const monitoring = namespacesByName(props.monitoringNamespaces ?? []);
+      new KubeNetworkPolicy(this, 'Ingress', {
+        metadata: metadata(this.name),
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ['Ingress'],
+          ingress: [
+            { from: [...clientPeers(this.namespace, props.clients ?? {}), podsOf(selector)], ports: port(NATS_PORTS.client) },
+            { from: [podsOf(selector)], ports: port(NATS_PORTS.cluster) },
+            ...(monitoring.length ? [{ from: monitoring, ports: port(NATS_PORTS.monitor) }] : []),
+          ],
+        },
+      });
+    }
+  }
+
+  /** The address clients use: `nats://<name>.<namespace>.svc.<domain>:4222`. */
+  public get clientUrl(): string {
+    return `nats://${this.name}.${this.namespace}.svc.${this.clusterDomain}:${NATS_PORTS.client}`;
+  }
+}

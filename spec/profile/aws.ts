@@ -1,0 +1,55 @@
+/** EKS facts. */
+import type { CloudSpec } from '../schema.js';
+import { type CloudPoolFacts, GPU_NODE_LABEL, GPU_TAINT, gpuPoolProfiles, systemPlacement } from './common.js';
+import type { CloudProfile, StorageClassProfile } from './types.js';
+
+export const EKS_POOL_FACTS: CloudPoolFacts = {
+  // EKS managed node groups label their nodes with the node group name and the capacity type.
+  poolLabel: 'eks.amazonaws.com/nodegroup',
+  spotTaint: { key: 'eks.amazonaws.com/capacityType', value: 'SPOT', effect: 'NoSchedule' },
+  fastNetworkResource: 'vpc.amazonaws.com/efa',
+};
+
+/** gp3 is not built into EKS (only the in-tree gp2 is); our charts create it, encrypted, for the EBS CSI driver. */
+export const EKS_GP3: StorageClassProfile = {
+  name: 'gp3-encrypted',
+  provisioner: 'ebs.csi.aws.com',
+  createdBy: 'k8s',
+  parameters: { type: 'gp3', encrypted: 'true', 'csi.storage.k8s.io/fstype': 'ext4' },
+  reclaimPolicy: 'Delete',
+  volumeBindingMode: 'WaitForFirstConsumer',
+  accessMode: 'ReadWriteOnce',
+};
+
+const EKS_MODEL: Record<CloudSpec['cluster']['modelStorage']['kind'], StorageClassProfile> = {
+  'shared-file': {
+    name: 'efs-model-cache',
+    provisioner: 'efs.csi.aws.com',
+    createdBy: 'cloud',
+    parameters: { provisioningMode: 'efs-ap', directoryPerms: '750' },
+    reclaimPolicy: 'Retain',
+    volumeBindingMode: 'Immediate',
+    accessMode: 'ReadWriteMany',
+  },
+  lustre: {
+    name: 'fsx-lustre-model-cache',
+    provisioner: 'fsx.csi.aws.com',
+    createdBy: 'cloud',
+    parameters: {},
+    reclaimPolicy: 'Retain',
+    volumeBindingMode: 'Immediate',
+    accessMode: 'ReadWriteMany',
+  },
+};
+
+export function eksProfile(spec: CloudSpec): CloudProfile {
+  return {
+    target: 'eks',
+    storage: { block: EKS_GP3, modelCache: EKS_MODEL[spec.cluster.modelStorage.kind] },
+    systemPool: systemPlacement(spec, EKS_POOL_FACTS),
+    gpuNodeLabel: GPU_NODE_LABEL,
+    gpuTaint: GPU_TAINT,
+    spotTaint: EKS_POOL_FACTS.spotTaint,
+    gpuPools: gpuPoolProfiles(spec, EKS_POOL_FACTS),
+  };
+}

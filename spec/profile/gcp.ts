@@ -1,0 +1,61 @@
+/** GKE facts. */
+import type { CloudSpec } from '../schema.js';
+import { type CloudPoolFacts, GPU_NODE_LABEL, GPU_TAINT, gpuPoolProfiles, systemPlacement } from './common.js';
+import type { CloudProfile, StorageClassProfile } from './types.js';
+
+export const GKE_POOL_FACTS: CloudPoolFacts = {
+  poolLabel: 'cloud.google.com/gke-nodepool',
+  // GKE labels spot nodes cloud.google.com/gke-spot=true; our node pools add the same key as a taint.
+  spotTaint: { key: 'cloud.google.com/gke-spot', value: 'true', effect: 'NoSchedule' },
+};
+
+/** GKE installs the driver under /usr/local/nvidia; containers need it on their library and binary paths. */
+export const GKE_DRIVER_ENV = {
+  LD_LIBRARY_PATH: '/usr/local/nvidia/lib64:/usr/local/cuda/lib64',
+  PATH: '/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+} as const;
+
+/** Built into GKE: SSD persistent disk through the PD CSI driver. */
+export const GKE_PREMIUM_RWO: StorageClassProfile = {
+  name: 'premium-rwo',
+  provisioner: 'pd.csi.storage.gke.io',
+  createdBy: 'cluster',
+  parameters: { type: 'pd-ssd' },
+  reclaimPolicy: 'Delete',
+  volumeBindingMode: 'WaitForFirstConsumer',
+  accessMode: 'ReadWriteOnce',
+};
+
+const GKE_MODEL: Record<CloudSpec['cluster']['modelStorage']['kind'], StorageClassProfile> = {
+  'shared-file': {
+    name: 'premium-rwx',
+    provisioner: 'filestore.csi.storage.gke.io',
+    createdBy: 'cluster',
+    parameters: { tier: 'premium' },
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'WaitForFirstConsumer',
+    accessMode: 'ReadWriteMany',
+  },
+  lustre: {
+    name: 'lustre-model-cache',
+    provisioner: 'lustre.csi.storage.gke.io',
+    createdBy: 'cloud',
+    parameters: {},
+    reclaimPolicy: 'Retain',
+    volumeBindingMode: 'WaitForFirstConsumer',
+    accessMode: 'ReadWriteMany',
+  },
+};
+
+export function gkeProfile(spec: CloudSpec): CloudProfile {
+  return {
+    target: 'gke',
+    storage: { block: GKE_PREMIUM_RWO, modelCache: GKE_MODEL[spec.cluster.modelStorage.kind] },
+    systemPool: systemPlacement(spec, GKE_POOL_FACTS),
+    gpuNodeLabel: GPU_NODE_LABEL,
+    gpuTaint: GPU_TAINT,
+    spotTaint: GKE_POOL_FACTS.spotTaint,
+    gpuPools: gpuPoolProfiles(spec, GKE_POOL_FACTS),
+    driverEnv: GKE_DRIVER_ENV,
+  };
+}
