@@ -1,0 +1,36 @@
+/** In-memory synthesis of the Kubernetes layer, as `npm run synth` writes it, for assertions on objects. */
+import { parseAllDocuments } from 'yaml';
+import { synthK8sTarget } from '../../charts/synth.js';
+import { resolveSpecs, parseSpecFile } from '../../spec/load.js';
+import type { Spec, Target } from '../../spec/schema.js';
+
+export type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  // Deliberately loose: tests index into manifests by path.
+  [key: string]: unknown;
+};
+
+export interface SynthResult {
+  readonly files: { path: string; content: string }[];
+  readonly objects: KubeObject[];
+}
+
+export function synthSpec(spec: Spec): SynthResult {
+  const files = synthK8sTarget(spec);
+  const objects = files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as KubeObject));
+  return { files, objects };
+}
+
+/** Specs of every target from an optional YAML spec file text. */
+export function specsFrom(yaml?: string): Record<Target, Spec> {
+  return resolveSpecs(yaml === undefined ? undefined : parseSpecFile(yaml, 'test.yaml'));
+}
+
+export const byKind = (objs: KubeObject[], kind: string): KubeObject[] => objs.filter((o) => o.kind === kind);
+export const one = (objs: KubeObject[], kind: string, name?: string): KubeObject => {
+  const found = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
+  return found[0]!;
+};
