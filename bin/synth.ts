@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { synthK8sTarget } from '../charts/synth.js';
 import { SpecError } from '../spec/errors.js';
 import { loadSpecs } from '../spec/load.js';
-import { CLOUD_TARGETS, type CloudSpec, type CloudTarget, TARGETS } from '../spec/schema.js';
+import { CLOUD_TARGETS, TARGETS } from '../spec/schema.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,8 +61,7 @@ try {
     staged.push([dir, values['tf-out']!]);
     // Loaded only when needed: `--only k8s` never pays for the provider bindings.
     const { buildTerraformApp } = await import('../stacks/app.js');
-    const cloud = Object.fromEntries(CLOUD_TARGETS.map((t) => [t, specs[t] as CloudSpec])) as Record<CloudTarget, CloudSpec>;
-    buildTerraformApp(cloud, dir).synth();
+    buildTerraformApp(specs, dir).synth();
   }
   for (const [dir, final] of staged) swapIn(dir, final);
   const what = [doK8s && `${values.dist}/{${TARGETS.join(',')}}`, doTf && `${values['tf-out']}/stacks/{${CLOUD_TARGETS.join(',')}}`].filter(Boolean);

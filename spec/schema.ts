@@ -106,7 +106,7 @@ const etcdSchema = z
 
 const webhookSchema = z
   .strictObject({
-    enabled: z.boolean().describe('Serve the operator\'s validating webhook (certificates issued by cert-manager, which must be installed).'),
+    enabled: z.boolean().describe('Serve the operator\'s validating and mutating admission webhooks (certificates issued by cert-manager, which must be installed first).'),
     failurePolicy: z.enum(['Fail', 'Ignore']).describe('What the API server does when the webhook is unreachable.'),
     timeoutSeconds: z.number().int().min(1).max(30, { message: 'must be between 1 and 30 (API server limit)' }).describe('Webhook call timeout.'),
   })

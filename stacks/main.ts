@@ -4,10 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { loadSpecs } from '../spec/load.js';
-import type { CloudSpec } from '../spec/schema.js';
 import { buildTerraformApp } from './app.js';
 
 const specs = loadSpecs();
 const outdir = process.env['CDKTF_OUTDIR'] ?? 'cdktf.out';
 mkdirSync(outdir, { recursive: true });
-buildTerraformApp({ eks: specs.eks as CloudSpec, aks: specs.aks as CloudSpec, gke: specs.gke as CloudSpec }, outdir).synth();
+buildTerraformApp(specs, outdir).synth();

@@ -1,0 +1,35 @@
+/**
+ * Golden files: every byte `npm run synth` writes for the default spec, committed under __golden__/, so that every
+ * change to synthesized output shows up in review. Update deliberately with `npx vitest run test/golden -u`, then
+ * read the diff.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { synthK8sTarget } from '../../charts/synth.js';
+import { buildTerraformApp } from '../../stacks/app.js';
+import { CLOUD_TARGETS, TARGETS } from '../../spec/schema.js';
+import { specsFrom } from '../support/synth.js';
+
+const specs = specsFrom();
+
+describe('golden: Kubernetes manifests', () => {
+  for (const target of TARGETS) {
+    for (const file of synthK8sTarget(specs[target])) {
+      it(file.path, async () => {
+        await expect(file.content).toMatchFileSnapshot(`__golden__/dist/${file.path}`);
+      });
+    }
+  }
+});
+
+describe('golden: Terraform JSON', () => {
+  const out = mkdtempSync(join(tmpdir(), 'golden-tf-'));
+  buildTerraformApp(specs, out).synth();
+  for (const stack of CLOUD_TARGETS) {
+    it(`${stack}/cdk.tf.json`, async () => {
+      await expect(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')).toMatchFileSnapshot(`__golden__/cdktf.out/stacks/${stack}/cdk.tf.json`);
+    });
+  }
+});

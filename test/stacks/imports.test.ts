@@ -1,0 +1,70 @@
+/**
+ * Synth speed and memory: no provider barrel anywhere, and a stack's import graph reaches only its own provider.
+ * Checked on the sources (static imports), so a new transitive import cannot slip a second provider in.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/env.js';
+
+const SOURCE_DIRS = ['spec', 'constructs', 'charts', 'stacks', 'bin', 'test'];
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+function importsOf(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => (m[1] ?? m[2])!);
+}
+/** Every module a source file reaches through static imports: local files followed, packages collected. */
+function reach(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const walk = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const spec of importsOf(f)) {
+      if (spec.startsWith('.')) walk(resolve(dirname(f), spec.replace(/\.js$/, '.ts')));
+      else packages.add(spec);
+    }
+  };
+  walk(entry);
+  return packages;
+}
+
+describe('provider imports', () => {
+  const all = SOURCE_DIRS.flatMap((d) => files(join(ROOT, d)));
+
+  it('no source file imports a provider package through its barrel', () => {
+    const barrels = all.flatMap((f) => importsOf(f).filter((s) => /^@cdktf\/provider-[a-z]+$/.test(s)).map((s) => `${relative(ROOT, f)}: ${s}`));
+    expect(barrels).toEqual([]);
+    // The scanner does see provider imports, so the empty list above means something.
+    expect(importsOf(join(ROOT, 'stacks', 'eks-stack.ts')).some((s) => s.startsWith('@cdktf/provider-aws/lib/'))).toBe(true);
+  });
+
+  it('deep imports end in /index.js (native ESM has no directory imports)', () => {
+    const bad = all.flatMap((f) => importsOf(f).filter((s) => s.startsWith('@cdktf/provider-') && !s.endsWith('/index.js')).map((s) => `${relative(ROOT, f)}: ${s}`));
+    expect(bad).toEqual([]);
+  });
+
+  it.each([
+    ['eks-stack.ts', 'aws'],
+    ['aks-stack.ts', 'azurerm'],
+    ['gke-stack.ts', 'google'],
+  ])('%s reaches only @cdktf/provider-%s', (file, provider) => {
+    const providers = [...reach(join(ROOT, 'stacks', file))].filter((p) => p.startsWith('@cdktf/provider-')).map((p) => p.split('/')[1]);
+    expect(new Set(providers)).toEqual(new Set([`provider-${provider}`]));
+  });
+
+  it.each([
+    ['the Kubernetes layer', join('charts', 'synth.ts')],
+    ['the package root (what other apps import)', 'index.ts'],
+  ])('%s reaches no provider package and no cdktf', (_, entry) => {
+    const pkgs = [...reach(join(ROOT, entry))];
+    expect(pkgs).toContain('cdk8s');
+    expect(pkgs.filter((p) => p.startsWith('@cdktf/') || p === 'cdktf')).toEqual([]);
+  });
+});

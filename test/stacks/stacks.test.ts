@@ -1,0 +1,46 @@
+/**
+ * The cdktf app: three stacks synthesize to plain Terraform JSON with the pinned providers in their full source
+ * form, relative state paths, and only their own provider.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTerraformApp } from '../../stacks/app.js';
+import { CLOUD_TARGETS, type CloudTarget } from '../../spec/schema.js';
+import { VERSIONS } from '../../spec/versions.js';
+import { specsFrom } from '../support/synth.js';
+
+type TfJson = { provider: Record<string, unknown>; terraform: { required_providers: Record<string, { source: string; version: string }>; backend: Record<string, { path: string }> }; output: Record<string, { value: string }> };
+
+let out: string;
+const stack = (t: CloudTarget): TfJson => JSON.parse(readFileSync(join(out, 'stacks', t, 'cdk.tf.json'), 'utf8')) as TfJson;
+
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'tf-'));
+  const specs = specsFrom();
+  buildTerraformApp(specs, out).synth();
+});
+
+describe('cloud stacks', () => {
+  it('one stack per cloud', () => {
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['aks', 'eks', 'gke']);
+  });
+
+  it.each([
+    ['eks', 'aws', VERSIONS.providers.aws],
+    ['aks', 'azurerm', VERSIONS.providers.azurerm],
+    ['gke', 'google', VERSIONS.providers.google],
+  ] as const)('%s: only the %s provider, pinned by full source address and exact version', (target, name, ref) => {
+    const tf = stack(target);
+    expect(Object.keys(tf.provider)).toEqual([name]);
+    expect(tf.terraform.required_providers).toEqual({ [name]: { source: ref.source, version: ref.providerVersion } });
+  });
+
+  it.each(CLOUD_TARGETS)('%s: state in a relative path outside cdktf.out; cluster facts as outputs', (target) => {
+    const tf = stack(target);
+    expect(tf.terraform.backend).toEqual({ local: { path: `../../../terraform.${target}.tfstate` } });
+    expect(tf.output['cluster_name']!.value).toBe('dynamo');
+    expect(tf.output['kubernetes_version']!.value).toBe(VERSIONS.kubernetes[target]);
+  });
+});
