@@ -15,3 +15,5 @@ export * from './etcd/etcd-cluster.js';
 export * from './operator/rbac-rules.js';
 export * from './operator/webhook.js';
 export * from './operator/dynamo-operator.js';
+export * from './common/stateful.js';
+export * from './common/probes.js';

@@ -2,7 +2,15 @@
  * Who may talk to a platform component: the peers of a NetworkPolicy ingress rule, built from namespaces and
  * labels, never from IP blocks.
  */
-import type { NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import {
+  IntOrString,
+  KubeNetworkPolicy,
+  type NetworkPolicyIngressRule,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+  type ObjectMeta,
+} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { Construct } from 'constructs';
 
 /** Label that admits a namespace's pods as platform clients (NATS 4222, etcd 2379). */
 export const PLATFORM_CLIENT_LABEL = 'dynamo-iac.io/platform-client';
@@ -28,4 +36,11 @@ export function clientPeers(ownNamespace: string, c: ClientPeers): NetworkPolicy
 
 export function podsOf(selector: Record<string, string>): NetworkPolicyPeer {
   return { podSelector: { matchLabels: { ...selector } } };
+}
+
+export const tcpPort = (port: number): NetworkPolicyPort[] => [{ protocol: 'TCP', port: IntOrString.fromNumber(port) }];
+
+/** An ingress-only NetworkPolicy for the selected pods: exactly these rules are admitted. */
+export function addIngressPolicy(scope: Construct, metadata: ObjectMeta, selector: Record<string, string>, ingress: NetworkPolicyIngressRule[]): KubeNetworkPolicy {
+  return new KubeNetworkPolicy(scope, 'Ingress', { metadata, spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress'], ingress } });
 }

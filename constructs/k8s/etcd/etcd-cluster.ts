@@ -7,16 +7,17 @@
  * and only the other members on 2380.
  */
 import { Chart } from 'cdk8s';
-import { IntOrString, KubeNetworkPolicy, KubePodDisruptionBudget, KubeService, KubeStatefulSet, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { IntOrString, KubeService, KubeStatefulSet } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
-import { quorumBudget } from '../common/disruption.js';
 import { appLabels, selectorLabels } from '../common/labels.js';
-import { type ClientPeers, clientPeers, namespacesByName, podsOf } from '../common/network.js';
+import { addIngressPolicy, type ClientPeers, clientPeers, namespacesByName, podsOf, tcpPort } from '../common/network.js';
 import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
 import { quantityToBytes } from '../common/quantity.js';
 import { type Resources, resourceRequirements } from '../common/resources.js';
+import { httpProbe } from '../common/probes.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
+import { addQuorumBudget, dataClaimTemplates, RETAIN_CLAIMS } from '../common/stateful.js';
 import { ETCD_DATA_ROOT, ETCD_PORTS, etcdArgs } from './etcd-args.js';
 
 export interface EtcdClusterProps {
@@ -91,12 +92,6 @@ export class EtcdCluster extends Construct {
       quotaBackendBytes: Math.floor(quantityToBytes(storageSize) * 0.8),
       clusterDomain: this.clusterDomain,
     });
-    const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
-      httpGet: { path, port: IntOrString.fromString('client') },
-      periodSeconds,
-      timeoutSeconds: 5,
-      failureThreshold,
-    });
     new KubeStatefulSet(this, 'Resource', {
       metadata: metadata(this.name),
       spec: {
@@ -128,9 +123,9 @@ export class EtcdCluster extends Construct {
                   { name: 'peer', containerPort: ETCD_PORTS.peer },
                 ],
                 // serializable: answers from the local member, so a lost quorum does not restart every member.
-                startupProbe: probe('/health?serializable=true', 5, 60),
-                livenessProbe: probe('/health?exclude=NOSPACE&serializable=true', 10, 6),
-                readinessProbe: probe('/health', 10, 3),
+                startupProbe: httpProbe('/health?serializable=true', 'client', { periodSeconds: 5, failureThreshold: 60 }),
+                livenessProbe: httpProbe('/health?exclude=NOSPACE&serializable=true', 'client', { periodSeconds: 10, failureThreshold: 6 }),
+                readinessProbe: httpProbe('/health', 'client', { periodSeconds: 10, failureThreshold: 3 }),
                 resources: resourceRequirements(props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [{ name: 'data', mountPath: ETCD_DATA_ROOT }],
@@ -138,36 +133,19 @@ export class EtcdCluster extends Construct {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels: selector },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              ...(props.storageClassName && { storageClassName: props.storageClassName }),
-              resources: { requests: { storage: Quantity.fromString(storageSize) } },
-            },
-          },
-        ],
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        volumeClaimTemplates: dataClaimTemplates(storageSize, props.storageClassName, selector),
+        persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
       },
     });
 
-    new KubePodDisruptionBudget(this, 'Budget', { metadata: metadata(this.name), spec: { selector: { matchLabels: selector }, ...quorumBudget(this.replicas) } });
+    addQuorumBudget(this, metadata(this.name), selector, this.replicas);
 
     if (props.networkPolicy !== false) {
-      const port = (p: number) => [{ protocol: 'TCP', port: IntOrString.fromNumber(p) }];
       const monitoring = namespacesByName(props.monitoringNamespaces ?? []);
-      new KubeNetworkPolicy(this, 'Ingress', {
-        metadata: metadata(this.name),
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress'],
-          ingress: [
-            { from: [...clientPeers(this.namespace, props.clients ?? {}), ...monitoring, podsOf(selector)], ports: port(ETCD_PORTS.client) },
-            { from: [podsOf(selector)], ports: port(ETCD_PORTS.peer) },
-          ],
-        },
-      });
+      addIngressPolicy(this, metadata(this.name), selector, [
+        { from: [...clientPeers(this.namespace, props.clients ?? {}), ...monitoring, podsOf(selector)], ports: tcpPort(ETCD_PORTS.client) },
+        { from: [podsOf(selector)], ports: tcpPort(ETCD_PORTS.peer) },
+      ]);
     }
   }
 

@@ -6,25 +6,18 @@
  * a NetworkPolicy that admits clients on 4222, the other servers on 6222 and monitoring on 8222, nothing else.
  */
 import { Chart } from 'cdk8s';
-import {
-  IntOrString,
-  KubeConfigMap,
-  KubeNetworkPolicy,
-  KubePodDisruptionBudget,
-  KubeService,
-  KubeStatefulSet,
-  Quantity,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { IntOrString, KubeConfigMap, KubeService, KubeStatefulSet, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { checksum } from '../common/checksum.js';
 import { appLabels, selectorLabels } from '../common/labels.js';
-import { type ClientPeers, clientPeers, namespacesByName, podsOf } from '../common/network.js';
+import { addIngressPolicy, type ClientPeers, clientPeers, namespacesByName, podsOf, tcpPort } from '../common/network.js';
 import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
 import { quantityToBytes } from '../common/quantity.js';
 import { type Resources, resourceRequirements } from '../common/resources.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
-import { quorumBudget } from '../common/disruption.js';
+import { httpProbe } from '../common/probes.js';
+import { addQuorumBudget, dataClaimTemplates, RETAIN_CLAIMS } from '../common/stateful.js';
 import { NATS_PID_FILE, NATS_PORTS, NATS_STORE_DIR, renderNatsConf } from './nats-conf.js';
 
 export interface NatsClusterProps {
@@ -112,13 +105,6 @@ export class NatsCluster extends Construct {
       },
     });
 
-    const probe = (path: string, periodSeconds: number, failureThreshold: number, initialDelaySeconds = 0) => ({
-      httpGet: { path, port: IntOrString.fromString('monitor') },
-      ...(initialDelaySeconds && { initialDelaySeconds }),
-      periodSeconds,
-      timeoutSeconds: 5,
-      failureThreshold,
-    });
     new KubeStatefulSet(this, 'Resource', {
       metadata: metadata(this.name),
       spec: {
@@ -149,9 +135,9 @@ export class NatsCluster extends Construct {
                   { name: 'cluster', containerPort: NATS_PORTS.cluster },
                   { name: 'monitor', containerPort: NATS_PORTS.monitor },
                 ],
-                startupProbe: probe('/healthz', 10, 90, 10),
-                readinessProbe: probe('/healthz?js-enabled-only=true', 10, 3),
-                livenessProbe: probe('/healthz?js-enabled-only=true', 30, 3),
+                startupProbe: httpProbe('/healthz', 'monitor', { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 90 }),
+                readinessProbe: httpProbe('/healthz?js-enabled-only=true', 'monitor', { periodSeconds: 10, failureThreshold: 3 }),
+                livenessProbe: httpProbe('/healthz?js-enabled-only=true', 'monitor', { periodSeconds: 30, failureThreshold: 3 }),
                 lifecycle: { preStop: { exec: { command: ['nats-server', '--signal', `ldm=${NATS_PID_FILE}`] } } },
                 resources: resourceRequirements(props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } }),
                 securityContext: restrictedContainerSecurityContext(),
@@ -168,37 +154,20 @@ export class NatsCluster extends Construct {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels: selector },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              ...(props.storageClassName && { storageClassName: props.storageClassName }),
-              resources: { requests: { storage: Quantity.fromString(storageSize) } },
-            },
-          },
-        ],
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        volumeClaimTemplates: dataClaimTemplates(storageSize, props.storageClassName, selector),
+        persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
       },
     });
 
-    new KubePodDisruptionBudget(this, 'Budget', { metadata: metadata(this.name), spec: { selector: { matchLabels: selector }, ...quorumBudget(this.replicas) } });
+    addQuorumBudget(this, metadata(this.name), selector, this.replicas);
 
     if (props.networkPolicy !== false) {
-      const port = (p: number) => [{ protocol: 'TCP', port: IntOrString.fromNumber(p) }];
       const monitoring = namespacesByName(props.monitoringNamespaces ?? []);
-      new KubeNetworkPolicy(this, 'Ingress', {
-        metadata: metadata(this.name),
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress'],
-          ingress: [
-            { from: [...clientPeers(this.namespace, props.clients ?? {}), podsOf(selector)], ports: port(NATS_PORTS.client) },
-            { from: [podsOf(selector)], ports: port(NATS_PORTS.cluster) },
-            ...(monitoring.length ? [{ from: monitoring, ports: port(NATS_PORTS.monitor) }] : []),
-          ],
-        },
-      });
+      addIngressPolicy(this, metadata(this.name), selector, [
+        { from: [...clientPeers(this.namespace, props.clients ?? {}), podsOf(selector)], ports: tcpPort(NATS_PORTS.client) },
+        { from: [podsOf(selector)], ports: tcpPort(NATS_PORTS.cluster) },
+        ...(monitoring.length ? [{ from: monitoring, ports: tcpPort(NATS_PORTS.monitor) }] : []),
+      ]);
     }
   }
 

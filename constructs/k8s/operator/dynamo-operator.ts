@@ -16,7 +16,6 @@ import {
   KubeClusterRole,
   KubeClusterRoleBinding,
   KubeDeployment,
-  KubeNetworkPolicy,
   KubeRole,
   KubeRoleBinding,
   KubeService,
@@ -28,7 +27,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { UPSTREAM_LEADER_ELECTION_ID } from '../../../spec/schema.js';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { appLabels, selectorLabels } from '../common/labels.js';
-import { namespacesByName } from '../common/network.js';
+import { addIngressPolicy, namespacesByName, tcpPort } from '../common/network.js';
 import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
 import { type Resources, resourceRequirements } from '../common/resources.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
@@ -224,18 +223,11 @@ export class DynamoOperator extends Construct {
 
     if (props.networkPolicy !== false) {
       const monitoring = namespacesByName(props.monitoringNamespaces ?? []);
-      new KubeNetworkPolicy(this, 'Ingress', {
-        metadata: meta(this.name),
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress'],
-          ingress: [
-            ...(monitoring.length ? [{ from: monitoring, ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(OPERATOR_PORTS.metrics) }] }] : []),
-            // The API server calls the webhook from outside the pod network: no peer can name it.
-            ...(webhook ? [{ ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(OPERATOR_PORTS.webhook) }] }] : []),
-          ],
-        },
-      });
+      addIngressPolicy(this, meta(this.name), selector, [
+        ...(monitoring.length ? [{ from: monitoring, ports: tcpPort(OPERATOR_PORTS.metrics) }] : []),
+        // The API server calls the webhook from outside the pod network: no peer can name it.
+        ...(webhook ? [{ ports: tcpPort(OPERATOR_PORTS.webhook) }] : []),
+      ]);
     }
   }
 }
