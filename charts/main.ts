@@ -11,4 +11,9 @@ if (!TARGETS.includes(target)) {
   console.error(`DYNAMO_IAC_TARGET: must be one of ${TARGETS.join(', ')}, got "${target}"`);
   process.exit(1);
 }
-buildK8sApp(loadSpecs()[target], process.env['CDK8S_OUTDIR']).synth();
+try {
+  buildK8sApp(loadSpecs()[target], process.env['CDK8S_OUTDIR']).synth();
+} catch (e) {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}

@@ -6,7 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { loadSpecs } from '../spec/load.js';
 import { buildTerraformApp } from './app.js';
 
-const specs = loadSpecs();
-const outdir = process.env['CDKTF_OUTDIR'] ?? 'cdktf.out';
-mkdirSync(outdir, { recursive: true });
-buildTerraformApp(specs, outdir).synth();
+try {
+  const specs = loadSpecs();
+  const outdir = process.env['CDKTF_OUTDIR'] ?? 'cdktf.out';
+  mkdirSync(outdir, { recursive: true });
+  buildTerraformApp(specs, outdir).synth();
+} catch (e) {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}
