@@ -75,7 +75,7 @@ const natsSchema = z
       .int()
       .refine((n) => n === 1 || n >= 3, { message: 'must be 1 (standalone) or at least 3 (a JetStream cluster needs a quorum)' })
       .describe('NATS servers; more than one forms a route cluster with JetStream replication.'),
-    storageSize: quantity.describe('JetStream file store PVC per server.'),
+    storageSize: quantity.describe('JetStream file store PVC per server; JetStream is limited to 90% of it.'),
     memoryStoreSize: quantity.describe('JetStream memory store limit per server.'),
     maxPayload: z
       .number()

@@ -80,7 +80,8 @@ export class NatsCluster extends Construct {
       headlessService: this.headlessServiceName,
       replicas: this.replicas,
       maxPayload: props.maxPayload ?? 15728640,
-      fileStoreBytes: quantityToBytes(storageSize),
+      // 90% of the volume: JetStream refuses new messages at its limit before the file system fills up.
+      fileStoreBytes: Math.floor(quantityToBytes(storageSize) * 0.9),
       memoryStoreBytes: quantityToBytes(props.memoryStoreSize ?? '256Mi'),
       clusterDomain: this.clusterDomain,
     });

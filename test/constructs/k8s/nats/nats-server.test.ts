@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, StorageType, type NatsConnection } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasBinary } from '../../support/env.js';
-import { byKind, type KubeObject, one, specsFrom, synthSpec } from '../../support/synth.js';
+import { hasBinary } from '../../../support/env.js';
+import { byKind, type KubeObject, one, specsFrom, synthSpec } from '../../../support/synth.js';
 
 type Container = { name: string; readinessProbe: { httpGet: { path: string; port: string } } };
 const natsConf = (objs: KubeObject[]): string => (one(objs, 'ConfigMap').data as Record<string, string>)['nats.conf']!;

@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { DynamoOperator, type DynamoOperatorProps, operatorArgs } from '../../../constructs/k8s/operator/dynamo-operator.js';
-import { UPSTREAM_WILDCARD_RULE } from '../../../constructs/k8s/operator/rbac-rules.js';
-import type { KubeObject } from '../../support/synth.js';
+import { DynamoOperator, type DynamoOperatorProps, operatorArgs } from '../../../../constructs/k8s/operator/dynamo-operator.js';
+import { UPSTREAM_WILDCARD_RULE } from '../../../../constructs/k8s/operator/rbac-rules.js';
+import type { KubeObject } from '../../../support/synth.js';
 
 type Obj = KubeObject & { spec: Record<string, any>; rules?: unknown[]; webhooks?: any[]; roleRef?: unknown }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { etcdArgs, etcdInitialCluster } from '../../../constructs/k8s/etcd/etcd-args.js';
-import { EtcdCluster, type EtcdClusterProps } from '../../../constructs/k8s/etcd/etcd-cluster.js';
-import type { KubeObject } from '../../support/synth.js';
+import { etcdArgs, etcdInitialCluster } from '../../../../constructs/k8s/etcd/etcd-args.js';
+import { EtcdCluster, type EtcdClusterProps } from '../../../../constructs/k8s/etcd/etcd-cluster.js';
+import type { KubeObject } from '../../../support/synth.js';
 
 type Obj = KubeObject & { spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

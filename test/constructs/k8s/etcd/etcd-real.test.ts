@@ -13,8 +13,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasBinary } from '../../support/env.js';
-import { byKind, specsFrom, synthSpec } from '../../support/synth.js';
+import { hasBinary } from '../../../support/env.js';
+import { byKind, specsFrom, synthSpec } from '../../../support/synth.js';
 
 type Container = { name: string; args: string[]; ports: { containerPort: number }[]; readinessProbe: { httpGet: { path: string } } };
 type Sts = { metadata: { name: string; namespace: string }; spec: { replicas: number; serviceName: string; template: { spec: { containers: Container[] } } } };

@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { NatsCluster, type NatsClusterProps } from '../../../constructs/k8s/nats/nats-cluster.js';
-import { natsRoutes, renderNatsConf } from '../../../constructs/k8s/nats/nats-conf.js';
-import type { KubeObject } from '../../support/synth.js';
+import { NatsCluster, type NatsClusterProps } from '../../../../constructs/k8s/nats/nats-cluster.js';
+import { natsRoutes, renderNatsConf } from '../../../../constructs/k8s/nats/nats-conf.js';
+import type { KubeObject } from '../../../support/synth.js';
 
 type Obj = KubeObject & { spec: Record<string, any>; data?: Record<string, string> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -36,12 +36,12 @@ describe('NatsCluster', () => {
     expect(() => synth({ replicas })).toThrow(`NatsCluster.replicas: must be 1 or at least 3 (a JetStream cluster needs a quorum), got ${replicas}`);
   });
 
-  it('JetStream on a PVC of the given size and class, upstream payload limit, monitoring on 8222', () => {
+  it('JetStream on a PVC of the given size and class, its limit at 90% of it, upstream payload limit, monitoring on 8222', () => {
     const objs = synth({ storageSize: '20Gi', storageClassName: 'fast' });
     const sts = of(objs, 'StatefulSet')[0]!;
     expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast', resources: { requests: { storage: '20Gi' } } });
     const conf = of(objs, 'ConfigMap')[0]!.data!['nats.conf']!;
-    expect(conf).toContain(`max_file_store: ${20 * 2 ** 30}`);
+    expect(conf).toContain(`max_file_store: ${Math.floor(20 * 2 ** 30 * 0.9)}\n`);
     expect(conf).toContain('max_payload: 15728640');
     expect(conf).toContain('http: 0.0.0.0:8222');
   });
