@@ -1,6 +1,8 @@
 /** The data volume of a quorum-based StatefulSet (NATS JetStream, etcd), and the budget that keeps its quorum. */
 import { type KubePersistentVolumeClaimProps, KubePodDisruptionBudget, type ObjectMeta, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import type { Construct } from 'constructs';
+import type { ClientPeers } from './network.js';
+import type { WorkloadPlacement } from './placement.js';
 import { quorumBudget } from './disruption.js';
 
 /** One ReadWriteOnce claim named `data` per pod; `storageClassName` unset means the cluster's default class. */
@@ -22,4 +24,22 @@ export const RETAIN_CLAIMS = { whenDeleted: 'Retain', whenScaled: 'Retain' } as 
 
 export function addQuorumBudget(scope: Construct, metadata: ObjectMeta, selector: Record<string, string>, replicas: number): KubePodDisruptionBudget {
   return new KubePodDisruptionBudget(scope, 'Budget', { metadata, spec: { selector: { matchLabels: selector }, ...quorumBudget(replicas) } });
+}
+
+/** Props every platform store (NATS, etcd) takes the same way. */
+export interface PlatformStoreProps {
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** @default - any node */
+  readonly placement?: WorkloadPlacement;
+  /** Who may connect on the client port (the own namespace always may). @default - own namespace and labelled namespaces */
+  readonly clients?: ClientPeers;
+  /** Namespaces that may scrape metrics. @default - none */
+  readonly monitoringNamespaces?: readonly string[];
+  /** Emit the NetworkPolicy. @default true */
+  readonly networkPolicy?: boolean;
+  /** @default 'cluster.local' */
+  readonly clusterDomain?: string;
 }

@@ -11,40 +11,26 @@ import { IntOrString, KubeService, KubeStatefulSet } from 'cdk8s-plus-28/lib/imp
 import { Construct } from 'constructs';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { appLabels, selectorLabels } from '../common/labels.js';
-import { addIngressPolicy, type ClientPeers, clientPeers, namespacesByName, podsOf, tcpPort } from '../common/network.js';
-import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
+import { addIngressPolicy, clientPeers, namespacesByName, podsOf, tcpPort } from '../common/network.js';
+import { podPlacement } from '../common/placement.js';
 import { quantityToBytes } from '../common/quantity.js';
 import { type Resources, resourceRequirements } from '../common/resources.js';
 import { httpProbe } from '../common/probes.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
-import { addQuorumBudget, dataClaimTemplates, RETAIN_CLAIMS } from '../common/stateful.js';
+import { addQuorumBudget, dataClaimTemplates, type PlatformStoreProps, RETAIN_CLAIMS } from '../common/stateful.js';
 import { ETCD_DATA_ROOT, ETCD_PORTS, etcdArgs } from './etcd-args.js';
 
-export interface EtcdClusterProps {
+export interface EtcdClusterProps extends PlatformStoreProps {
   /** Name of the StatefulSet and the client Service. @default 'etcd' */
   readonly name?: string;
-  /** @default - the chart's namespace */
-  readonly namespace?: string;
   /** Members; odd, so that a majority exists. @default 1 */
   readonly replicas?: number;
   /** @default - the version matrix's `etcd` image */
   readonly image?: ImageRef;
   /** Data PVC per member. @default '1Gi' */
   readonly storageSize?: string;
-  /** @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
   /** @default requests 250m/512Mi, limits 1 CPU/1Gi */
   readonly resources?: Resources;
-  /** @default - any node */
-  readonly placement?: WorkloadPlacement;
-  /** Who may connect on 2379 (the own namespace always may). @default - own namespace and labelled namespaces */
-  readonly clients?: ClientPeers;
-  /** Namespaces that may scrape `/metrics` on 2379. @default - none */
-  readonly monitoringNamespaces?: readonly string[];
-  /** Emit the NetworkPolicy. @default true */
-  readonly networkPolicy?: boolean;
-  /** @default 'cluster.local' */
-  readonly clusterDomain?: string;
 }
 
 /** The uid of the distroless `nonroot` user in etcd's release image. */

@@ -11,44 +11,30 @@ import { Construct } from 'constructs';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { checksum } from '../common/checksum.js';
 import { appLabels, selectorLabels } from '../common/labels.js';
-import { addIngressPolicy, type ClientPeers, clientPeers, namespacesByName, podsOf, tcpPort } from '../common/network.js';
-import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
+import { addIngressPolicy, clientPeers, namespacesByName, podsOf, tcpPort } from '../common/network.js';
+import { podPlacement } from '../common/placement.js';
 import { quantityToBytes } from '../common/quantity.js';
 import { type Resources, resourceRequirements } from '../common/resources.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
 import { httpProbe } from '../common/probes.js';
-import { addQuorumBudget, dataClaimTemplates, RETAIN_CLAIMS } from '../common/stateful.js';
+import { addQuorumBudget, dataClaimTemplates, type PlatformStoreProps, RETAIN_CLAIMS } from '../common/stateful.js';
 import { NATS_PID_FILE, NATS_PORTS, NATS_STORE_DIR, renderNatsConf } from './nats-conf.js';
 
-export interface NatsClusterProps {
+export interface NatsClusterProps extends PlatformStoreProps {
   /** Name of the StatefulSet and the client Service. @default 'nats' */
   readonly name?: string;
-  /** @default - the chart's namespace */
-  readonly namespace?: string;
   /** Servers: 1, or 3 and more for a JetStream cluster. @default 1 */
   readonly replicas?: number;
   /** @default - the version matrix's `nats` image */
   readonly image?: ImageRef;
   /** JetStream file store PVC per server. @default '10Gi' */
   readonly storageSize?: string;
-  /** @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
   /** JetStream memory store limit. @default '256Mi' */
   readonly memoryStoreSize?: string;
   /** Largest message in bytes. @default 15728640 (upstream) */
   readonly maxPayload?: number;
   /** @default requests 250m/512Mi, limits 2 CPU/1Gi */
   readonly resources?: Resources;
-  /** @default - any node */
-  readonly placement?: WorkloadPlacement;
-  /** Who may connect on 4222 (the own namespace always may). @default - own namespace and labelled namespaces */
-  readonly clients?: ClientPeers;
-  /** Namespaces that may scrape the monitoring port 8222. @default - none */
-  readonly monitoringNamespaces?: readonly string[];
-  /** Emit the NetworkPolicy. @default true */
-  readonly networkPolicy?: boolean;
-  /** @default 'cluster.local' */
-  readonly clusterDomain?: string;
 }
 
 const UID = 1000;
