@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
+import { valueAt } from '../spec/errors.js';
 import { parseSpecFile, resolveSpecs } from '../spec/load.js';
 import { specSchema, TARGETS } from '../spec/schema.js';
 import { versionRows } from '../spec/versions.js';
@@ -55,10 +56,6 @@ function typeOf(s: JsonSchema): string {
   return s.type ?? 'any';
 }
 
-function valueAtPath(doc: unknown, path: string[]): unknown {
-  return path.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined), doc);
-}
-
 const fmt = (v: unknown): string => (v === undefined ? '-' : `\`${JSON.stringify(v)}\``);
 
 /** One value when the three clouds agree, else all three in eks / aks / gke order. */
@@ -79,14 +76,14 @@ export function renderSpec(): string {
       return;
     }
     if (s.type === 'object' && typeof s.additionalProperties === 'object' && s.additionalProperties.properties) {
-      const keys = (t: 'eks' | 'aks' | 'gke') => fmt(Object.keys((valueAtPath(specs[t], path) as object | undefined) ?? {}));
+      const keys = (t: 'eks' | 'aks' | 'gke') => fmt(Object.keys((valueAt(specs[t], path) as object | undefined) ?? {}));
       rows.push(`| \`${path.join('.')}\` | map | ${path[0] === 'cluster' ? 'n/a' : '-'} | ${perCloud(keys)} | ${cell(s.description ?? '')} |`);
       walk(s.additionalProperties, [...path, '<name>']);
       return;
     }
     const at = (t: (typeof TARGETS)[number]) => {
-      const concrete = path.map((p, i) => (p === '<name>' ? Object.keys((valueAtPath(specs[t], path.slice(0, i)) as object | undefined) ?? {})[0] ?? p : p));
-      return valueAtPath(specs[t], concrete);
+      const concrete = path.map((p, i) => (p === '<name>' ? Object.keys((valueAt(specs[t], path.slice(0, i)) as object | undefined) ?? {})[0] ?? p : p));
+      return valueAt(specs[t], concrete);
     };
     rows.push(`| \`${path.join('.')}\` | ${typeOf(s)} | ${path[0] === 'cluster' ? 'n/a' : fmt(at('local'))} | ${perCloud((t) => fmt(at(t)))} | ${cell(s.description ?? '')} |`);
   };

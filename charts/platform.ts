@@ -10,7 +10,7 @@ import { PlatformNamespace } from '../constructs/k8s/namespace/platform-namespac
 import { DynamoOperator } from '../constructs/k8s/operator/dynamo-operator.js';
 import type { WorkloadPlacement } from '../constructs/k8s/common/placement.js';
 import { StorageClasses } from '../constructs/k8s/storage/storage-classes.js';
-import type { CloudProfile } from '../spec/profile/types.js';
+import type { CloudProfile, StorageClassProfile } from '../spec/profile/types.js';
 import type { PlatformSpec, Spec } from '../spec/schema.js';
 
 /** Chart ids: the YAML file of each is `<id>.k8s.yaml`. */
@@ -55,8 +55,8 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
 
   new PlatformNamespace(chart(app, PLATFORM_CHARTS.namespace), 'namespace', { name: ns, podSecurity: p.podSecurity, defaultDenyIngress: np.enabled });
 
-  const created = [profile.storage.block, profile.storage.modelCache].filter((c) => c?.createdBy === 'k8s');
-  if (created.length) new StorageClasses(chart(app, PLATFORM_CHARTS.storage), 'classes', { classes: created.filter((c) => c !== undefined) });
+  const created = [profile.storage.block, profile.storage.modelCache].filter((c): c is StorageClassProfile => c?.createdBy === 'k8s');
+  if (created.length) new StorageClasses(chart(app, PLATFORM_CHARTS.storage), 'classes', { classes: created });
 
   const etcd = p.etcd.enabled
     ? new EtcdCluster(chart(app, PLATFORM_CHARTS.etcd, ns), 'etcd', {
@@ -81,6 +81,7 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
     : undefined;
 
   const o = p.operator;
+  const etcdAddress = p.etcd.externalAddress ?? etcd?.clientEndpoint;
   const operator = o.enabled
     ? new DynamoOperator(chart(app, PLATFORM_CHARTS.operator, ns), 'operator', {
         name: `${p.releaseName}-dynamo-operator`,
@@ -91,7 +92,7 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
         ...(o.leaderElection.namespace && { leaderElectionNamespace: o.leaderElection.namespace }),
         // External addresses take priority; the schema guarantees one of the two exists for NATS.
         natsAddress: p.nats.externalAddress ?? nats!.clientUrl,
-        ...((p.etcd.externalAddress ?? etcd?.clientEndpoint) && { etcdAddress: p.etcd.externalAddress ?? etcd!.clientEndpoint }),
+        ...(etcdAddress && { etcdAddress }),
         discoveryBackend: o.discoveryBackend,
         ...(o.webhook.enabled && { webhook: { failurePolicy: o.webhook.failurePolicy, timeoutSeconds: o.webhook.timeoutSeconds } }),
         upstreamWildcardRbac: o.upstreamWildcardRbac,

@@ -34,8 +34,6 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { CLUSTER_RULES, LEADER_ELECTION_RULES, NAMESPACE_SCOPE_CLUSTER_READS, NAMESPACED_RULES, UPSTREAM_WILDCARD_RULE } from './rbac-rules.js';
 import { OperatorWebhook, WEBHOOK_CERT_DIR, WEBHOOK_CERT_SECRET, WEBHOOK_PORT } from './webhook.js';
 
-export { UPSTREAM_LEADER_ELECTION_ID };
-
 export type OperatorScope = 'cluster' | 'namespace';
 export type DiscoveryBackend = 'etcd' | 'kubernetes';
 
