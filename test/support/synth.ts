@@ -28,9 +28,11 @@ export function specsFrom(yaml?: string): Record<Target, Spec> {
   return resolveSpecs(yaml === undefined ? undefined : parseSpecFile(yaml, 'test.yaml'));
 }
 
-export const byKind = (objs: KubeObject[], kind: string): KubeObject[] => objs.filter((o) => o.kind === kind);
+/** The objects of a kind (and name, if given), keeping the caller's object type. */
+export const byKind = <T extends KubeObject>(objs: T[], kind: string, name?: string): T[] =>
+  objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 export const one = (objs: KubeObject[], kind: string, name?: string): KubeObject => {
-  const found = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  const found = byKind(objs, kind, name);
   if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
   return found[0]!;
 };

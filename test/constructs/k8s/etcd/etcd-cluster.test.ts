@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { etcdArgs, etcdInitialCluster } from '../../../../constructs/k8s/etcd/etcd-args.js';
 import { EtcdCluster, type EtcdClusterProps } from '../../../../constructs/k8s/etcd/etcd-cluster.js';
-import type { KubeObject } from '../../../support/synth.js';
+import { byKind, type KubeObject } from '../../../support/synth.js';
 
 type Obj = KubeObject & { spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -11,15 +11,14 @@ function synth(props: EtcdClusterProps = {}): Obj[] {
   new EtcdCluster(chart, 'etcd', { namespace: 'plat', ...props });
   return Testing.synth(chart) as Obj[];
 }
-const of = (objs: Obj[], kind: string, name?: string) => objs.filter((o) => o.kind === kind && (!name || o.metadata.name === name));
 const flag = (args: string[], name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
 describe('EtcdCluster', () => {
   it('3 members: Parallel, quorum PDB (2), initial cluster of all three', () => {
     const objs = synth({ replicas: 3 });
-    const sts = of(objs, 'StatefulSet')[0]!;
+    const sts = byKind(objs, 'StatefulSet')[0]!;
     expect(sts.spec).toMatchObject({ replicas: 3, podManagementPolicy: 'Parallel', serviceName: 'etcd-headless' });
-    expect(of(objs, 'PodDisruptionBudget')[0]!.spec.minAvailable).toBe(2);
+    expect(byKind(objs, 'PodDisruptionBudget')[0]!.spec.minAvailable).toBe(2);
     const args = sts.spec.template.spec.containers[0].args as string[];
     expect(flag(args, 'initial-cluster')!.split(',')).toEqual([0, 1, 2].map((i) => `etcd-${i}=http://etcd-${i}.etcd-headless.plat.svc.cluster.local:2380`));
     expect(flag(args, 'name')).toBe('$(POD_NAME)');
@@ -27,13 +26,13 @@ describe('EtcdCluster', () => {
   });
 
   it('5 members: quorum 3', () => {
-    expect(of(synth({ replicas: 5 }), 'PodDisruptionBudget')[0]!.spec.minAvailable).toBe(3);
+    expect(byKind(synth({ replicas: 5 }), 'PodDisruptionBudget')[0]!.spec.minAvailable).toBe(3);
   });
 
   it('one member by default, and its PDB does not block drains', () => {
     const objs = synth();
-    expect(of(objs, 'StatefulSet')[0]!.spec.replicas).toBe(1);
-    expect(of(objs, 'PodDisruptionBudget')[0]!.spec).toEqual(expect.objectContaining({ maxUnavailable: 1 }));
+    expect(byKind(objs, 'StatefulSet')[0]!.spec.replicas).toBe(1);
+    expect(byKind(objs, 'PodDisruptionBudget')[0]!.spec).toEqual(expect.objectContaining({ maxUnavailable: 1 }));
   });
 
   it.each([0, 2, 4, -1])('refuses %s members', (replicas) => {
@@ -42,12 +41,12 @@ describe('EtcdCluster', () => {
 
   it('headless Service publishes not-ready addresses; client Service on 2379 only', () => {
     const objs = synth();
-    expect(of(objs, 'Service', 'etcd-headless')[0]!.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
-    expect(of(objs, 'Service', 'etcd')[0]!.spec.ports.map((p: { port: number }) => p.port)).toEqual([2379]);
+    expect(byKind(objs, 'Service', 'etcd-headless')[0]!.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    expect(byKind(objs, 'Service', 'etcd')[0]!.spec.ports.map((p: { port: number }) => p.port)).toEqual([2379]);
   });
 
   it('data dir on the PVC, with a backend quota below the volume size', () => {
-    const sts = of(synth({ storageSize: '8Gi', storageClassName: 'ssd' }), 'StatefulSet')[0]!;
+    const sts = byKind(synth({ storageSize: '8Gi', storageClassName: 'ssd' }), 'StatefulSet')[0]!;
     const c = sts.spec.template.spec.containers[0];
     expect(c.volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/etcd' }]);
     expect(flag(c.args, 'data-dir')).toBe('/var/lib/etcd/data');
@@ -56,14 +55,14 @@ describe('EtcdCluster', () => {
   });
 
   it('probes: liveness answers locally (serializable), readiness needs the cluster', () => {
-    const c = of(synth(), 'StatefulSet')[0]!.spec.template.spec.containers[0];
+    const c = byKind(synth(), 'StatefulSet')[0]!.spec.template.spec.containers[0];
     expect(c.livenessProbe.httpGet.path).toBe('/health?exclude=NOSPACE&serializable=true');
     expect(c.readinessProbe.httpGet.path).toBe('/health');
     expect(c.startupProbe.httpGet.port).toBe('client');
   });
 
   it('NetworkPolicy: clients and monitoring on 2379, only members on 2380', () => {
-    const np = of(synth({ monitoringNamespaces: ['prom'] }), 'NetworkPolicy')[0]!;
+    const np = byKind(synth({ monitoringNamespaces: ['prom'] }), 'NetworkPolicy')[0]!;
     const [client, peer] = np.spec.ingress;
     expect(client.ports).toEqual([{ protocol: 'TCP', port: 2379 }]);
     expect(client.from).toContainEqual({ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['prom'] }] } });

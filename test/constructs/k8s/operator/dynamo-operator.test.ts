@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { DynamoOperator, type DynamoOperatorProps, operatorArgs } from '../../../../constructs/k8s/operator/dynamo-operator.js';
 import { UPSTREAM_WILDCARD_RULE } from '../../../../constructs/k8s/operator/rbac-rules.js';
-import type { KubeObject } from '../../../support/synth.js';
+import { byKind, type KubeObject } from '../../../support/synth.js';
 
 type Obj = KubeObject & { spec: Record<string, any>; rules?: unknown[]; webhooks?: any[]; roleRef?: unknown }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -12,8 +12,7 @@ function synth(props: Partial<DynamoOperatorProps> = {}): Obj[] {
   new DynamoOperator(chart, 'op', { ...base, ...props });
   return Testing.synth(chart) as Obj[];
 }
-const of = (objs: Obj[], kind: string) => objs.filter((o) => o.kind === kind);
-const container = (objs: Obj[]) => of(objs, 'Deployment')[0]!.spec.template.spec.containers[0];
+const container = (objs: Obj[]) => byKind(objs, 'Deployment')[0]!.spec.template.spec.containers[0];
 
 describe('DynamoOperator', () => {
   it('runs the pinned operator image with upstream\'s flags and the NATS and etcd addresses', () => {
@@ -43,27 +42,27 @@ describe('DynamoOperator', () => {
   });
 
   it('metrics Service on 8080', () => {
-    const svc = of(synth(), 'Service').find((s) => s.metadata.name.endsWith('-metrics'))!;
+    const svc = byKind(synth(), 'Service').find((s) => s.metadata.name.endsWith('-metrics'))!;
     expect(svc.spec.ports).toEqual([{ name: 'metrics', port: 8080, targetPort: 'metrics' }]);
   });
 
   it('cluster scope: ClusterRole without a wildcard, bound to the ServiceAccount; lease Role in kube-system', () => {
     const objs = synth();
-    const [cr] = of(objs, 'ClusterRole');
+    const [cr] = byKind(objs, 'ClusterRole');
     expect(cr!.metadata.name).toBe('dynamo-platform-dynamo-operator-manager-role');
     expect(cr!.rules).not.toContainEqual(UPSTREAM_WILDCARD_RULE);
     expect(cr!.rules).toContainEqual(expect.objectContaining({ apiGroups: ['nvidia.com'], resources: expect.arrayContaining(['dynamographdeployments']) }));
-    expect(of(objs, 'ClusterRoleBinding')[0]).toMatchObject({
+    expect(byKind(objs, 'ClusterRoleBinding')[0]).toMatchObject({
       roleRef: { kind: 'ClusterRole', name: 'dynamo-platform-dynamo-operator-manager-role' },
       subjects: [{ kind: 'ServiceAccount', name: 'dynamo-platform-dynamo-operator-controller-manager', namespace: 'plat' }],
     });
-    const [leRole] = of(objs, 'Role');
+    const [leRole] = byKind(objs, 'Role');
     expect(leRole!.metadata).toMatchObject({ namespace: 'kube-system', name: 'dynamo-platform-dynamo-operator-leader-election-role' });
-    expect(of(objs, 'Deployment')[0]!.spec.template.spec.serviceAccountName).toBe('dynamo-platform-dynamo-operator-controller-manager');
+    expect(byKind(objs, 'Deployment')[0]!.spec.template.spec.serviceAccountName).toBe('dynamo-platform-dynamo-operator-controller-manager');
   });
 
   it('the wildcard rule only when asked for', () => {
-    expect(of(synth({ upstreamWildcardRbac: true }), 'ClusterRole')[0]!.rules).toContainEqual(UPSTREAM_WILDCARD_RULE);
+    expect(byKind(synth({ upstreamWildcardRbac: true }), 'ClusterRole')[0]!.rules).toContainEqual(UPSTREAM_WILDCARD_RULE);
   });
 
   it('namespace scope: Role and RoleBinding, restricted flags, lease in its own namespace, cluster reads apart', () => {
@@ -73,11 +72,11 @@ describe('DynamoOperator', () => {
     expect(c.args).toContain('--leader-election-namespace=plat');
     expect(c.args).toContain('--leader-election-id=dynamo.nvidia.com-plat');
     expect(c.args).toContain('--namespace-scope-lease-duration=30s');
-    expect(of(objs, 'Role').map((r) => `${r.metadata.namespace}/${r.metadata.name}`).sort()).toEqual([
+    expect(byKind(objs, 'Role').map((r) => `${r.metadata.namespace}/${r.metadata.name}`).sort()).toEqual([
       'plat/dynamo-platform-dynamo-operator-leader-election-role',
       'plat/dynamo-platform-dynamo-operator-manager-role',
     ]);
-    const clusterRoles = of(objs, 'ClusterRole');
+    const clusterRoles = byKind(objs, 'ClusterRole');
     expect(clusterRoles.map((r) => r.metadata.name)).toEqual(['dynamo-platform-dynamo-operator-plat-cluster-reader']);
     const resources = (clusterRoles[0]!.rules as { resources: string[]; verbs: string[] }[]).flatMap((r) => r.resources);
     expect(resources.sort()).toEqual(['customresourcedefinitions', 'queues']);
@@ -118,12 +117,12 @@ describe('DynamoOperator', () => {
     expect(c.args).toContain('--enable-webhooks=true');
     expect(c.ports).toContainEqual({ name: 'webhook-server', containerPort: 9443 });
     expect(c.volumeMounts).toContainEqual({ name: 'cert', mountPath: '/tmp/k8s-webhook-server/serving-certs', readOnly: true });
-    const svc = of(objs, 'Service').find((s) => s.metadata.name.endsWith('-webhook-service'))!;
+    const svc = byKind(objs, 'Service').find((s) => s.metadata.name.endsWith('-webhook-service'))!;
     expect(svc.spec.ports).toEqual([{ name: 'webhook', port: 443, targetPort: 'webhook-server' }]);
-    const cert = of(objs, 'Certificate')[0]!;
+    const cert = byKind(objs, 'Certificate')[0]!;
     expect(cert.spec).toMatchObject({ secretName: 'webhook-server-cert', dnsNames: [`${svc.metadata.name}.plat.svc`, `${svc.metadata.name}.plat.svc.cluster.local`] });
-    expect(of(objs, 'Issuer')[0]!.spec).toEqual({ selfSigned: {} });
-    const vwc = of(objs, 'ValidatingWebhookConfiguration')[0]!;
+    expect(byKind(objs, 'Issuer')[0]!.spec).toEqual({ selfSigned: {} });
+    const vwc = byKind(objs, 'ValidatingWebhookConfiguration')[0]!;
     expect(vwc.metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': `plat/${cert.metadata.name}` });
     expect(vwc.webhooks!.map((w) => [w.name, w.clientConfig.service.path, w.failurePolicy, w.timeoutSeconds])).toEqual([
       ['vdynamocomponentdeployment.kb.io', '/validate-nvidia-com-v1alpha1-dynamocomponentdeployment', 'Ignore', 5],
@@ -131,9 +130,9 @@ describe('DynamoOperator', () => {
       ['vdynamomodel.kb.io', '/validate-nvidia-com-v1alpha1-dynamomodel', 'Ignore', 5],
       ['vdynamographdeploymentrequest.kb.io', '/validate-nvidia-com-v1alpha1-dynamographdeploymentrequest', 'Ignore', 5],
     ]);
-    expect(of(objs, 'MutatingWebhookConfiguration')[0]!.webhooks![0].rules[0].operations).toEqual(['CREATE']);
+    expect(byKind(objs, 'MutatingWebhookConfiguration')[0]!.webhooks![0].rules[0].operations).toEqual(['CREATE']);
     // The API server is outside the pod network: the webhook port is open to all, nothing else is.
-    const np = of(objs, 'NetworkPolicy')[0]!;
+    const np = byKind(objs, 'NetworkPolicy')[0]!;
     expect(np.spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 9443 }] }]);
   });
 
