@@ -17,3 +17,4 @@ export * from './operator/webhook.js';
 export * from './operator/dynamo-operator.js';
 export * from './common/stateful.js';
 export * from './common/probes.js';
+export * from './common/cluster-scoped.js';

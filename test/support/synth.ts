@@ -31,7 +31,7 @@ export function specsFrom(yaml?: string): Record<Target, Spec> {
 /** The objects of a kind (and name, if given), keeping the caller's object type. */
 export const byKind = <T extends KubeObject>(objs: T[], kind: string, name?: string): T[] =>
   objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
-export const one = (objs: KubeObject[], kind: string, name?: string): KubeObject => {
+export const one = <T extends KubeObject>(objs: T[], kind: string, name?: string): T => {
   const found = byKind(objs, kind, name);
   if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
   return found[0]!;

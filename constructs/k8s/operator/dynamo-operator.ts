@@ -26,16 +26,34 @@ import {
 import { Construct, type IConstruct } from 'constructs';
 import { UPSTREAM_LEADER_ELECTION_ID } from '../../../spec/schema.js';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
+import { omitNamespaceOfClusterScoped } from '../common/cluster-scoped.js';
 import { appLabels, selectorLabels } from '../common/labels.js';
 import { addIngressPolicy, namespacesByName, tcpPort } from '../common/network.js';
 import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
 import { type Resources, resourceRequirements } from '../common/resources.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
-import { CLUSTER_RULES, LEADER_ELECTION_RULES, NAMESPACE_SCOPE_CLUSTER_READS, NAMESPACED_RULES, UPSTREAM_WILDCARD_RULE } from './rbac-rules.js';
+import {
+  CLUSTER_RULES,
+  LEADER_ELECTION_RULES,
+  NAMESPACE_SCOPE_CLUSTER_READS,
+  NAMESPACED_RULES,
+  PLANNER_RULES,
+  PLANNER_SERVICE_ACCOUNT,
+  PROFILING_SERVICE_ACCOUNT,
+  profilingJobRules,
+  UPSTREAM_WILDCARD_RULE,
+} from './rbac-rules.js';
 import { OperatorWebhook, WEBHOOK_CERT_DIR, WEBHOOK_CERT_SECRET, WEBHOOK_PORT } from './webhook.js';
 
 export type OperatorScope = 'cluster' | 'namespace';
 export type DiscoveryBackend = 'etcd' | 'kubernetes';
+
+/**
+ * The SSH key pair TRT-LLM multinode workers use for mpirun. The operator copies it from its own namespace into the
+ * namespace of every graph it reconciles and fails the graph when the source is missing, so it must exist before any
+ * graph (see the README: it is generated in the cluster, never written to an output).
+ */
+export const MPI_SSH_SECRET = 'mpi-run-ssh-secret';
 
 export const OPERATOR_PORTS = { health: 8081, metrics: 8080, webhook: WEBHOOK_PORT } as const;
 
@@ -93,6 +111,9 @@ export class DynamoOperator extends Construct {
   public readonly serviceAccountName: string;
   /** The manager's command line. */
   public readonly args: readonly string[];
+  /** ClusterRoles the operator binds in graph namespaces (cluster scope only). */
+  public readonly plannerClusterRole?: string;
+  public readonly profilingClusterRole?: string;
 
   constructor(scope: Construct, id: string, props: DynamoOperatorProps) {
     super(scope, id);
@@ -123,9 +144,32 @@ export class DynamoOperator extends Construct {
     const roleRef = (kind: 'ClusterRole' | 'Role', name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name });
     const wildcard: PolicyRule[] = props.upstreamWildcardRbac ? [UPSTREAM_WILDCARD_RULE] : [];
     if (clusterWide) {
-      new KubeClusterRole(this, 'ManagerRole', { metadata: clusterMeta(managerRole), rules: [...NAMESPACED_RULES, ...CLUSTER_RULES, ...wildcard] });
+      // The operator binds these two in every graph namespace; `bind` on exactly them, instead of holding their rules.
+      this.plannerClusterRole = `${this.name}-planner`;
+      this.profilingClusterRole = `${this.name}-dgdr-profiling`;
+      const bind: PolicyRule = { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: [this.profilingClusterRole, this.plannerClusterRole] };
+      new KubeClusterRole(this, 'ManagerRole', { metadata: clusterMeta(managerRole), rules: [...NAMESPACED_RULES, ...CLUSTER_RULES, bind, ...wildcard] });
       new KubeClusterRoleBinding(this, 'ManagerBinding', { metadata: clusterMeta(`${this.name}-manager-rolebinding`), roleRef: roleRef('ClusterRole', managerRole), subjects });
+      new KubeClusterRole(this, 'PlannerRole', { metadata: clusterMeta(this.plannerClusterRole), rules: PLANNER_RULES });
+      new KubeClusterRole(this, 'ProfilingRole', { metadata: clusterMeta(this.profilingClusterRole), rules: profilingJobRules(true) });
+      new KubeClusterRoleBinding(this, 'ProfilingBinding', {
+        metadata: clusterMeta(this.profilingClusterRole),
+        roleRef: roleRef('ClusterRole', this.profilingClusterRole),
+        subjects: [{ kind: 'ServiceAccount', name: PROFILING_SERVICE_ACCOUNT, namespace: this.namespace }],
+      });
     } else {
+      // A namespace-restricted operator creates no RBAC: the planner and profiling identities exist up front.
+      const identity = (id: string, sa: string, role: string, binding: string, rules: PolicyRule[]) => {
+        new KubeServiceAccount(this, `${id}ServiceAccount`, { metadata: meta(sa), automountServiceAccountToken: true });
+        new KubeRole(this, `${id}Role`, { metadata: meta(role), rules });
+        new KubeRoleBinding(this, `${id}Binding`, {
+          metadata: meta(binding),
+          roleRef: roleRef('Role', role),
+          subjects: [{ kind: 'ServiceAccount', name: sa, namespace: this.namespace }],
+        });
+      };
+      identity('Planner', PLANNER_SERVICE_ACCOUNT, 'planner-role', 'planner-binding', PLANNER_RULES);
+      identity('Profiling', PROFILING_SERVICE_ACCOUNT, PROFILING_SERVICE_ACCOUNT, PROFILING_SERVICE_ACCOUNT, profilingJobRules(false));
       new KubeRole(this, 'ManagerRole', { metadata: meta(managerRole), rules: [...NAMESPACED_RULES, ...wildcard] });
       new KubeRoleBinding(this, 'ManagerBinding', { metadata: meta(`${this.name}-manager-rolebinding`), roleRef: roleRef('Role', managerRole), subjects });
       const reader = `${this.name}-${this.namespace}-cluster-reader`;
@@ -150,6 +194,8 @@ export class DynamoOperator extends Construct {
       discoveryBackend: backend,
       webhook: props.webhook !== undefined,
       version: image.tag,
+      ...(this.plannerClusterRole && { plannerClusterRole: this.plannerClusterRole }),
+      ...(this.profilingClusterRole && { profilingClusterRole: this.profilingClusterRole }),
     });
 
     const webhook = props.webhook
@@ -227,6 +273,7 @@ export class DynamoOperator extends Construct {
         ...(webhook ? [{ ports: tcpPort(OPERATOR_PORTS.webhook) }] : []),
       ]);
     }
+    omitNamespaceOfClusterScoped(this);
   }
 }
 
@@ -240,6 +287,9 @@ export interface OperatorArgsOptions {
   readonly discoveryBackend: DiscoveryBackend;
   readonly webhook: boolean;
   readonly version: string;
+  /** Required by the 0.9.0 manager in cluster scope: it exits at start without `--planner-cluster-role-name`. */
+  readonly plannerClusterRole?: string;
+  readonly profilingClusterRole?: string;
 }
 
 /** The manager's flags, in upstream's order (platform chart `deployment.yaml`). */
@@ -253,8 +303,10 @@ export function operatorArgs(o: OperatorArgsOptions): string[] {
     `--leader-election-namespace=${o.leaderElectionNamespace}`,
     `--natsAddr=${o.natsAddress}`,
     ...(o.etcdAddress ? [`--etcdAddr=${o.etcdAddress}`] : []),
-    '--mpi-run-ssh-secret-name=mpi-run-ssh-secret',
+    `--mpi-run-ssh-secret-name=${MPI_SSH_SECRET}`,
     `--mpi-run-ssh-secret-namespace=${o.namespace}`,
+    ...(o.profilingClusterRole ? [`--dgdr-profiling-cluster-role-name=${o.profilingClusterRole}`] : []),
+    ...(o.plannerClusterRole ? [`--planner-cluster-role-name=${o.plannerClusterRole}`] : []),
     `--discovery-backend=${o.discoveryBackend}`,
     ...(o.scope === 'namespace' ? ['--namespace-scope-lease-duration=30s', '--namespace-scope-lease-renew-interval=10s'] : []),
     `--operator-version=${o.version}`,

@@ -15,6 +15,7 @@ const DYNAMO_KINDS = [
   'dynamographdeployments',
   'dynamographdeploymentscalingadapters',
   'dynamomodels',
+  'dynamoworkermetadatas',
 ];
 
 /** Rules on namespaced resources: granted cluster-wide (ClusterRole) or in one namespace (Role). */
@@ -26,6 +27,8 @@ export const NAMESPACED_RULES: PolicyRule[] = [
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: CRUD },
   { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: CRUD },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: CRUD },
+  // endpoints, endpointslices and worker metadata: the operator grants them to graphs using Kubernetes discovery.
+  { apiGroups: [''], resources: ['endpoints'], verbs: READ },
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: CRUD },
@@ -38,6 +41,7 @@ export const NAMESPACED_RULES: PolicyRule[] = [
   { apiGroups: ['nvidia.com'], resources: DYNAMO_KINDS, verbs: CRUD },
   { apiGroups: ['nvidia.com'], resources: DYNAMO_KINDS.map((k) => `${k}/finalizers`), verbs: ['update'] },
   { apiGroups: ['nvidia.com'], resources: DYNAMO_KINDS.map((k) => `${k}/status`), verbs: ['get', 'patch', 'update'] },
+  { apiGroups: ['nvidia.com'], resources: ['dynamographdeploymentscalingadapters/scale'], verbs: ['get', 'patch', 'update'] },
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'roles'], verbs: CRUD },
 ];
 
@@ -66,3 +70,33 @@ export const LEADER_ELECTION_RULES: PolicyRule[] = [
 
 /** Upstream's catch-all rule, granted only when the spec asks for it. */
 export const UPSTREAM_WILDCARD_RULE: PolicyRule = { apiGroups: ['*'], resources: ['*'], verbs: ['*'] };
+
+/**
+ * What the Planner may do in a graph's namespace (upstream `planner.yaml`): read and scale graphs, watch worker
+ * endpoints. A cluster-wide operator binds this ClusterRole to `planner-serviceaccount` in each graph namespace.
+ */
+export const PLANNER_RULES: PolicyRule[] = [
+  { apiGroups: ['nvidia.com'], resources: ['dynamocomponentdeployments', 'dynamographdeployments'], verbs: ['get', 'list', 'create', 'update', 'patch'] },
+  { apiGroups: ['nvidia.com'], resources: ['dynamographdeploymentscalingadapters/scale'], verbs: ['patch'] },
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
+  { apiGroups: ['nvidia.com'], resources: ['dynamoworkermetadatas'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+];
+
+/**
+ * What a DynamoGraphDeploymentRequest's profiling job may do (upstream `profiling-job-rbac.yaml`): run trial graphs
+ * and pods, store results in ConfigMaps, and (cluster-wide only) read nodes for GPU discovery.
+ */
+export function profilingJobRules(clusterWide: boolean): PolicyRule[] {
+  return [
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'update', 'patch', 'delete'] },
+    { apiGroups: ['nvidia.com'], resources: ['dynamographdeploymentrequests'], verbs: ['get'] },
+    { apiGroups: ['nvidia.com'], resources: ['dynamographdeployments'], verbs: ['get', 'create', 'delete', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'get', 'create', 'delete'] },
+    { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+    ...(clusterWide ? [{ apiGroups: [''], resources: ['nodes'], verbs: READ }] : []),
+  ];
+}
+
+/** Service accounts the operator runs planners and profiling jobs as (fixed names in the operator). */
+export const PLANNER_SERVICE_ACCOUNT = 'planner-serviceaccount';
+export const PROFILING_SERVICE_ACCOUNT = 'dgdr-profiling-job';

@@ -1,8 +1,9 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
+import { CLUSTER_SCOPED_KINDS } from '../../../../constructs/k8s/common/cluster-scoped.js';
 import { describe, expect, it } from 'vitest';
 import { DynamoOperator, type DynamoOperatorProps, operatorArgs } from '../../../../constructs/k8s/operator/dynamo-operator.js';
 import { UPSTREAM_WILDCARD_RULE } from '../../../../constructs/k8s/operator/rbac-rules.js';
-import { byKind, type KubeObject } from '../../../support/synth.js';
+import { byKind, type KubeObject, one } from '../../../support/synth.js';
 
 type Obj = KubeObject & { spec: Record<string, any>; rules?: unknown[]; webhooks?: any[]; roleRef?: unknown }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -29,6 +30,9 @@ describe('DynamoOperator', () => {
       '--etcdAddr=etcd.plat.svc.cluster.local:2379',
       '--mpi-run-ssh-secret-name=mpi-run-ssh-secret',
       '--mpi-run-ssh-secret-namespace=plat',
+      // the 0.9.0 manager exits at start in cluster scope without --planner-cluster-role-name
+      '--dgdr-profiling-cluster-role-name=dynamo-platform-dynamo-operator-dgdr-profiling',
+      '--planner-cluster-role-name=dynamo-platform-dynamo-operator-planner',
       '--discovery-backend=etcd',
       '--operator-version=0.9.0',
     ]);
@@ -48,11 +52,10 @@ describe('DynamoOperator', () => {
 
   it('cluster scope: ClusterRole without a wildcard, bound to the ServiceAccount; lease Role in kube-system', () => {
     const objs = synth();
-    const [cr] = byKind(objs, 'ClusterRole');
-    expect(cr!.metadata.name).toBe('dynamo-platform-dynamo-operator-manager-role');
+    const cr = one(objs, 'ClusterRole', 'dynamo-platform-dynamo-operator-manager-role');
     expect(cr!.rules).not.toContainEqual(UPSTREAM_WILDCARD_RULE);
     expect(cr!.rules).toContainEqual(expect.objectContaining({ apiGroups: ['nvidia.com'], resources: expect.arrayContaining(['dynamographdeployments']) }));
-    expect(byKind(objs, 'ClusterRoleBinding')[0]).toMatchObject({
+    expect(one(objs, 'ClusterRoleBinding', 'dynamo-platform-dynamo-operator-manager-rolebinding')).toMatchObject({
       roleRef: { kind: 'ClusterRole', name: 'dynamo-platform-dynamo-operator-manager-role' },
       subjects: [{ kind: 'ServiceAccount', name: 'dynamo-platform-dynamo-operator-controller-manager', namespace: 'plat' }],
     });
@@ -61,8 +64,38 @@ describe('DynamoOperator', () => {
     expect(byKind(objs, 'Deployment')[0]!.spec.template.spec.serviceAccountName).toBe('dynamo-platform-dynamo-operator-controller-manager');
   });
 
+  it('cluster-scoped objects carry no namespace, even in a namespaced chart', () => {
+    const chart = Testing.chart();
+    const namespaced = new Chart(chart, 'ns', { namespace: 'plat' });
+    new DynamoOperator(namespaced, 'op', { ...base, webhook: {} });
+    const objs = Testing.synth(namespaced) as Obj[];
+    const clusterScoped = objs.filter((o) => CLUSTER_SCOPED_KINDS.has(o.kind));
+    expect(clusterScoped.map((o) => o.kind)).toEqual(expect.arrayContaining(['ClusterRole', 'ClusterRoleBinding', 'ValidatingWebhookConfiguration']));
+    expect(clusterScoped.filter((o) => 'namespace' in o.metadata).map((o) => o.metadata.name)).toEqual([]);
+    expect(one(objs, 'Deployment').metadata.namespace).toBe('plat');
+  });
+
   it('the wildcard rule only when asked for', () => {
-    expect(byKind(synth({ upstreamWildcardRbac: true }), 'ClusterRole')[0]!.rules).toContainEqual(UPSTREAM_WILDCARD_RULE);
+    expect(one(synth({ upstreamWildcardRbac: true }), 'ClusterRole', 'dynamo-platform-dynamo-operator-manager-role').rules).toContainEqual(UPSTREAM_WILDCARD_RULE);
+  });
+
+  it('cluster scope: planner and profiling ClusterRoles, which the manager may bind but does not hold', () => {
+    const objs = synth();
+    const planner = one(objs, 'ClusterRole', 'dynamo-platform-dynamo-operator-planner');
+    expect(planner.rules).toContainEqual({ apiGroups: ['nvidia.com'], resources: ['dynamographdeploymentscalingadapters/scale'], verbs: ['patch'] });
+    const profiling = one(objs, 'ClusterRole', 'dynamo-platform-dynamo-operator-dgdr-profiling');
+    expect(profiling.rules).toContainEqual({ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] });
+    expect(one(objs, 'ClusterRoleBinding', 'dynamo-platform-dynamo-operator-dgdr-profiling')).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'dynamo-platform-dynamo-operator-dgdr-profiling' },
+      subjects: [{ kind: 'ServiceAccount', name: 'dgdr-profiling-job', namespace: 'plat' }],
+    });
+    const manager = one(objs, 'ClusterRole', 'dynamo-platform-dynamo-operator-manager-role');
+    expect(manager.rules).toContainEqual({
+      apiGroups: ['rbac.authorization.k8s.io'],
+      resources: ['clusterroles'],
+      verbs: ['bind'],
+      resourceNames: ['dynamo-platform-dynamo-operator-dgdr-profiling', 'dynamo-platform-dynamo-operator-planner'],
+    });
   });
 
   it('namespace scope: Role and RoleBinding, restricted flags, lease in its own namespace, cluster reads apart', () => {
@@ -73,9 +106,19 @@ describe('DynamoOperator', () => {
     expect(c.args).toContain('--leader-election-id=dynamo.nvidia.com-plat');
     expect(c.args).toContain('--namespace-scope-lease-duration=30s');
     expect(byKind(objs, 'Role').map((r) => `${r.metadata.namespace}/${r.metadata.name}`).sort()).toEqual([
+      'plat/dgdr-profiling-job',
       'plat/dynamo-platform-dynamo-operator-leader-election-role',
       'plat/dynamo-platform-dynamo-operator-manager-role',
+      'plat/planner-role',
     ]);
+    // The restricted operator creates no RBAC itself: the planner's identity exists up front, bound in its namespace.
+    expect(one(objs, 'RoleBinding', 'planner-binding')).toMatchObject({
+      roleRef: { kind: 'Role', name: 'planner-role' },
+      subjects: [{ kind: 'ServiceAccount', name: 'planner-serviceaccount', namespace: 'plat' }],
+    });
+    expect(one(objs, 'ServiceAccount', 'dgdr-profiling-job').metadata.namespace).toBe('plat');
+    expect(one(objs, 'Role', 'dgdr-profiling-job').rules).not.toContainEqual(expect.objectContaining({ resources: ['nodes'] }));
+    expect(c.args.some((a: string) => a.startsWith('--planner-cluster-role-name'))).toBe(false);
     const clusterRoles = byKind(objs, 'ClusterRole');
     expect(clusterRoles.map((r) => r.metadata.name)).toEqual(['dynamo-platform-dynamo-operator-plat-cluster-reader']);
     const resources = (clusterRoles[0]!.rules as { resources: string[]; verbs: string[] }[]).flatMap((r) => r.resources);
