@@ -5,6 +5,8 @@
 import { App, Yaml } from 'cdk8s';
 import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
+import { SpecError } from '../spec/errors.js';
+import { addWorkloadCharts } from './graphs.js';
 import { addPlatformCharts } from './platform.js';
 
 export interface SynthFile {
@@ -16,13 +18,22 @@ export interface SynthFile {
 /** Builds the cdk8s App of a target. `outdir` matters only to `app.synth()` (the cdk8s CLI path). */
 export function buildK8sApp(spec: Spec, outdir?: string): App {
   const app = new App({ ...(outdir && { outdir }) });
-  addPlatformCharts(app, spec, cloudProfile(spec));
+  const profile = cloudProfile(spec);
+  addPlatformCharts(app, spec, profile);
+  addWorkloadCharts(app, spec, profile);
   return app;
+}
+
+/** Runs every construct's synth-time validation; all problems at once, as a SpecError (nothing is written). */
+export function validateApp(app: App): void {
+  const problems = app.node.findAll().flatMap((c) => c.node.validate());
+  if (problems.length) throw new SpecError([...new Set(problems)].sort());
 }
 
 /** The YAML files of one target. Each chart's objects come out in cdk8s's stable order. */
 export function synthK8sTarget(spec: Spec): SynthFile[] {
   const app = buildK8sApp(spec);
+  validateApp(app);
   return app.charts
     .map((chart) => ({ path: `${spec.target}/${chart.node.id}.k8s.yaml`, content: Yaml.stringify(...chart.toJson()) }))
     .sort((a, b) => a.path.localeCompare(b.path));

@@ -6,6 +6,8 @@
  * creates: a system pool, an on-demand GPU pool and a spot GPU pool (both scale to zero) and shared model storage.
  */
 import type { CloudTarget, SpecInput, Target } from './schema.js';
+import { EXAMPLE_MODEL } from './examples.js';
+import type { GraphInput } from './graphs.js';
 import { VERSIONS } from './versions.js';
 
 type PlatformInput = SpecInput['platform'];
@@ -74,8 +76,37 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
   };
 }
 
+/** A graph entry of a spec document: complete, or an example name with overrides (expanded by the loader). */
+export type GraphEntryInput = GraphInput | ({ readonly example: string } & Partial<GraphInput>);
+/** A spec document before the examples are expanded. */
+export type SpecDocument = SpecInput extends infer S ? (S extends unknown ? Omit<S, 'graphs'> & { graphs: Record<string, GraphEntryInput> } : never) : never;
+
+type WorkloadInput = Pick<SpecInput, 'workloads' | 'graphRequests'> & { graphs: Record<string, GraphEntryInput> };
+
+/**
+ * Workloads: the graphs run in their own namespace with the shared model cache; two example graphs (aggregated and
+ * disaggregated vLLM) and one SLA request (profiling only, nothing deployed by it) show the whole path.
+ */
+function workloadDefaults(): WorkloadInput {
+  return {
+    workloads: {
+      namespace: 'dynamo-workloads',
+      hfTokenSecret: 'hf-token-secret',
+      modelCache: { enabled: true, claimName: 'model-cache', size: '100Gi', accessPod: true },
+      frontendClientNamespaces: [],
+    },
+    graphs: {
+      'vllm-agg': { example: 'vllm-agg' },
+      'vllm-disagg': { example: 'vllm-disagg' },
+    },
+    graphRequests: {
+      'qwen-sla': { backend: 'vllm', model: EXAMPLE_MODEL, sla: { isl: 3000, osl: 150, ttftMs: 200, itlMs: 20 } },
+    },
+  };
+}
+
 /** The complete default document of a target (before the user file is merged over it). */
-export function defaultSpec(target: Target): SpecInput {
-  if (target === 'local') return { target, platform: platformDefaults(false) };
-  return { target, platform: platformDefaults(true), cluster: clusterDefaults(target) };
+export function defaultSpec(target: Target): SpecDocument {
+  if (target === 'local') return { target, platform: platformDefaults(false), ...workloadDefaults() };
+  return { target, platform: platformDefaults(true), cluster: clusterDefaults(target), ...workloadDefaults() };
 }

@@ -97,6 +97,14 @@ export function issueMessages(
       return [{ path, message: `${issue.message}, got ${show(value)}` }];
     case 'invalid_union':
       return [{ path, message: `does not match any allowed form, got ${show(value)}` }];
+    case 'invalid_key': {
+      // A record key that breaks the key schema: report the key's own rule and the key.
+      const inner = issue.issues[0]?.message ?? issue.message;
+      return [{ path, message: `${inner}, got ${show(path[path.length - 1])}` }];
+    }
+    case 'custom':
+      // A rule about a field the user did not write (a default): the value adds nothing.
+      return [{ path, message: value === undefined ? issue.message : `${issue.message}, got ${show(value)}` }];
     default:
       return [{ path, message: `${issue.message}, got ${show(value)}` }];
   }

@@ -5,9 +5,11 @@
  * File layout:
  *   platform: {...}          applies to every target
  *   cluster: {...}           applies to the cloud targets (eks, aks, gke)
+ *   workloads, graphs, graphRequests: {...}   apply to every target
  *   targets:
- *     eks: { platform: {...}, cluster: {...} }   applies to one target, after the shared sections
+ *     eks: { platform: {...}, cluster: {...}, graphs: {...} }   applies to one target, after the shared sections
  *
+ * A graph entry with `example: <name>` starts from that shipped example; its other keys override it.
  * Mappings merge key by key; lists and scalars replace; `null` removes a default entry (e.g. a default GPU pool).
  */
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { defaultSpec } from './defaults.js';
+import { EXAMPLE_GRAPHS } from './examples.js';
 import { formatPath, issueMessages, type PathSegment, show, SpecError, suggest } from './errors.js';
 import { CLOUD_TARGETS, isCloudTarget, type Spec, specSchema, type Target, TARGETS } from './schema.js';
 
@@ -39,10 +42,15 @@ export interface SpecFile {
   readonly source: string;
   readonly platform?: Doc;
   readonly cluster?: Doc;
+  readonly workloads?: Doc;
+  readonly graphs?: Doc;
+  readonly graphRequests?: Doc;
   readonly targets: Partial<Record<Target, Doc>>;
 }
 
-const FILE_KEYS = ['platform', 'cluster', 'targets'];
+/** Sections of the file that apply to every target. */
+const SHARED_SECTIONS = ['platform', 'workloads', 'graphs', 'graphRequests'] as const;
+const FILE_KEYS = ['platform', 'cluster', 'workloads', 'graphs', 'graphRequests', 'targets'];
 
 /** Parses the text of a spec file. Problems are collected, then thrown together. */
 export function parseSpecFile(text: string, source: string): SpecFile {
@@ -82,10 +90,13 @@ export function parseSpecFile(text: string, source: string): SpecFile {
     if (name === 'local' && 'cluster' in doc) problems.push(`targets.local.cluster: only the cloud targets (${CLOUD_TARGETS.join(', ')}) have a cluster section`);
     targets[name as Target] = doc;
   }
-  const platform = section('platform', raw['platform']);
-  const cluster = section('cluster', raw['cluster']);
+  const shared: Partial<Record<(typeof SHARED_SECTIONS)[number] | 'cluster', Doc>> = {};
+  for (const k of [...SHARED_SECTIONS, 'cluster'] as const) {
+    const doc = section(k, raw[k]);
+    if (doc) shared[k] = doc;
+  }
   if (problems.length) throw new SpecError(problems);
-  return { source, targets, ...(platform && { platform }), ...(cluster && { cluster }) };
+  return { source, targets, ...shared };
 }
 
 export function readSpecFile(path: string): SpecFile {
@@ -98,21 +109,38 @@ export function readSpecFile(path: string): SpecFile {
   return parseSpecFile(text, path);
 }
 
-/** The merged, unvalidated document of one target, and where the user's part of it came from. */
+/** The sections of the file that apply to a target before its own section. */
+function sharedOf(file: SpecFile, target: Target): Doc {
+  const out: Doc = {};
+  for (const k of SHARED_SECTIONS) if (file[k]) out[k] = file[k];
+  if (file.cluster && isCloudTarget(target)) out['cluster'] = file.cluster;
+  return out;
+}
+
+/** The merged, unvalidated document of one target, with the graph examples expanded. */
 function mergedDoc(target: Target, file: SpecFile | undefined): unknown {
   let doc: unknown = defaultSpec(target);
-  if (!file) return doc;
-  const shared: Doc = { ...(file.platform && { platform: file.platform }), ...(file.cluster && isCloudTarget(target) && { cluster: file.cluster }) };
-  doc = mergeDocs(doc, shared);
-  return mergeDocs(doc, file.targets[target] ?? {});
+  if (file) doc = mergeDocs(mergeDocs(doc, sharedOf(file, target)), file.targets[target] ?? {});
+  return expandExamples(doc as Doc);
+}
+
+/** `graphs.<name>.example: <example>`: the example's keys under the entry's own. Unknown names are left to the schema. */
+function expandExamples(doc: Doc): Doc {
+  const graphs = doc['graphs'];
+  if (!isMapping(graphs)) return doc;
+  const out: Doc = {};
+  for (const [name, entry] of Object.entries(graphs)) {
+    const example = isMapping(entry) && typeof entry['example'] === 'string' ? EXAMPLE_GRAPHS[entry['example']] : undefined;
+    out[name] = example ? mergeDocs(structuredClone(example), entry) : entry;
+  }
+  return { ...doc, graphs: out };
 }
 
 /** Where in the file a path of target `t` was written: its per-target section, the shared section, or neither. */
 function fileOrigin(file: SpecFile | undefined, t: Target, path: readonly PathSegment[]): 'target' | 'shared' | 'default' {
   if (!file) return 'default';
   if (hasPrefix(file.targets[t], path)) return 'target';
-  const shared = { platform: file.platform, cluster: isCloudTarget(t) ? file.cluster : undefined };
-  return hasPrefix(shared, path) ? 'shared' : 'default';
+  return hasPrefix(sharedOf(file, t), path) ? 'shared' : 'default';
 }
 
 /** True when the document holds the path, or a prefix of it that is not a mapping (so the value there is the user's). */

@@ -5,6 +5,9 @@
  * names what is wrong; the loader adds the field path and the offending value.
  */
 import { z } from 'zod';
+import { graphNameProblems, graphRequestsSchema, graphsSchema, workerGroups, workloadsSchema } from './graphs.js';
+import { fitGpuPools } from './profile/gpu-fit.js';
+import { cloudProfile } from './profile/index.js';
 
 export const TARGETS = ['local', 'eks', 'aks', 'gke'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -216,15 +219,23 @@ export const clusterSchema = z
 
 // ---------------------------------------------------------------------------------------------- spec
 
+const workloadSections = {
+  workloads: workloadsSchema,
+  graphs: graphsSchema,
+  graphRequests: graphRequestsSchema,
+};
+
 const localSpecSchema = z.strictObject({
   target: z.literal('local'),
   platform: platformSchema,
+  ...workloadSections,
 });
 
 const cloudSpecSchema = z.strictObject({
   target: z.enum(CLOUD_TARGETS),
   platform: platformSchema,
   cluster: clusterSchema,
+  ...workloadSections,
 });
 
 export const specSchema = z
@@ -265,6 +276,7 @@ export type ClusterSpec = CloudSpec['cluster'];
 export type GpuPoolSpec = ClusterSpec['gpuPools'][string];
 export type SystemPoolSpec = ClusterSpec['systemPool'];
 export type ResourcesSpec = z.output<typeof resourcesSchema>;
+export type { GraphRequestSpec, GraphSpec, WorkerGroupSpec, WorkloadsSpec } from './graphs.js';
 
 /** Rules that relate several fields. Each issue names the field it is attached to and the rule. */
 function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
@@ -316,6 +328,14 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
       message: `a namespace-scoped operator keeps its lease in its own namespace (${p.namespace})`,
     });
   }
+  if (p.operator.enabled && p.operator.scope === 'namespace' && spec.workloads.namespace !== p.namespace) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['workloads', 'namespace'],
+      message: `a namespace-scoped operator reconciles graphs only in its own namespace: set workloads.namespace to ${p.namespace}, or platform.operator.scope: cluster`,
+    });
+  }
+  graphRules(spec, ctx);
   if (spec.target === 'local') return;
   const pools: [string[], { minNodes: number; maxNodes: number }][] = [
     [['cluster', 'systemPool'], spec.cluster.systemPool],
@@ -331,6 +351,36 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
   }
   if (spec.cluster.gpuPools[spec.cluster.systemPool.name] !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'gpuPools', spec.cluster.systemPool.name], message: 'a GPU pool cannot share its name with the system pool' });
+  }
+}
+
+/** Rules of the graphs that need the rest of the spec: names, the GPU pools of the target, storage classes. */
+function graphRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
+  // The profile needs only the cluster section, which is fully parsed at this point.
+  const profile = cloudProfile(spec as Spec);
+  const modelClass = spec.workloads.modelCache.storageClass ?? profile.storage.modelCache?.name;
+  for (const [name, g] of Object.entries(spec.graphs)) {
+    if (!g.enabled) continue;
+    for (const p of graphNameProblems(name, g)) ctx.addIssue({ code: 'custom', path: ['graphs', name, ...p.path], message: p.message });
+    for (const { role, group } of workerGroups(g)) {
+      const fit = fitGpuPools(profile, {
+        gpus: group.gpus,
+        capacity: group.capacity,
+        ...(group.pools && { pools: group.pools }),
+        ...(group.accelerator && { accelerator: group.accelerator }),
+      });
+      if (!fit.ok) ctx.addIssue({ code: 'custom', path: ['graphs', name, role], message: fit.problem });
+    }
+    if (g.modelCache && !spec.workloads.modelCache.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['graphs', name, 'modelCache'], message: 'the graph mounts the model cache, but workloads.modelCache.enabled is false: set modelCache: false on the graph' });
+    }
+    if (g.compilationCache && !modelClass) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['graphs', name, 'compilationCache'],
+        message: `the operator creates the compilation cache claim and needs a storage class; target ${spec.target} has no model storage class: set workloads.modelCache.storageClass`,
+      });
+    }
   }
 }
 

@@ -61,6 +61,10 @@ export const VERSIONS = {
      */
     image: { repository: 'gcr.io/etcd-development/etcd', tag: 'v3.5.21' },
   },
+  tools: {
+    /** The model-cache access pod: a shell, Python and pip (`pip install --user huggingface_hub` to download). */
+    accessPod: { repository: 'python', tag: '3.12.8-slim-bookworm' },
+  },
   kai: {
     chart: { name: 'kai-scheduler', repository: 'oci://ghcr.io/nvidia/kai-scheduler', version: 'v0.9.4' },
   },
@@ -98,6 +102,7 @@ export const VERSIONS = {
   };
   nats: { image: ImageRef };
   etcd: { image: ImageRef };
+  tools: { accessPod: ImageRef };
   kai: { chart: ChartRef };
   grove: { chart: ChartRef };
   certManager: { chart: ChartRef };
@@ -131,6 +136,7 @@ export function versionRows(): VersionRow[] {
     img('Dynamo frontend', v.dynamo.runtimeImages.frontend),
     img('NATS server', v.nats.image),
     img('etcd', v.etcd.image),
+    img('Model-cache access pod', v.tools.accessPod),
     chart('KAI scheduler', v.kai.chart),
     chart('Grove', v.grove.chart),
     chart('cert-manager (webhook only)', v.certManager.chart),

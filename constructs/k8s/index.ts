@@ -18,3 +18,4 @@ export * from './operator/dynamo-operator.js';
 export * from './common/stateful.js';
 export * from './common/probes.js';
 export * from './common/cluster-scoped.js';
+export * from './graph/index.js';

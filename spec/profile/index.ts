@@ -24,3 +24,4 @@ export function cloudProfile(spec: Spec): CloudProfile {
       return gkeProfile(spec);
   }
 }
+export * from './gpu-fit.js';

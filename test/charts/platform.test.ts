@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloudProfile } from '../../spec/profile/index.js';
 import { TARGETS } from '../../spec/schema.js';
-import { byKind, type KubeObject, one, specsFrom, synthSpec } from '../support/synth.js';
+import { byKind, type KubeObject, one, specsFrom, synthPlatform as synthSpec } from '../support/synth.js';
 
 type PodSpec = { nodeSelector?: Record<string, string>; tolerations?: { key: string }[]; affinity?: unknown; securityContext: Record<string, unknown>; containers: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
 const WORKLOADS = ['Deployment', 'StatefulSet'];

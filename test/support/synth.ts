@@ -1,5 +1,6 @@
 /** In-memory synthesis of the Kubernetes layer, as `npm run synth` writes it, for assertions on objects. */
 import { parseAllDocuments } from 'yaml';
+import { PLATFORM_CHARTS } from '../../charts/platform.js';
 import { synthK8sTarget } from '../../charts/synth.js';
 import { resolveSpecs, parseSpecFile } from '../../spec/load.js';
 import type { Spec, Target } from '../../spec/schema.js';
@@ -17,11 +18,16 @@ export interface SynthResult {
   readonly objects: KubeObject[];
 }
 
-export function synthSpec(spec: Spec): SynthResult {
-  const files = synthK8sTarget(spec);
+/** Everything a target synthesizes, or only the files `only` accepts (by path, e.g. `eks/20-nats.k8s.yaml`). */
+export function synthSpec(spec: Spec, only: (path: string) => boolean = () => true): SynthResult {
+  const files = synthK8sTarget(spec).filter((f) => only(f.path));
   const objects = files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as KubeObject));
   return { files, objects };
 }
+
+const PLATFORM_FILES = new Set(Object.values(PLATFORM_CHARTS).map((id) => `${id}.k8s.yaml`));
+/** The platform's files only (namespace, storage classes, etcd, NATS, operator). */
+export const synthPlatform = (spec: Spec): SynthResult => synthSpec(spec, (path) => PLATFORM_FILES.has(path.split('/').pop()!));
 
 /** Specs of every target from an optional YAML spec file text. */
 export function specsFrom(yaml?: string): Record<Target, Spec> {

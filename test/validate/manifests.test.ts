@@ -20,6 +20,7 @@ const VARIANTS: Record<string, string | undefined> = {
 platform:
   etcd: { enabled: false }
   operator: { scope: namespace, discoveryBackend: kubernetes, upstreamWildcardRbac: true, replicas: 2 }
+workloads: { namespace: dynamo-system }
 `,
   'external NATS and etcd, no network policies, placement any': `
 platform:
@@ -40,12 +41,14 @@ describe.skipIf(!hasReference())('synthesized manifests validate', () => {
     });
   }
 
-  it('webhook variant: core objects validate, and the only custom resources are the cert-manager Issuer and Certificate', async () => {
+  it('webhook variant: core objects validate, and the only custom resources besides the Dynamo ones are the cert-manager Issuer and Certificate', async () => {
     const { objects } = synthSpec(specsFrom('platform: { operator: { webhook: { enabled: true, failurePolicy: Fail, timeoutSeconds: 10 } } }').eks);
     const core = objects.filter((o) => isCoreKind(o.apiVersion));
     expect(await problems(core)).toEqual([]);
     // cert-manager's CRDs are not in ../shared/reference: these two are checked field by field in the operator tests.
-    expect(objects.filter((o) => !isCoreKind(o.apiVersion)).map((o) => `${o.apiVersion} ${o.kind}`).sort()).toEqual([
+    const dynamo = objects.filter((o) => o.apiVersion.startsWith('nvidia.com/'));
+    expect(dynamo.flatMap(validateCustom)).toEqual([]);
+    expect(objects.filter((o) => !isCoreKind(o.apiVersion) && !dynamo.includes(o)).map((o) => `${o.apiVersion} ${o.kind}`).sort()).toEqual([
       'cert-manager.io/v1 Certificate',
       'cert-manager.io/v1 Issuer',
     ]);

@@ -5,6 +5,7 @@
  */
 import { KubeNamespace, KubeNetworkPolicy } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
+import { omitNamespaceOfClusterScoped } from '../common/cluster-scoped.js';
 import { MANAGED_BY } from '../common/labels.js';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -16,6 +17,8 @@ export interface PlatformNamespaceProps {
   readonly podSecurity?: PodSecurityLevel;
   /** Deny every ingress not admitted by another policy. @default true */
   readonly defaultDenyIngress?: boolean;
+  /** Level audited and warned about, when stricter than the enforced one. @default - the enforced level */
+  readonly auditLevel?: PodSecurityLevel;
   /** Extra namespace labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -27,6 +30,7 @@ export class PlatformNamespace extends Construct {
     super(scope, id);
     this.name = props.name ?? 'dynamo-system';
     const level = props.podSecurity ?? 'restricted';
+    const audit = props.auditLevel ?? level;
     new KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
@@ -35,8 +39,8 @@ export class PlatformNamespace extends Construct {
           'app.kubernetes.io/managed-by': MANAGED_BY,
           'pod-security.kubernetes.io/enforce': level,
           'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/audit': level,
-          'pod-security.kubernetes.io/warn': level,
+          'pod-security.kubernetes.io/audit': audit,
+          'pod-security.kubernetes.io/warn': audit,
         },
       },
     });
@@ -46,5 +50,6 @@ export class PlatformNamespace extends Construct {
         spec: { podSelector: {}, policyTypes: ['Ingress'] },
       });
     }
+    omitNamespaceOfClusterScoped(this);
   }
 }
