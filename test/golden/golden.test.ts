@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { synthK8sTarget } from '../../charts/synth.js';
 import { buildTerraformApp } from '../../stacks/app.js';
+import { EXAMPLE_NAMES } from '../../spec/examples.js';
 import { CLOUD_TARGETS, TARGETS } from '../../spec/schema.js';
 import { specsFrom } from '../support/synth.js';
 
@@ -21,6 +22,16 @@ describe('golden: Kubernetes manifests', () => {
         await expect(file.content).toMatchFileSnapshot(`__golden__/dist/${file.path}`);
       });
     }
+  }
+});
+
+describe('golden: the shipped example graphs (on eks)', () => {
+  const withAll = specsFrom(`graphs:\n${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n} }`).join('\n')}\n`).eks;
+  const files = new Map(synthK8sTarget(withAll).map((f) => [f.path, f.content]));
+  for (const name of EXAMPLE_NAMES) {
+    it(name, async () => {
+      await expect(files.get(`eks/50-graph-${name}.k8s.yaml`)).toMatchFileSnapshot(`__golden__/examples/${name}.k8s.yaml`);
+    });
   }
 });
 
