@@ -7,5 +7,6 @@
 export * from './spec/index.js';
 export * from './constructs/k8s/index.js';
 export { addPlatformCharts, controlPlanePlacement, PLATFORM_CHARTS, type PlatformCharts } from './charts/platform.js';
-export { platformPrerequisites, helmInstallCommand, type HelmPrerequisite } from './charts/prerequisites.js';
-export { buildK8sApp, synthK8sTarget, type SynthFile } from './charts/synth.js';
+export { addWorkloadCharts, graphWorkers, WORKLOAD_CHARTS, type WorkloadCharts } from './charts/graphs.js';
+export { applyTimeSecrets, platformPrerequisites, helmInstallCommand, type ApplyTimeSecret, type HelmPrerequisite } from './charts/prerequisites.js';
+export { buildK8sApp, synthK8sTarget, validateApp, type SynthFile } from './charts/synth.js';

@@ -4,13 +4,14 @@
  * README differs.
  */
 import { z } from 'zod';
-import { helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
+import { applyTimeSecrets, helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
+import { exampleRows } from '../spec/examples.js';
 import { valueAt } from '../spec/errors.js';
 import { parseSpecFile, resolveSpecs } from '../spec/load.js';
 import { specSchema, TARGETS } from '../spec/schema.js';
 import { versionRows } from '../spec/versions.js';
 
-export const SECTIONS = ['versions', 'install', 'spec'] as const;
+export const SECTIONS = ['versions', 'install', 'examples', 'spec'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -32,10 +33,18 @@ export function renderInstall(): string {
     '# 1. prerequisites, pinned by the version matrix',
     ...base.map((p) => `${helmInstallCommand(p)}   # ${p.reason}`),
     ...webhook.map((p) => `${helmInstallCommand(p)}   # only with platform.operator.webhook.enabled: ${p.reason}`),
-    '# 2. the platform of one target, in file order (00-namespace ... 30-dynamo-operator)',
+    '# 2. the namespaces, then the Secrets the manifests name (values from your environment, never from a file here)',
+    'kubectl apply -f dist/<target>/00-namespace.k8s.yaml -f dist/<target>/40-workloads.k8s.yaml',
+    ...applyTimeSecrets(resolveSpecs().eks).map((s) => `${s.command}   # ${s.reason}`),
+    '# 3. the platform and the graphs of one target, in file order (00-namespace ... 60-graph-request-*)',
     'kubectl apply -f dist/<target>/',
     '```',
   ].join('\n');
+}
+
+/** The shipped example graphs. */
+export function renderExamples(): string {
+  return ['| example | graph |', '|---|---|', ...exampleRows().map((r) => `| \`${r.name}\` | ${cell(r.description)} |`)].join('\n');
 }
 
 type JsonSchema = {
@@ -47,6 +56,7 @@ type JsonSchema = {
   additionalProperties?: JsonSchema | boolean;
   items?: JsonSchema;
   oneOf?: JsonSchema[];
+  default?: unknown;
 };
 
 function typeOf(s: JsonSchema): string {
@@ -77,13 +87,20 @@ export function renderSpec(): string {
     }
     if (s.type === 'object' && typeof s.additionalProperties === 'object' && s.additionalProperties.properties) {
       const keys = (t: 'eks' | 'aks' | 'gke') => fmt(Object.keys((valueAt(specs[t], path) as object | undefined) ?? {}));
-      rows.push(`| \`${path.join('.')}\` | map | ${path[0] === 'cluster' ? 'n/a' : '-'} | ${perCloud(keys)} | ${cell(s.description ?? '')} |`);
+      const localKeys = path[0] === 'cluster' ? 'n/a' : fmt(Object.keys((valueAt(specs.local, path) as object | undefined) ?? {}));
+      rows.push(`| \`${path.join('.')}\` | map | ${localKeys} | ${perCloud(keys)} | ${cell(s.description ?? '')} |`);
       walk(s.additionalProperties, [...path, '<name>']);
       return;
     }
+    // The value in the first entry of a map that has the field; else the schema's own default.
     const at = (t: (typeof TARGETS)[number]) => {
-      const concrete = path.map((p, i) => (p === '<name>' ? Object.keys((valueAt(specs[t], path.slice(0, i)) as object | undefined) ?? {})[0] ?? p : p));
-      return valueAt(specs[t], concrete);
+      const concretes = (i: number, prefix: string[]): string[][] => {
+        if (i === path.length) return [prefix];
+        if (path[i] !== '<name>') return concretes(i + 1, [...prefix, path[i]!]);
+        return Object.keys((valueAt(specs[t], prefix) as object | undefined) ?? {}).flatMap((k) => concretes(i + 1, [...prefix, k]));
+      };
+      const found = concretes(0, []).map((c) => valueAt(specs[t], c)).find((v) => v !== undefined);
+      return found ?? s.default;
     };
     rows.push(`| \`${path.join('.')}\` | ${typeOf(s)} | ${path[0] === 'cluster' ? 'n/a' : fmt(at('local'))} | ${perCloud((t) => fmt(at(t)))} | ${cell(s.description ?? '')} |`);
   };
@@ -97,6 +114,8 @@ export function renderSection(section: Section): string {
       return renderVersions();
     case 'install':
       return renderInstall();
+    case 'examples':
+      return renderExamples();
     case 'spec':
       return renderSpec();
   }

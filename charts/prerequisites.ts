@@ -3,6 +3,7 @@
  * cert-manager when the operator's webhook is on. Ordered; the README's install commands and the cloud deploy path
  * both read this list.
  */
+import { MPI_SSH_SECRET } from '../constructs/k8s/operator/dynamo-operator.js';
 import type { Spec } from '../spec/schema.js';
 import { type ChartRef, VERSIONS } from '../spec/versions.js';
 
@@ -51,4 +52,43 @@ export function helmInstallCommand(p: HelmPrerequisite): string {
     return `helm upgrade --install ${p.release} ${p.chart.repository}/${p.chart.name}-${p.chart.version}.tgz ${ns}${set}`;
   }
   return `helm upgrade --install ${p.release} ${p.chart.name} --repo ${p.chart.repository} --version ${p.chart.version} ${ns}${set}`;
+}
+
+/** A Secret the manifests reference by name and that is created at apply time, from the user's environment. */
+export interface ApplyTimeSecret {
+  readonly namespace: string;
+  readonly name: string;
+  /** Shell command that creates or updates it idempotently; values come from the environment or are generated. */
+  readonly command: string;
+  readonly reason: string;
+}
+
+/**
+ * The Secrets no output of this project contains: the Hugging Face token (from `$HF_TOKEN`) and the operator's MPI
+ * SSH key (generated in a temporary folder that is removed). Both are created after the namespaces exist and before
+ * the graphs are applied.
+ */
+export function applyTimeSecrets(spec: Spec): ApplyTimeSecret[] {
+  const apply = (ns: string, name: string, from: string) =>
+    `kubectl -n ${ns} create secret generic ${name} ${from} --dry-run=client -o yaml | kubectl apply -f -`;
+  const out: ApplyTimeSecret[] = [];
+  const token = spec.workloads.hfTokenSecret;
+  if (token) {
+    out.push({
+      namespace: spec.workloads.namespace,
+      name: token,
+      command: apply(spec.workloads.namespace, token, '--from-literal=HF_TOKEN="$HF_TOKEN"'),
+      reason: 'Hugging Face token of the workers (envFromSecret)',
+    });
+  }
+  if (spec.platform.operator.enabled) {
+    const ns = spec.platform.namespace;
+    out.push({
+      namespace: ns,
+      name: MPI_SSH_SECRET,
+      command: `d=$(mktemp -d) && ssh-keygen -q -t rsa -b 4096 -N '' -f "$d/k" && ${apply(ns, MPI_SSH_SECRET, '--from-file=private.key="$d/k" --from-file=private.key.pub="$d/k.pub"')}; rm -rf "$d"`,
+      reason: 'SSH key of TRT-LLM multinode mpirun; the operator copies it into every graph namespace and fails graphs without it',
+    });
+  }
+  return out;
 }

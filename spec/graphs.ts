@@ -23,8 +23,12 @@ const seconds = (min: number) => z.number().int({ message: 'must be a whole numb
 
 const computeSchema = z
   .strictObject({
-    requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional().describe('Requests.'),
-    limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional().describe('Limits.'),
+    requests: z
+      .strictObject({ cpu: quantity.optional().describe('CPU the scheduler reserves, e.g. `4`.'), memory: quantity.optional().describe('Memory the scheduler reserves, e.g. `32Gi`.') })
+      .optional(),
+    limits: z
+      .strictObject({ cpu: quantity.optional().describe('CPU cap.'), memory: quantity.optional().describe('Memory cap; over it the container is OOM-killed.') })
+      .optional(),
   })
   .describe('CPU and memory of the container.');
 
