@@ -3,6 +3,7 @@
  * every custom resource against its upstream CRD. Also spec variants that switch on optional objects.
  */
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_NAMES } from '../../spec/examples.js';
 import { TARGETS } from '../../spec/schema.js';
 import { hasReference } from '../support/env.js';
 import { isCoreKind, validateCore, validateCustom } from '../support/kube-validate.js';
@@ -16,6 +17,15 @@ async function problems(objects: KubeObject[]): Promise<string[]> {
 
 const VARIANTS: Record<string, string | undefined> = {
   defaults: undefined,
+  'every shipped example, planner, compilation cache, auto-applied request': `
+graphs:
+${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n} }`).join('\n')}
+  planned: { example: sglang-disagg, planner: { enabled: true }, health: { canary: { enabled: true } } }
+  cached: { example: vllm-agg, compilationCache: { size: 20Gi } }
+graphRequests:
+  auto: { backend: trtllm, model: Qwen/Qwen3-0.6B, sla: { isl: 1000, osl: 100, ttftMs: 300, itlMs: 25 }, autoApply: true }
+workloads: { modelCache: { storageClass: shared-rwx } }
+`,
   'namespace-scoped operator, wildcard RBAC, kubernetes discovery, no etcd': `
 platform:
   etcd: { enabled: false }
@@ -65,5 +75,15 @@ describe.skipIf(!hasReference())('synthesized manifests validate', () => {
     expect(errs.some((e) => e.includes('bogus'))).toBe(true);
     expect(validateCustom({ apiVersion: 'nvidia.com/v1alpha1', kind: 'DynamoGraphDeployment', metadata: { name: 'g' }, spec: { services: {} } })).toEqual([]);
     expect(validateCustom({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' } })[0]).toMatch(/no CRD/);
+    // A synthesized graph with a misspelt service field, a bad multinode count and a bad backend is rejected.
+    const dgd = structuredClone(objects.find((o) => o.kind === 'DynamoGraphDeployment')!) as KubeObject & { spec: { backendFramework: string; services: Record<string, Record<string, unknown>> } };
+    dgd.spec.backendFramework = 'tgi';
+    const [svc] = Object.values(dgd.spec.services);
+    svc!['replica'] = 2;
+    svc!['multinode'] = { nodeCount: 1 };
+    const dgdErrs = validateCustom(dgd);
+    expect(dgdErrs.some((e) => e.includes('/spec/backendFramework'))).toBe(true);
+    expect(dgdErrs.some((e) => e.includes('replica'))).toBe(true);
+    expect(dgdErrs.some((e) => e.includes('/multinode/nodeCount'))).toBe(true);
   });
 });
