@@ -3,20 +3,11 @@
  * path, the value and the rule.
  */
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../../spec/errors.js';
 import { EXAMPLE_GRAPHS, EXAMPLE_NAMES } from '../../spec/examples.js';
 import { parseSpecFile, resolveSpecs } from '../../spec/load.js';
+import { problemsOf } from '../support/synth.js';
 import { BACKENDS } from '../../spec/naming.js';
 
-function problemsOf(text: string): readonly string[] {
-  try {
-    resolveSpecs(parseSpecFile(text, 'spec.yaml'));
-    return [];
-  } catch (e) {
-    if (e instanceof SpecError) return e.problems;
-    throw e;
-  }
-}
 const specs = (text?: string) => resolveSpecs(text === undefined ? undefined : parseSpecFile(text, 'spec.yaml'));
 
 describe('examples', () => {

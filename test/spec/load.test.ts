@@ -5,17 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../spec/errors.js';
 import { mergeDocs, parseSpecFile, resolveSpecs } from '../../spec/load.js';
+import { problemsOf } from '../support/synth.js';
 
-/** The problems a spec file text produces (empty when it is valid). */
-function problemsOf(text: string, source = 'spec.yaml'): readonly string[] {
-  try {
-    resolveSpecs(parseSpecFile(text, source));
-    return [];
-  } catch (e) {
-    if (e instanceof SpecError) return e.problems;
-    throw e;
-  }
-}
 
 describe('bad input: one message per problem, naming the field, the value and the rule', () => {
   it.each([

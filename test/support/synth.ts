@@ -2,6 +2,7 @@
 import { parseAllDocuments } from 'yaml';
 import { PLATFORM_CHARTS } from '../../charts/platform.js';
 import { synthK8sTarget } from '../../charts/synth.js';
+import { SpecError } from '../../spec/errors.js';
 import { resolveSpecs, parseSpecFile } from '../../spec/load.js';
 import type { Spec, Target } from '../../spec/schema.js';
 
@@ -42,3 +43,14 @@ export const one = <T extends KubeObject>(objs: T[], kind: string, name?: string
   if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
   return found[0]!;
 };
+
+/** The problems a spec file text produces (empty when it is valid). */
+export function problemsOf(text: string, source = 'spec.yaml'): readonly string[] {
+  try {
+    resolveSpecs(parseSpecFile(text, source));
+    return [];
+  } catch (e) {
+    if (e instanceof SpecError) return e.problems;
+    throw e;
+  }
+}
