@@ -4,7 +4,7 @@
  * README differs.
  */
 import { z } from 'zod';
-import { applyTimeSecrets, helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
+import { applyTimeSecrets, helmInstallCommand, type HelmPrerequisite, platformPrerequisites } from '../charts/prerequisites.js';
 import { exampleRows } from '../spec/examples.js';
 import { valueAt } from '../spec/errors.js';
 import { parseSpecFile, resolveSpecs } from '../spec/load.js';
@@ -26,17 +26,21 @@ export function renderVersions(): string {
 
 export function renderInstall(): string {
   const base = platformPrerequisites(resolveSpecs().local);
+  const isNew = (list: HelmPrerequisite[], seen: HelmPrerequisite[]) => list.filter((p) => !seen.some((b) => b.release === p.release));
+  const cloud = isNew(platformPrerequisites(resolveSpecs().eks), base);
   const withWebhook = platformPrerequisites(resolveSpecs(parseSpecFile('platform: { operator: { webhook: { enabled: true } } }', 'webhook example')).local);
-  const webhook = withWebhook.filter((p) => !base.some((b) => b.release === p.release));
+  const webhook = isNew(withWebhook, base);
+  const switchOf: Record<string, string> = { grove: 'platform.grove.enabled', 'kai-scheduler': 'platform.kai.enabled' };
   return [
     '```sh',
-    '# 1. prerequisites, pinned by the version matrix',
+    '# 1. prerequisites, pinned by the version matrix, in this order',
     ...base.map((p) => `${helmInstallCommand(p)}   # ${p.reason}`),
+    ...cloud.map((p) => `${helmInstallCommand(p)}   # with ${switchOf[p.release] ?? p.release} (default on eks, aks, gke): ${p.reason}`),
     ...webhook.map((p) => `${helmInstallCommand(p)}   # only with platform.operator.webhook.enabled: ${p.reason}`),
     '# 2. the namespaces, then the Secrets the manifests name (values from your environment, never from a file here)',
     'kubectl apply -f dist/<target>/00-namespace.k8s.yaml -f dist/<target>/40-workloads.k8s.yaml',
     ...applyTimeSecrets(resolveSpecs().eks).map((s) => `${s.command}   # ${s.reason}`),
-    '# 3. the platform and the graphs of one target, in file order (00-namespace ... 60-graph-request-*)',
+    '# 3. the platform, the KAI queues and the graphs of one target, in file order (00-namespace ... 60-graph-request-*)',
     'kubectl apply -f dist/<target>/',
     '```',
   ].join('\n');

@@ -110,6 +110,13 @@ export function addWorkloadCharts(app: App, spec: Spec, profile: CloudProfile): 
         planner: { adjustmentIntervalSeconds: g.planner.adjustmentIntervalSeconds, ...(g.planner.prometheusEndpoint && { prometheusEndpoint: g.planner.prometheusEndpoint }) },
       }),
       health: g.health,
+      scheduling: {
+        groveInstalled: spec.platform.grove.enabled,
+        kaiInstalled: spec.platform.kai.enabled,
+        grove: g.scheduling.grove,
+        ...(g.scheduling.queue && { queue: g.scheduling.queue }),
+        ...(g.scheduling.schedulerName && { schedulerName: g.scheduling.schedulerName }),
+      },
       ...(w.hfTokenSecret && { hfTokenSecret: w.hfTokenSecret }),
       ...(g.modelCache && modelCache && { modelCache: { claimName: modelCache.claimName } }),
       ...(g.compilationCache && {

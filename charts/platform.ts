@@ -9,6 +9,7 @@ import { NatsCluster } from '../constructs/k8s/nats/nats-cluster.js';
 import { PlatformNamespace } from '../constructs/k8s/namespace/platform-namespace.js';
 import { DynamoOperator } from '../constructs/k8s/operator/dynamo-operator.js';
 import type { WorkloadPlacement } from '../constructs/k8s/common/placement.js';
+import { KaiQueue } from '../constructs/k8s/scheduling/kai-queue.js';
 import { StorageClasses } from '../constructs/k8s/storage/storage-classes.js';
 import type { CloudProfile, StorageClassProfile } from '../spec/profile/types.js';
 import type { PlatformSpec, Spec } from '../spec/schema.js';
@@ -20,6 +21,7 @@ export const PLATFORM_CHARTS = {
   etcd: '10-etcd',
   nats: '20-nats',
   operator: '30-dynamo-operator',
+  queues: '35-kai-queues',
 } as const;
 
 /** Control-plane placement: the system pool on clouds; on local clusters, any node but preferably not a GPU node. */
@@ -36,6 +38,7 @@ export interface PlatformCharts {
   readonly etcd?: EtcdCluster;
   readonly nats?: NatsCluster;
   readonly operator?: DynamoOperator;
+  readonly queues: readonly KaiQueue[];
 }
 
 export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): PlatformCharts {
@@ -96,6 +99,7 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
         discoveryBackend: o.discoveryBackend,
         ...(o.webhook.enabled && { webhook: { failurePolicy: o.webhook.failurePolicy, timeoutSeconds: o.webhook.timeoutSeconds } }),
         upstreamWildcardRbac: o.upstreamWildcardRbac,
+        ...(p.grove.enabled && p.grove.terminationDelay && { groveTerminationDelay: p.grove.terminationDelay }),
         resources: o.resources,
         placement,
         monitoringNamespaces: np.monitoringNamespaces,
@@ -103,5 +107,12 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
       })
     : undefined;
 
-  return { ...(etcd && { etcd }), ...(nats && { nats }), ...(operator && { operator }) };
+  // The KAI queues, after the operator and before any graph (the operator refuses a graph whose queue is missing).
+  const queueChart = p.kai.enabled ? chart(app, PLATFORM_CHARTS.queues) : undefined;
+  const queues = queueChart
+    ? Object.entries(p.kai.queues)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, q]) => new KaiQueue(queueChart, name, { name, ...q }))
+    : [];
+  return { ...(etcd && { etcd }), ...(nats && { nats }), ...(operator && { operator }), queues };
 }

@@ -28,6 +28,25 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
       reason: 'the Dynamo CRDs (DynamoGraphDeployment and the rest) the operator serves',
     },
   ];
+  // The operator detects Grove and KAI when it starts: install them before the platform (their CRDs come with them).
+  if (spec.platform.grove.enabled) {
+    out.push({
+      release: 'grove',
+      namespace: 'grove-system',
+      chart: VERSIONS.grove.chart,
+      values: {},
+      reason: 'Grove: the operator runs every graph as a PodCliqueSet (gang scheduling, multinode)',
+    });
+  }
+  if (spec.platform.kai.enabled) {
+    out.push({
+      release: 'kai-scheduler',
+      namespace: 'kai-scheduler',
+      chart: VERSIONS.kai.chart,
+      values: {},
+      reason: 'the KAI scheduler: queues with GPU quotas for the graphs',
+    });
+  }
   if (spec.platform.operator.enabled && spec.platform.operator.webhook.enabled) {
     out.push({
       release: 'cert-manager',

@@ -7,6 +7,7 @@
  */
 import type { CloudTarget, SpecInput, Target } from './schema.js';
 import { EXAMPLE_MODEL } from './examples.js';
+import { DEFAULT_KAI_QUEUE, DEFAULT_PARENT_QUEUE } from './scheduling.js';
 import type { GraphInput } from './graphs.js';
 import { VERSIONS } from './versions.js';
 
@@ -43,6 +44,16 @@ function platformDefaults(ha: boolean): PlatformInput {
       resources: { requests: { cpu: '512m', memory: '1Gi' }, limits: { cpu: '1024m', memory: '2Gi' } },
     },
     networkPolicy: { enabled: true, clientNamespaces: [], monitoringNamespaces: ['monitoring'] },
+    // Multinode disaggregated graphs need gang scheduling: on by default on the clouds, off on local clusters.
+    grove: { enabled: ha },
+    kai: {
+      enabled: ha,
+      queues: {
+        // Upstream's platform chart hierarchy: unlimited, over-quota weight 1.
+        [DEFAULT_PARENT_QUEUE]: {},
+        [DEFAULT_KAI_QUEUE]: { parent: DEFAULT_PARENT_QUEUE },
+      },
+    },
   };
 }
 

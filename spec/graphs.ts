@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { BACKENDS, graphServiceNameProblem, ROUTER_MODES, type WorkerRole, workerServiceName, FRONTEND_SERVICE_NAME, PLANNER_SERVICE_NAME } from './naming.js';
 import { EXAMPLE_NAMES } from './examples.js';
 import { GPU_CAPACITIES } from './profile/gpu-fit.js';
+import { graphSchedulingSchema } from './scheduling.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsLabel = (what: string) =>
@@ -121,6 +122,7 @@ export const graphSchema = z
       .describe('SLA Planner of a disaggregated graph.'),
     health: healthSchema,
     modelCache: z.boolean().default(true).describe('Mount the shared model cache (workloads.modelCache).'),
+    scheduling: graphSchedulingSchema,
     compilationCache: z
       .strictObject({
         size: quantity.describe('Capacity of the claim the operator creates (on the model storage class).'),

@@ -5,3 +5,6 @@ export { CONFIG_ENV, loadSpecs, mergeDocs, parseSpecFile, readSpecFile, resolveS
 export { defaultSpec } from './defaults.js';
 export * from './profile/index.js';
 export * from './naming.js';
+export * from './scheduling.js';
+export * from './graphs.js';
+export * from './examples.js';

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { graphNameProblems, graphRequestsSchema, graphsSchema, workerGroups, workloadsSchema } from './graphs.js';
 import { fitGpuPools } from './profile/gpu-fit.js';
+import { DEFAULT_KAI_QUEUE, groveSchema, kaiSchema, queueProblems } from './scheduling.js';
 import { cloudProfile } from './profile/index.js';
 
 export const TARGETS = ['local', 'eks', 'aks', 'gke'] as const;
@@ -165,8 +166,10 @@ export const platformSchema = z
     etcd: etcdSchema,
     operator: operatorSchema,
     networkPolicy: networkPolicySchema,
+    grove: groveSchema,
+    kai: kaiSchema,
   })
-  .describe('The Dynamo platform: operator, NATS and etcd.');
+  .describe('The Dynamo platform: operator, NATS and etcd, and the Grove and KAI schedulers it uses.');
 
 // ---------------------------------------------------------------------------------------------- cluster
 
@@ -335,6 +338,9 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
       message: `a namespace-scoped operator reconciles graphs only in its own namespace: set workloads.namespace to ${p.namespace}, or platform.operator.scope: cluster`,
     });
   }
+  if (p.kai.enabled) {
+    for (const q of queueProblems(p.kai.queues)) ctx.addIssue({ code: 'custom', path: ['platform', 'kai', 'queues', ...q.path], message: q.message });
+  }
   graphRules(spec, ctx);
   if (spec.target === 'local') return;
   const pools: [string[], { minNodes: number; maxNodes: number }][] = [
@@ -370,6 +376,24 @@ function graphRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
         ...(group.accelerator && { accelerator: group.accelerator }),
       });
       if (!fit.ok) ctx.addIssue({ code: 'custom', path: ['graphs', name, role], message: fit.problem });
+    }
+    const queue = g.scheduling.queue ?? DEFAULT_KAI_QUEUE;
+    if (spec.platform.kai.enabled && spec.platform.kai.queues[queue] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['graphs', name, 'scheduling', 'queue'],
+        message: `KAI queue "${queue}"${g.scheduling.queue ? '' : ' (the operator\'s default)'} is not defined in platform.kai.queues (${Object.keys(spec.platform.kai.queues).sort().join(', ') || 'none'}); the operator refuses the graph`,
+      });
+    }
+    const grovePath = spec.platform.grove.enabled && g.scheduling.grove;
+    for (const { role, group } of workerGroups(g)) {
+      if (group.nodeCount !== undefined && !grovePath) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['graphs', name, role, 'nodeCount'],
+          message: `multinode workers need Grove (platform.grove.enabled and the graph's scheduling.grove); without it the operator needs LeaderWorkerSet and Volcano, which this project does not install`,
+        });
+      }
     }
     if (g.modelCache && !spec.workloads.modelCache.enabled) {
       ctx.addIssue({ code: 'custom', path: ['graphs', name, 'modelCache'], message: 'the graph mounts the model cache, but workloads.modelCache.enabled is false: set modelCache: false on the graph' });

@@ -4,6 +4,7 @@
  * on GKE only, and no output carries a secret value.
  */
 import { describe, expect, it } from 'vitest';
+import { helmInstallCommand, platformPrerequisites } from '../../charts/prerequisites.js';
 import { EXAMPLE_NAMES } from '../../spec/examples.js';
 import { cloudProfile } from '../../spec/profile/index.js';
 import { CLOUD_TARGETS, TARGETS, type Spec } from '../../spec/schema.js';
@@ -20,7 +21,7 @@ ${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n} }`).join('\n')}
   spot-agg: { backend: vllm, model: m, aggregated: { capacity: spot } }
   cached: { example: vllm-agg, compilationCache: { size: 20Gi } }
 targets:
-  local: { graphs: { cached: { enabled: false } } }
+  local: { graphs: { cached: { enabled: false } }, platform: { grove: { enabled: true } } }
 `;
 const specs = specsFrom(ALL);
 
@@ -150,5 +151,38 @@ graphs: { vllm-disagg: null }
     expect(paths).toContain('aks/50-graph-vllm-disagg.k8s.yaml');
     expect(paths).not.toContain('aks/50-graph-vllm-agg.k8s.yaml');
     expect(paths.some((p) => p.includes('60-graph-request'))).toBe(false);
+  });
+
+  it('scheduling from the spec: the operator injects KAI on the clouds; without Grove the construct does; named queues are annotated', () => {
+    const cloud = byKind(synthSpec(specsFrom().eks).objects, 'DynamoGraphDeployment') as Dgd[];
+    for (const d of cloud) {
+      expect(d.metadata.annotations).toBeUndefined();
+      for (const svc of Object.values(d.spec.services)) expect(svc['extraPodSpec']['schedulerName']).toBeUndefined();
+    }
+    const noGrove = specsFrom('platform: { grove: { enabled: false } }\ngraphs: { vllm-agg: { scheduling: { queue: dynamo-default } } }').aks;
+    const [agg] = byKind(synthSpec(noGrove).objects, 'DynamoGraphDeployment', 'vllm-agg') as Dgd[];
+    expect(agg!.metadata.annotations).toEqual({ 'nvidia.com/kai-scheduler-queue': 'dynamo-default' });
+    for (const svc of Object.values(agg!.spec.services)) {
+      expect(svc['extraPodSpec']['schedulerName']).toBe('kai-scheduler');
+      expect(svc['extraPodMetadata']['labels']['kai.scheduler/queue']).toBe('dynamo-default');
+    }
+    const local = byKind(synthSpec(specsFrom().local).objects, 'DynamoGraphDeployment') as Dgd[];
+    for (const d of local) for (const svc of Object.values(d.spec.services)) expect(svc['extraPodSpec']['schedulerName']).toBeUndefined();
+  });
+
+  it('install order: KAI queues after the operator, before any graph; none without KAI', () => {
+    const paths = synthSpec(specsFrom().gke).files.map((f) => f.path);
+    expect(paths.indexOf('gke/35-kai-queues.k8s.yaml')).toBeGreaterThan(paths.indexOf('gke/30-dynamo-operator.k8s.yaml'));
+    expect(paths.indexOf('gke/35-kai-queues.k8s.yaml')).toBeLessThan(paths.indexOf('gke/50-graph-vllm-agg.k8s.yaml'));
+    expect(synthSpec(specsFrom().local).files.map((f) => f.path)).not.toContain('local/35-kai-queues.k8s.yaml');
+  });
+
+  it('the Grove termination delay reaches the operator, and the prerequisites install Grove and KAI before the platform', () => {
+    const spec = specsFrom('platform: { grove: { terminationDelay: 30m } }').eks;
+    const op = one(synthSpec(spec).objects, 'Deployment', 'dynamo-platform-dynamo-operator-controller-manager') as unknown as { spec: Svc };
+    expect(op.spec['template']['spec']['containers'][0]['args']).toContain('--grove-termination-delay=30m');
+    expect(platformPrerequisites(spec).map((p) => `${p.release} ${p.chart.version}`)).toEqual(['dynamo-crds 0.9.0', 'grove v0.1.0-alpha.6', 'kai-scheduler v0.9.4']);
+    expect(platformPrerequisites(specsFrom().local).map((p) => p.release)).toEqual(['dynamo-crds']);
+    expect(helmInstallCommand(platformPrerequisites(spec)[2]!)).toBe('helm upgrade --install kai-scheduler oci://ghcr.io/nvidia/kai-scheduler/kai-scheduler --version v0.9.4 --namespace kai-scheduler --create-namespace');
   });
 });

@@ -15,13 +15,14 @@ const podSpecs = (objs: KubeObject[]) =>
 const defaults = specsFrom();
 
 describe('platform charts', () => {
-  it('one file per chart, named in apply order: namespace, storage classes, etcd, NATS, operator', () => {
+  it('one file per chart, named in apply order: namespace, storage classes, etcd, NATS, operator, KAI queues', () => {
     expect(synthSpec(defaults.eks).files.map((f) => f.path)).toEqual([
       'eks/00-namespace.k8s.yaml',
       'eks/01-storage-classes.k8s.yaml',
       'eks/10-etcd.k8s.yaml',
       'eks/20-nats.k8s.yaml',
       'eks/30-dynamo-operator.k8s.yaml',
+      'eks/35-kai-queues.k8s.yaml',
     ]);
     expect(synthSpec(defaults.local).files.map((f) => f.path)).toEqual(['local/00-namespace.k8s.yaml', 'local/10-etcd.k8s.yaml', 'local/20-nats.k8s.yaml', 'local/30-dynamo-operator.k8s.yaml']);
   });
@@ -94,7 +95,7 @@ describe('platform charts', () => {
   it('external addresses take priority and the bundled servers are not deployed', () => {
     const spec = specsFrom('platform: { nats: { externalAddress: "nats://nats.shared:4222" }, etcd: { externalAddress: "etcd.shared:2379" } }').gke;
     const { objects, files } = synthSpec(spec);
-    expect(files.map((f) => f.path)).toEqual(['gke/00-namespace.k8s.yaml', 'gke/30-dynamo-operator.k8s.yaml']);
+    expect(files.map((f) => f.path)).toEqual(['gke/00-namespace.k8s.yaml', 'gke/30-dynamo-operator.k8s.yaml', 'gke/35-kai-queues.k8s.yaml']);
     const args = (one(objects, 'Deployment') as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec.containers[0]!['args'] as string[];
     expect(args).toContain('--natsAddr=nats://nats.shared:4222');
     expect(args).toContain('--etcdAddr=etcd.shared:2379');

@@ -26,7 +26,7 @@ describe('golden: Kubernetes manifests', () => {
 });
 
 describe('golden: the shipped example graphs (on eks)', () => {
-  const withAll = specsFrom(`graphs:\n${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n} }`).join('\n')}\n`).eks;
+  const withAll = specsFrom(`graphs:\n${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n} }`).join('\n')}\ntargets: { local: { platform: { grove: { enabled: true } } } }\n`).eks;
   const files = new Map(synthK8sTarget(withAll).map((f) => [f.path, f.content]));
   for (const name of EXAMPLE_NAMES) {
     it(name, async () => {

@@ -25,6 +25,7 @@ ${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n} }`).join('\n')}
 graphRequests:
   auto: { backend: trtllm, model: Qwen/Qwen3-0.6B, sla: { isl: 1000, osl: 100, ttftMs: 300, itlMs: 25 }, autoApply: true }
 workloads: { modelCache: { storageClass: shared-rwx } }
+targets: { local: { platform: { grove: { enabled: true } } } }
 `,
   'namespace-scoped operator, wildcard RBAC, kubernetes discovery, no etcd': `
 platform:
@@ -51,12 +52,12 @@ describe.skipIf(!hasReference())('synthesized manifests validate', () => {
     });
   }
 
-  it('webhook variant: core objects validate, and the only custom resources besides the Dynamo ones are the cert-manager Issuer and Certificate', async () => {
+  it('webhook variant: core objects validate, and the only custom resources besides the Dynamo and KAI ones are the cert-manager Issuer and Certificate', async () => {
     const { objects } = synthSpec(specsFrom('platform: { operator: { webhook: { enabled: true, failurePolicy: Fail, timeoutSeconds: 10 } } }').eks);
     const core = objects.filter((o) => isCoreKind(o.apiVersion));
     expect(await problems(core)).toEqual([]);
     // cert-manager's CRDs are not in ../shared/reference: these two are checked field by field in the operator tests.
-    const dynamo = objects.filter((o) => o.apiVersion.startsWith('nvidia.com/'));
+    const dynamo = objects.filter((o) => o.apiVersion.startsWith('nvidia.com/') || o.apiVersion.startsWith('scheduling.run.ai/'));
     expect(dynamo.flatMap(validateCustom)).toEqual([]);
     expect(objects.filter((o) => !isCoreKind(o.apiVersion) && !dynamo.includes(o)).map((o) => `${o.apiVersion} ${o.kind}`).sort()).toEqual([
       'cert-manager.io/v1 Certificate',

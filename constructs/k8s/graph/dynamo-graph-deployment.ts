@@ -25,6 +25,7 @@ import {
   type RouterMode,
   workerServiceName,
 } from '../../../spec/naming.js';
+import { ENABLE_GROVE_ANNOTATION, KAI_QUEUE_ANNOTATION, KAI_QUEUE_LABEL, schedulingDecision, type SchedulingDecision } from '../../../spec/scheduling.js';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { checksum } from '../common/checksum.js';
 import { MANAGED_BY } from '../common/labels.js';
@@ -133,6 +134,20 @@ export interface CompilationCacheProps {
   readonly mountPoint?: string;
 }
 
+/** Scheduling of the graph's pods: Grove, the KAI scheduler and its queue (see `schedulingDecision`). */
+export interface GraphSchedulingProps {
+  /** Grove is installed (the operator then runs the graph as a PodCliqueSet). @default false */
+  readonly groveInstalled?: boolean;
+  /** The KAI scheduler is installed. @default false */
+  readonly kaiInstalled?: boolean;
+  /** KAI queue of the graph (annotation `nvidia.com/kai-scheduler-queue`). @default - the operator's (`dynamo`) */
+  readonly queue?: string;
+  /** false: keep this graph off Grove (annotation `nvidia.com/enable-grove: "false"`). @default true */
+  readonly grove?: boolean;
+  /** Scheduler of every pod (a service's own `extraPodSpec.schedulerName` wins). @default - none */
+  readonly schedulerName?: string;
+}
+
 export interface DynamoGraphDeploymentProps {
   /** Graph name (a DNS label). @default - the construct id */
   readonly name?: string;
@@ -162,6 +177,8 @@ export interface DynamoGraphDeploymentProps {
   readonly envs?: readonly EnvVar[];
   /** Placement of the CPU services (frontend, planner). @default - off GPU nodes */
   readonly cpuPlacement?: WorkloadPlacement;
+  /** @default - nothing installed: the cluster's default scheduler */
+  readonly scheduling?: GraphSchedulingProps;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
 }
@@ -187,6 +204,8 @@ export class DynamoGraphDeployment extends Construct {
   public readonly serviceNames: readonly string[];
   /** The API object, for JSON patches. */
   public readonly apiObject: ApiObject;
+  /** Per service: who puts its pods on KAI, and the scheduler and queue they end up with. */
+  public readonly scheduling: Readonly<Record<string, SchedulingDecision>>;
 
   constructor(scope: Construct, id: string, props: DynamoGraphDeploymentProps) {
     super(scope, id);
@@ -418,6 +437,33 @@ export class DynamoGraphDeployment extends Construct {
     }
     this.serviceNames = services.map((s) => s.name);
 
+    // ------------------------------------------------------------------ scheduling (Grove, KAI)
+    const sch = props.scheduling ?? {};
+    const decisions: Record<string, SchedulingDecision> = {};
+    for (const s of services) {
+      const pod = s.spec.extraPodSpec ?? {};
+      const own = typeof pod['schedulerName'] === 'string' ? pod['schedulerName'] : sch.schedulerName;
+      const d = schedulingDecision({
+        groveInstalled: sch.groveInstalled ?? false,
+        graphGrove: sch.grove ?? true,
+        kaiInstalled: sch.kaiInstalled ?? false,
+        ...(own !== undefined && { schedulerName: own }),
+        ...(sch.queue !== undefined && { queue: sch.queue }),
+      });
+      decisions[s.name] = d;
+      if (d.set.schedulerName) s.spec.extraPodSpec = { ...pod, schedulerName: d.set.schedulerName };
+      if (d.set.queueLabel) {
+        const meta = s.spec.extraPodMetadata ?? {};
+        s.spec.extraPodMetadata = { ...meta, labels: { ...meta.labels, [KAI_QUEUE_LABEL]: d.set.queueLabel } };
+      }
+    }
+    this.scheduling = decisions;
+    const annotations: Record<string, string> = {
+      ...props.annotations,
+      ...(sch.queue !== undefined && { [KAI_QUEUE_ANNOTATION]: sch.queue }),
+      ...(sch.grove === false && { [ENABLE_GROVE_ANNOTATION]: 'false' }),
+    };
+
     if (Object.keys(engineFiles).length) {
       new KubeConfigMap(this, 'EngineConfig', {
         metadata: { name: `${this.name}-engine-config`, namespace: this.namespace, labels: { 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/managed-by': MANAGED_BY } },
@@ -433,7 +479,7 @@ export class DynamoGraphDeployment extends Construct {
         name: this.name,
         namespace: this.namespace,
         labels: { ...props.labels, 'app.kubernetes.io/name': 'dynamo-graph', 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/managed-by': MANAGED_BY },
-        ...(props.annotations && Object.keys(props.annotations).length && { annotations: { ...props.annotations } }),
+        ...(Object.keys(annotations).length && { annotations }),
       },
       spec: {
         backendFramework: props.backend,

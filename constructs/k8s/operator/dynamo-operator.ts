@@ -80,6 +80,8 @@ export interface DynamoOperatorProps {
   readonly discoveryBackend?: DiscoveryBackend;
   /** Serve the admission webhooks (needs cert-manager). @default - off */
   readonly webhook?: { readonly failurePolicy?: 'Fail' | 'Ignore'; readonly timeoutSeconds?: number };
+  /** `--grove-termination-delay` (a Go duration, e.g. `4h`). @default - the operator's built-in */
+  readonly groveTerminationDelay?: string;
   /** Also grant upstream's `*` rule. @default false */
   readonly upstreamWildcardRbac?: boolean;
   /** @default upstream's: requests 512m/1Gi, limits 1024m/2Gi */
@@ -194,6 +196,7 @@ export class DynamoOperator extends Construct {
       discoveryBackend: backend,
       webhook: props.webhook !== undefined,
       version: image.tag,
+      ...(props.groveTerminationDelay && { groveTerminationDelay: props.groveTerminationDelay }),
       ...(this.plannerClusterRole && { plannerClusterRole: this.plannerClusterRole }),
       ...(this.profilingClusterRole && { profilingClusterRole: this.profilingClusterRole }),
     });
@@ -287,6 +290,7 @@ export interface OperatorArgsOptions {
   readonly discoveryBackend: DiscoveryBackend;
   readonly webhook: boolean;
   readonly version: string;
+  readonly groveTerminationDelay?: string;
   /** Required by the 0.9.0 manager in cluster scope: it exits at start without `--planner-cluster-role-name`. */
   readonly plannerClusterRole?: string;
   readonly profilingClusterRole?: string;
@@ -303,6 +307,7 @@ export function operatorArgs(o: OperatorArgsOptions): string[] {
     `--leader-election-namespace=${o.leaderElectionNamespace}`,
     `--natsAddr=${o.natsAddress}`,
     ...(o.etcdAddress ? [`--etcdAddr=${o.etcdAddress}`] : []),
+    ...(o.groveTerminationDelay ? [`--grove-termination-delay=${o.groveTerminationDelay}`] : []),
     `--mpi-run-ssh-secret-name=${MPI_SSH_SECRET}`,
     `--mpi-run-ssh-secret-namespace=${o.namespace}`,
     ...(o.profilingClusterRole ? [`--dgdr-profiling-cluster-role-name=${o.profilingClusterRole}`] : []),

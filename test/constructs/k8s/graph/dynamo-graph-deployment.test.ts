@@ -276,3 +276,51 @@ describe.skipIf(!hasReference())('against the upstream CRD', () => {
     for (const props of shapes) expect(validateCustom(build(props).dgd)).toEqual([]);
   });
 });
+
+describe('scheduling: Grove and KAI', () => {
+  const svcs = (props: Partial<DynamoGraphDeploymentProps>) => build({ ...disagg('vllm'), ...props });
+  const scheduler = (s: Svc) => s['extraPodSpec']['schedulerName'];
+  const queueLabel = (s: Svc) => s['extraPodMetadata']['labels']['kai.scheduler/queue'];
+
+  it('Grove and KAI installed: the graph names its queue by annotation and leaves the pods to the operator', () => {
+    const { dgd, graph } = svcs({ scheduling: { groveInstalled: true, kaiInstalled: true, queue: 'team-a' } });
+    expect(dgd.metadata.annotations).toEqual({ 'nvidia.com/kai-scheduler-queue': 'team-a' });
+    for (const s of Object.values(dgd.spec.services)) {
+      expect(scheduler(s)).toBeUndefined();
+      expect(queueLabel(s)).toBeUndefined();
+    }
+    expect(Object.values(graph.scheduling).map((d) => d.kaiBy)).toEqual(['operator', 'operator', 'operator']);
+  });
+
+  it('KAI without Grove: the construct sets kai-scheduler and the queue label on every service itself', () => {
+    const { dgd } = svcs({ scheduling: { groveInstalled: false, kaiInstalled: true } });
+    expect(dgd.metadata.annotations).toBeUndefined();
+    for (const s of Object.values(dgd.spec.services)) {
+      expect(scheduler(s)).toBe('kai-scheduler');
+      expect(queueLabel(s)).toBe('dynamo');
+    }
+  });
+
+  it('a graph that opts out of Grove gets the enable-grove annotation, and KAI from the construct', () => {
+    const { dgd } = svcs({ scheduling: { groveInstalled: true, kaiInstalled: true, grove: false, queue: 'team-b' } });
+    expect(dgd.metadata.annotations).toEqual({ 'nvidia.com/kai-scheduler-queue': 'team-b', 'nvidia.com/enable-grove': 'false' });
+    expect(queueLabel(dgd.spec.services['VllmDecodeWorker']!)).toBe('team-b');
+  });
+
+  it("a service's own scheduler is kept and takes it out of KAI; the others still get KAI", () => {
+    const { dgd, graph } = svcs({
+      scheduling: { kaiInstalled: true },
+      workers: [{ role: 'prefill', extraPodSpec: { schedulerName: 'volcano' } }, { role: 'decode' }],
+    });
+    expect(scheduler(dgd.spec.services['VllmPrefillWorker']!)).toBe('volcano');
+    expect(queueLabel(dgd.spec.services['VllmPrefillWorker']!)).toBeUndefined();
+    expect(graph.scheduling['VllmPrefillWorker']!.kaiBy).toBe('none');
+    expect(scheduler(dgd.spec.services['VllmDecodeWorker']!)).toBe('kai-scheduler');
+  });
+
+  it('nothing installed: no scheduler, no label, no annotation', () => {
+    const { dgd } = svcs({});
+    expect(dgd.metadata.annotations).toBeUndefined();
+    for (const s of Object.values(dgd.spec.services)) expect([scheduler(s), s['extraPodMetadata']['labels']['kai.scheduler/queue']]).toEqual([undefined, undefined]);
+  });
+});
