@@ -4,6 +4,9 @@
  * both read this list.
  */
 import { MPI_SSH_SECRET } from '../constructs/k8s/operator/dynamo-operator.js';
+import { cloudProfile } from '../spec/profile/index.js';
+import { tolerationsFor } from '../spec/profile/gpu-fit.js';
+import type { Toleration } from '../spec/profile/types.js';
 import type { Spec } from '../spec/schema.js';
 import { type ChartRef, VERSIONS } from '../spec/versions.js';
 
@@ -14,6 +17,8 @@ export interface HelmPrerequisite {
   readonly chart: ChartRef;
   /** Extra `--set` values. */
   readonly values: Readonly<Record<string, string>>;
+  /** Structured values (lists, objects): `--set-json` on the command line, YAML values in the deploy path. */
+  readonly jsonValues?: Readonly<Record<string, unknown>>;
   /** Why the platform needs it. */
   readonly reason: string;
 }
@@ -28,6 +33,19 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
       reason: 'the Dynamo CRDs (DynamoGraphDeployment and the rest) the operator serves',
     },
   ];
+  // Device plugin, GPU feature discovery and DCGM on the GPU pools, tolerating every taint those pools carry.
+  const gpu = gpuOperatorPrerequisite(spec);
+  if (gpu) out.push(gpu);
+  if (spec.target === 'eks' && Object.values(spec.cluster.gpuPools).some((p) => p.fastNetwork)) {
+    out.push({
+      release: 'aws-efa-k8s-device-plugin',
+      namespace: 'kube-system',
+      chart: VERSIONS.aws.efaDevicePlugin,
+      values: {},
+      jsonValues: { tolerations: gpuPoolTolerations(spec) },
+      reason: 'exposes vpc.amazonaws.com/efa on EFA nodes',
+    });
+  }
   // The operator detects Grove and KAI when it starts: install them before the platform (their CRDs come with them).
   if (spec.platform.grove.enabled) {
     out.push({
@@ -59,9 +77,36 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
   return out;
 }
 
+/** Tolerations of every taint of every GPU pool of the target (the GPU taint, the spot taint, the spec's own). */
+function gpuPoolTolerations(spec: Spec): Toleration[] {
+  const profile = cloudProfile(spec);
+  return tolerationsFor(Object.values(profile.gpuPools));
+}
+
+/**
+ * The NVIDIA GPU Operator where the cloud does not run the device plugin itself: EKS (the AL2023 NVIDIA AMI has the
+ * driver and the container toolkit, so only the operands run) and AKS (the pools skip AKS's driver, the operator
+ * installs it). GKE installs drivers and the device plugin itself; `local` clusters bring their own.
+ */
+export function gpuOperatorPrerequisite(spec: Spec): HelmPrerequisite | undefined {
+  if (spec.target !== 'eks' && spec.target !== 'aks') return undefined;
+  const tolerations = gpuPoolTolerations(spec);
+  return {
+    release: 'gpu-operator',
+    namespace: 'gpu-operator',
+    chart: VERSIONS.nvidia.gpuOperator,
+    values: spec.target === 'eks' ? { 'driver.enabled': 'false', 'toolkit.enabled': 'false' } : {},
+    jsonValues: { 'daemonsets.tolerations': tolerations, 'node-feature-discovery.worker.tolerations': tolerations },
+    reason: 'the NVIDIA device plugin, GPU feature discovery and DCGM on the GPU pools',
+  };
+}
+
 /** The shell command that installs one prerequisite, as the README prints it. */
 export function helmInstallCommand(p: HelmPrerequisite): string {
-  const set = Object.entries(p.values).map(([k, v]) => ` --set ${k}=${v}`).join('');
+  const set = [
+    ...Object.entries(p.values).map(([k, v]) => ` --set ${k}=${v}`),
+    ...Object.entries(p.jsonValues ?? {}).map(([k, v]) => ` --set-json '${k}=${JSON.stringify(v)}'`),
+  ].join('');
   const ns = `--namespace ${p.namespace}${p.namespace === 'default' ? '' : ' --create-namespace'}`;
   if (p.chart.repository.startsWith('oci://')) {
     return `helm upgrade --install ${p.release} ${p.chart.repository}/${p.chart.name} --version ${p.chart.version} ${ns}${set}`;

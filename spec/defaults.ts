@@ -83,7 +83,19 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
     kubernetesVersion: VERSIONS.kubernetes[target],
     systemPool: { name: 'system', instanceType: c.system, minNodes: 2, maxNodes: 4, labels: {}, taints: [] },
     gpuPools: { gpu: gpuPool('on-demand'), gpuspot: gpuPool('spot') },
-    modelStorage: { kind: 'shared-file', size: '1Ti' },
+    modelStorage: { kind: 'shared-file', size: '1Ti', tier: 'standard' },
+    network: {
+      cidr: '10.0.0.0/16',
+      zones: 3,
+      singleNatGateway: true,
+      // As the clouds' own default: the API is public, authenticated by the cloud identity. Narrow it.
+      publicEndpoint: true,
+      publicAccessCidrs: ['0.0.0.0/0'],
+    },
+    registry: { enabled: true },
+    admins: [],
+    protectStatefulResources: true,
+    deploy: { platform: true, graphs: false },
   };
 }
 

@@ -176,6 +176,8 @@ export const platformSchema = z
 const poolBounds = {
   minNodes: z.number().int().min(0).describe('Autoscaler floor; 0 lets the pool scale to zero.'),
   maxNodes: z.number().int().min(1).describe('Autoscaler ceiling.'),
+  desiredNodes: z.number().int().min(0).optional().describe('Nodes at creation (later left to the autoscaler). @default - minNodes'),
+  diskSizeGiB: z.number().int().min(20, { message: 'must be at least 20 GiB' }).max(16384).optional().describe('Root disk per node. @default 50 (system), 200 (GPU: images of 10-20 GB and model downloads)'),
   zones: z.array(z.string().min(1)).optional().describe('Zones of the pool. @default - every zone of the cluster'),
   labels: labels.describe('Extra node labels.'),
   taints: z.array(taintSchema).describe('Extra node taints (the GPU and spot taints of the cloud are added by the profile).'),
@@ -204,8 +206,37 @@ const modelStorageSchema = z
   .strictObject({
     kind: z.enum(['shared-file', 'lustre']).describe('`shared-file`: EFS, Azure Files, Filestore. `lustre`: FSx for Lustre, Azure Managed Lustre, Managed Lustre.'),
     size: quantity.describe('Capacity of the model store.'),
+    tier: z
+      .enum(['standard', 'performance'])
+      .describe('Throughput tier. EFS: bursting / elastic throughput; FSx for Lustre: 125 / 1000 MB/s per TiB; Azure and GCP map it alike.'),
   })
   .describe('Shared model storage (ReadWriteMany), mounted as the model cache.');
+
+const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, { message: 'must be an IPv4 CIDR such as 10.0.0.0/16' });
+
+const networkSchema = z
+  .strictObject({
+    cidr: cidr.describe('Address range of the network the stack creates.'),
+    zones: z.number().int().min(2, { message: 'must be at least 2 (the control plane needs subnets in two zones)' }).max(6).describe('Zones with a private (and a public) subnet each.'),
+    existing: z
+      .strictObject({
+        networkId: z.string().min(1).describe('VPC id (AWS), virtual network id (Azure), network self link (GCP).'),
+        subnetIds: z.array(z.string().min(1)).min(1).describe('Private subnets for the nodes (AWS: at least two zones).'),
+      })
+      .optional()
+      .describe('Use an existing network instead of creating one. @default - the stack creates it'),
+    singleNatGateway: z.boolean().describe('One NAT gateway for all zones (cheaper) instead of one per zone (zone-redundant egress).'),
+    publicEndpoint: z.boolean().describe('Reach the Kubernetes API from outside the network (the private endpoint is always on).'),
+    publicAccessCidrs: z.array(cidr).describe('Who may reach the public endpoint. Narrow it to your offices and CI runners.'),
+  })
+  .describe('Network of the cluster.');
+
+const deploySchema = z
+  .strictObject({
+    platform: z.boolean().describe('`cdktf deploy` also installs the Kubernetes layer on the new cluster: the pinned charts (Dynamo CRDs, GPU Operator, Grove, KAI), the storage class and our platform manifests.'),
+    graphs: z.boolean().describe('Also install the graphs and graph requests (they need the apply-time Secrets first, see the README).'),
+  })
+  .describe('The deploy path: what `cdktf deploy <cloud>` installs on the cluster after creating it.');
 
 export const clusterSchema = z
   .strictObject({
@@ -217,6 +248,11 @@ export const clusterSchema = z
       .record(dnsLabel('gpuPools key').max(32), gpuPoolSchema)
       .describe('GPU pools keyed by name; the key is the pool name, so adding a pool never renames another.'),
     modelStorage: modelStorageSchema,
+    network: networkSchema,
+    registry: z.strictObject({ enabled: z.boolean().describe('Create private image repositories (ECR, ACR, Artifact Registry) for the runtime and operator images.') }).describe('Private image registry.'),
+    admins: z.array(z.string().min(1)).describe('Principals with cluster-admin access besides the creator (AWS: IAM role or user ARNs).'),
+    protectStatefulResources: z.boolean().describe('prevent_destroy on file systems, keys and registries: `terraform destroy` stops at them until this is false.'),
+    deploy: deploySchema,
   })
   .describe('The GPU cluster (cloud targets only).');
 
@@ -351,6 +387,18 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
     if (pool.maxNodes < pool.minNodes) {
       ctx.addIssue({ code: 'custom', path: [...path, 'maxNodes'], message: `must be at least minNodes (${pool.minNodes})` });
     }
+  }
+  for (const [path, pool] of pools as [string[], { minNodes: number; maxNodes: number; desiredNodes?: number }][]) {
+    if (pool.desiredNodes !== undefined && (pool.desiredNodes < pool.minNodes || pool.desiredNodes > pool.maxNodes)) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'desiredNodes'], message: `must be between minNodes (${pool.minNodes}) and maxNodes (${pool.maxNodes})` });
+    }
+  }
+  const net = spec.cluster.network;
+  if (net.publicEndpoint && net.publicAccessCidrs.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'network', 'publicAccessCidrs'], message: 'a public endpoint needs at least one allowed CIDR (or set publicEndpoint: false)' });
+  }
+  if (spec.cluster.deploy.graphs && !spec.cluster.deploy.platform) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'deploy', 'graphs'], message: 'the graphs need the platform: set cluster.deploy.platform: true' });
   }
   if (spec.cluster.systemPool.minNodes < 1) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'systemPool', 'minNodes'], message: 'the system pool runs the control plane and cannot scale to zero: must be at least 1' });

@@ -61,6 +61,14 @@ export const VERSIONS = {
      */
     image: { repository: 'gcr.io/etcd-development/etcd', tag: 'v3.5.21' },
   },
+  nvidia: {
+    /** Device plugin, GPU feature discovery (the nvidia.com/gpu.present label) and DCGM; drivers only where needed. */
+    gpuOperator: { name: 'gpu-operator', repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v25.10.1' },
+  },
+  aws: {
+    /** Exposes vpc.amazonaws.com/efa on EFA nodes. */
+    efaDevicePlugin: { name: 'aws-efa-k8s-device-plugin', repository: 'https://aws.github.io/eks-charts', version: 'v0.5.30' },
+  },
   tools: {
     /** The model-cache access pod: a shell, Python and pip (`pip install --user huggingface_hub` to download). */
     accessPod: { repository: 'python', tag: '3.12.8-slim-bookworm' },
@@ -88,6 +96,7 @@ export const VERSIONS = {
     constructs: '10.8.1',
   },
   providers: {
+    helm: { package: '@cdktf/provider-helm', version: '12.1.2', source: 'hashicorp/helm', providerVersion: '3.1.1' },
     aws: { package: '@cdktf/provider-aws', version: '21.22.1', source: 'hashicorp/aws', providerVersion: '6.25.0' },
     azurerm: { package: '@cdktf/provider-azurerm', version: '14.23.1', source: 'hashicorp/azurerm', providerVersion: '4.55.0' },
     google: { package: '@cdktf/provider-google', version: '16.12.1', source: 'hashicorp/google', providerVersion: '6.50.0' },
@@ -102,13 +111,15 @@ export const VERSIONS = {
   };
   nats: { image: ImageRef };
   etcd: { image: ImageRef };
+  nvidia: { gpuOperator: ChartRef };
+  aws: { efaDevicePlugin: ChartRef };
   tools: { accessPod: ImageRef };
   kai: { chart: ChartRef };
   grove: { chart: ChartRef };
   certManager: { chart: ChartRef };
   kubernetes: Record<'eks' | 'aks' | 'gke', string>;
   cdk: Record<string, string>;
-  providers: Record<'aws' | 'azurerm' | 'google', ProviderRef>;
+  providers: Record<'aws' | 'azurerm' | 'google' | 'helm', ProviderRef>;
 };
 
 /** One row of the README's compatibility table. */
@@ -137,6 +148,8 @@ export function versionRows(): VersionRow[] {
     img('NATS server', v.nats.image),
     img('etcd', v.etcd.image),
     img('Model-cache access pod', v.tools.accessPod),
+    chart('NVIDIA GPU Operator', v.nvidia.gpuOperator),
+    chart('AWS EFA device plugin', v.aws.efaDevicePlugin),
     chart('KAI scheduler', v.kai.chart),
     chart('Grove', v.grove.chart),
     chart('cert-manager (webhook only)', v.certManager.chart),

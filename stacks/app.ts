@@ -2,7 +2,8 @@
 import { App } from 'cdktf';
 import type { CloudSpec, CloudTarget, Spec, Target } from '../spec/schema.js';
 import { AksStack } from './aks-stack.js';
-import { EksStack } from './eks-stack.js';
+import { synthK8sTarget, type SynthFile } from '../charts/synth.js';
+import { EksStack, type TargetManifests } from './eks-stack.js';
 import { GkeStack } from './gke-stack.js';
 
 function cloudSpec(specs: Record<Target, Spec>, target: CloudTarget): CloudSpec {
@@ -11,9 +12,16 @@ function cloudSpec(specs: Record<Target, Spec>, target: CloudTarget): CloudSpec 
   return spec as CloudSpec;
 }
 
+/** The manifests of a target: the platform files (before 50-) and the graph files (50- and after). */
+export function targetManifests(spec: Spec): TargetManifests {
+  const files = synthK8sTarget(spec);
+  const isGraph = (f: SynthFile) => /^[5-9]\d-/.test(f.path.split('/').pop()!);
+  return { platform: files.filter((f) => !isGraph(f)), graphs: files.filter(isGraph) };
+}
+
 export function buildTerraformApp(specs: Record<Target, Spec>, outdir: string): App {
   const app = new App({ outdir, skipValidation: false });
-  new EksStack(app, 'eks', cloudSpec(specs, 'eks'));
+  new EksStack(app, 'eks', cloudSpec(specs, 'eks'), targetManifests(specs.eks));
   new AksStack(app, 'aks', cloudSpec(specs, 'aks'));
   new GkeStack(app, 'gke', cloudSpec(specs, 'gke'));
   return app;

@@ -1,22 +1,177 @@
 /**
- * The EKS stack. Until the cloud issue lands this stack configures the pinned AWS provider and exports the cluster
- * facts of the spec that the deploy path will consume; it creates no resources yet.
+ * The EKS stack (`cdktf deploy eks`): network, encrypted control plane with access entries and IRSA, managed node
+ * groups (system, GPU on-demand and spot, scale from zero, EFA), the controllers' Pod Identity roles and add-ons,
+ * the model store (EFS or FSx for Lustre), ECR repositories, and the deploy path that installs the Kubernetes
+ * layer. Every fact the Kubernetes layer also uses (taints, labels, storage class) comes from the cloud profile.
  */
+import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth/index.js';
+import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc/index.js';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { platformPrerequisites } from '../charts/prerequisites.js';
+import type { SynthFile } from '../charts/synth.js';
+import { EksControlPlane } from '../constructs/cloud/aws/cluster.js';
+import { EksControllers } from '../constructs/cloud/aws/controllers.js';
+import { ServiceRole } from '../constructs/cloud/aws/iam.js';
+import { EksModelStorage } from '../constructs/cloud/aws/model-storage.js';
+import { EksNetwork } from '../constructs/cloud/aws/network.js';
+import { EksNodeGroup } from '../constructs/cloud/aws/node-group.js';
+import { EcrRepositories } from '../constructs/cloud/aws/registry.js';
+import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
+import { eksProfile } from '../spec/profile/aws.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
+/** The synthesized manifests of the target, split the way the deploy path installs them. */
+export interface TargetManifests {
+  readonly platform: readonly SynthFile[];
+  readonly graphs: readonly SynthFile[];
+}
+
+/** Repositories that mirror the image paths of the version matrix (registry host dropped). */
+export function mirroredRepositories(): string[] {
+  const d = VERSIONS.dynamo;
+  const images = [d.operatorImage, ...Object.values(d.runtimeImages)];
+  return images.map((i) => i.repository.split('/').slice(1).join('/')).sort();
+}
+
+export const DEFAULT_DISK_GIB = { system: 50, gpu: 200 } as const;
+
 export class EksStack extends TerraformStack {
-  constructor(scope: Construct, id: string, spec: CloudSpec) {
+  constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
     super(scope, id);
+    const c = spec.cluster;
+    const profile = eksProfile(spec);
     localState(this, id);
-    new AwsProvider(this, 'aws', { region: spec.cluster.region, defaultTags: [{ tags: { 'managed-by': 'dynamo-iac', cluster: spec.cluster.name } }] });
+    new AwsProvider(this, 'aws', { region: c.region, defaultTags: [{ tags: { 'managed-by': 'dynamo-iac', cluster: c.name } }] });
     pinProvider(this, 'aws', VERSIONS.providers.aws);
-    clusterOutputs(spec, (id, value) => new TerraformOutput(this, id, { value }));
+
+    // ------------------------------------------------------------------ network and control plane
+    const existing = c.network.existing;
+    const network = new EksNetwork(this, 'network', {
+      clusterName: c.name,
+      cidr: c.network.cidr,
+      zones: c.network.zones,
+      singleNatGateway: c.network.singleNatGateway,
+      ...(existing && { existing: { vpcId: existing.networkId, privateSubnetIds: existing.subnetIds } }),
+    });
+    const vpcCidr = existing ? new DataAwsVpc(this, 'existing-vpc', { id: existing.networkId }).cidrBlock : c.network.cidr;
+    const plane = new EksControlPlane(this, 'control-plane', {
+      name: c.name,
+      version: c.kubernetesVersion,
+      subnetIds: network.privateSubnetIds,
+      publicEndpoint: c.network.publicEndpoint,
+      publicAccessCidrs: c.network.publicAccessCidrs,
+      admins: c.admins,
+      protect: c.protectStatefulResources,
+    });
+    const cluster = plane.cluster;
+    const clusterSecurityGroup = cluster.vpcConfig.clusterSecurityGroupId;
+
+    // ------------------------------------------------------------------ nodes
+    const nodeRole = new ServiceRole(this, 'node-role', {
+      name: `${c.name}-node`,
+      service: 'ec2.amazonaws.com',
+      // No CNI policy here: the VPC CNI has its own Pod Identity role.
+      managedPolicies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'],
+    });
+    const controllers = new EksControllers(this, 'controllers', {
+      clusterName: cluster.name,
+      efs: c.modelStorage.kind === 'shared-file',
+      fsx: c.modelStorage.kind === 'lustre',
+    });
+    // The literal name (not the cluster's attribute): it goes into tag keys and construct ids, which must be stable.
+    // The order (cluster, then node groups) comes from depending on the networking add-ons, which reference it.
+    const common = { clusterName: c.name, nodeRoleArn: nodeRole.arn, subnetIds: network.privateSubnetIds, dependsOn: [...controllers.networking, nodeRole.role] };
+    const sys = c.systemPool;
+    const system = new EksNodeGroup(this, 'system-pool', {
+      ...common,
+      name: sys.name,
+      instanceType: sys.instanceType,
+      amiType: 'AL2023_x86_64_STANDARD',
+      capacityType: 'ON_DEMAND',
+      minNodes: sys.minNodes,
+      maxNodes: sys.maxNodes,
+      desiredNodes: sys.desiredNodes ?? sys.minNodes,
+      diskSizeGiB: sys.diskSizeGiB ?? DEFAULT_DISK_GIB.system,
+      labels: sys.labels,
+      taints: sys.taints,
+    });
+    const efaPools = Object.entries(c.gpuPools).filter(([, p]) => p.fastNetwork);
+    const efaGroup = efaPools.length ? efaSecurityGroup(this, c.name, network.vpcId) : undefined;
+    const gpuGroups: EksNodeGroup[] = [];
+    for (const [name, pool] of Object.entries(c.gpuPools).sort(([a], [b]) => a.localeCompare(b))) {
+      gpuGroups.push(
+        new EksNodeGroup(this, `gpu-pool-${name}`, {
+          ...common,
+          name,
+          instanceType: pool.instanceType,
+          amiType: 'AL2023_x86_64_NVIDIA',
+          capacityType: pool.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
+          minNodes: pool.minNodes,
+          maxNodes: pool.maxNodes,
+          desiredNodes: pool.desiredNodes ?? pool.minNodes,
+          diskSizeGiB: pool.diskSizeGiB ?? DEFAULT_DISK_GIB.gpu,
+          labels: { ...pool.labels, 'dynamo-iac.io/accelerator': pool.accelerator },
+          // GPU taint, spot taint, the spec's own: exactly what the profile tells the workloads to tolerate.
+          taints: profile.gpuPools[name]!.taints,
+          gpusPerNode: pool.gpusPerNode,
+          ...(pool.fastNetwork && efaGroup && { efa: { securityGroupIds: [clusterSecurityGroup, efaGroup.id] } }),
+        }),
+      );
+    }
+    // Add-ons that run as Deployments wait for the system pool (the GPU pools may be empty).
+    controllers.installOnNodes([system.nodeGroup]);
+
+    // ------------------------------------------------------------------ storage and registry
+    const storage = new EksModelStorage(this, 'model-storage', {
+      clusterName: c.name,
+      kind: c.modelStorage.kind,
+      tier: c.modelStorage.tier,
+      vpcId: network.vpcId,
+      vpcCidr,
+      privateSubnetIds: network.privateSubnetIds,
+      kmsKeyArn: plane.key.arn,
+      protect: c.protectStatefulResources,
+    });
+    const registry = c.registry.enabled ? new EcrRepositories(this, 'registry', { names: mirroredRepositories(), kmsKeyArn: plane.key.arn, protect: c.protectStatefulResources }) : undefined;
+
+    // ------------------------------------------------------------------ deploy path
+    if (c.deploy.platform) {
+      pinProvider(this, 'helm', VERSIONS.providers.helm);
+      const auth = new DataAwsEksClusterAuth(this, 'auth', { name: cluster.name });
+      new KubernetesLayer(this, 'kubernetes', {
+        access: { host: cluster.endpoint, clusterCaCertificateBase64: cluster.certificateAuthority.get(0).data, token: auth.token },
+        prerequisites: platformPrerequisites(spec),
+        storageClass: { profile: profile.storage.modelCache!, parameters: storage.storageClassParameters },
+        platformManifests: manifests.platform,
+        ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
+        dependsOn: [system.nodeGroup, ...controllers.all],
+      });
+    }
+
+    // ------------------------------------------------------------------ outputs
+    const out = (oid: string, value: unknown, description: string) => new TerraformOutput(this, oid, { value, description });
+    clusterOutputs(spec, (oid, value) => new TerraformOutput(this, oid, { value }));
+    out('kubeconfig_command', `aws eks update-kubeconfig --region ${c.region} --name ${c.name}`, 'Writes a kubeconfig entry for the cluster.');
+    out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
+    out('oidc_provider_arn', plane.oidcProvider.arn, 'OIDC provider for IRSA.');
+    out('gpu_node_groups', Object.fromEntries(gpuGroups.map((g) => [g.node.id.replace(/^gpu-pool-/, ''), g.nodeGroup.nodeGroupName])), 'GPU node groups by pool.');
+    if (registry) out('registry_urls', registry.urls, 'ECR repositories by image path.');
   }
+}
+
+/** EFA needs all traffic between the members of a group, both ways. */
+function efaSecurityGroup(scope: Construct, clusterName: string, vpcId: string): SecurityGroup {
+  const sg = new SecurityGroup(scope, 'efa-sg', { name: `${clusterName}-efa`, description: `EFA traffic between the GPU nodes of ${clusterName}`, vpcId });
+  new VpcSecurityGroupIngressRule(scope, 'efa-self-ingress', { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: '-1' });
+  new VpcSecurityGroupEgressRule(scope, 'efa-self-egress', { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: '-1' });
+  return sg;
 }

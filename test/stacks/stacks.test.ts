@@ -31,10 +31,11 @@ describe('cloud stacks', () => {
     ['eks', 'aws', VERSIONS.providers.aws],
     ['aks', 'azurerm', VERSIONS.providers.azurerm],
     ['gke', 'google', VERSIONS.providers.google],
-  ] as const)('%s: only the %s provider, pinned by full source address and exact version', (target, name, ref) => {
+  ] as const)('%s: the %s provider (and helm for the deploy path), pinned by full source address and exact version', (target, name, ref) => {
     const tf = stack(target);
-    expect(Object.keys(tf.provider)).toEqual([name]);
-    expect(tf.terraform.required_providers).toEqual({ [name]: { source: ref.source, version: ref.providerVersion } });
+    const helm = target === 'eks' ? { helm: { source: VERSIONS.providers.helm.source, version: VERSIONS.providers.helm.providerVersion } } : {};
+    expect(Object.keys(tf.provider).sort()).toEqual(Object.keys({ [name]: 1, ...helm }).sort());
+    expect(tf.terraform.required_providers).toEqual({ [name]: { source: ref.source, version: ref.providerVersion }, ...helm });
   });
 
   it.each(CLOUD_TARGETS)('%s: state in a relative path outside cdktf.out; cluster facts as outputs', (target) => {

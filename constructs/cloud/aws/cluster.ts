@@ -1,0 +1,77 @@
+/**
+ * EksControlPlane: the EKS cluster with envelope encryption of Secrets (a customer-managed KMS key with rotation),
+ * API authentication mode with access entries (the creator and the spec's admins), the private endpoint always on
+ * and the public one optional with allowed CIDRs, every control-plane log type, and the OIDC provider for IRSA.
+ */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry/index.js';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association/index.js';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster/index.js';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
+import { Construct } from 'constructs';
+import { ServiceRole } from './iam.js';
+
+export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+
+export interface EksControlPlaneProps {
+  readonly name: string;
+  readonly version: string;
+  readonly subnetIds: readonly string[];
+  readonly publicEndpoint: boolean;
+  readonly publicAccessCidrs: readonly string[];
+  /** IAM principal ARNs with cluster-admin access besides the creator. */
+  readonly admins: readonly string[];
+  /** prevent_destroy on the KMS key. */
+  readonly protect: boolean;
+  /** Days of control-plane logs. @default 90 */
+  readonly logRetentionDays?: number;
+}
+
+export class EksControlPlane extends Construct {
+  public readonly cluster: EksCluster;
+  public readonly key: KmsKey;
+  public readonly oidcProvider: IamOpenidConnectProvider;
+
+  constructor(scope: Construct, id: string, props: EksControlPlaneProps) {
+    super(scope, id);
+    this.key = new KmsKey(this, 'secrets-key', {
+      description: `EKS ${props.name}: envelope encryption of Kubernetes Secrets`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      lifecycle: { preventDestroy: props.protect },
+    });
+    const role = new ServiceRole(this, 'cluster-role', { name: `${props.name}-cluster`, service: 'eks.amazonaws.com', managedPolicies: ['AmazonEKSClusterPolicy'] });
+    // Created up front so that its retention (not EKS's "never expire") applies.
+    const logs = new CloudwatchLogGroup(this, 'logs', { name: `/aws/eks/${props.name}/cluster`, retentionInDays: props.logRetentionDays ?? 90 });
+    this.cluster = new EksCluster(this, 'cluster', {
+      name: props.name,
+      version: props.version,
+      roleArn: role.arn,
+      vpcConfig: {
+        subnetIds: [...props.subnetIds],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: props.publicEndpoint,
+        ...(props.publicEndpoint && { publicAccessCidrs: [...props.publicAccessCidrs] }),
+      },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.key.arn } },
+      enabledClusterLogTypes: [...EKS_LOG_TYPES],
+      dependsOn: [logs, role.role],
+    });
+    this.oidcProvider = new IamOpenidConnectProvider(this, 'oidc', {
+      url: this.cluster.identity.get(0).oidc.get(0).issuer,
+      clientIdList: ['sts.amazonaws.com'],
+    });
+    props.admins.forEach((arn, i) => {
+      const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.cluster.name, principalArn: arn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: CLUSTER_ADMIN_POLICY,
+        accessScope: { type: 'cluster' },
+      });
+    });
+  }
+}

@@ -1,0 +1,38 @@
+/** IAM helpers: roles for AWS services and for Kubernetes service accounts through EKS Pod Identity. */
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import { Construct } from 'constructs';
+
+/** An AWS managed policy by name, e.g. `AmazonEKSClusterPolicy` or `service-role/AmazonEBSCSIDriverPolicy`. */
+export const awsManagedPolicy = (name: string): string => `arn:aws:iam::aws:policy/${name}`;
+
+const trust = (principal: Record<string, string>, actions: string[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: actions }] });
+
+export interface ServiceRoleProps {
+  readonly name: string;
+  /** `eks.amazonaws.com`, `ec2.amazonaws.com`, or `pods.eks.amazonaws.com` (Pod Identity). */
+  readonly service: string;
+  /** AWS managed policy names. */
+  readonly managedPolicies: readonly string[];
+  /** Inline policy documents (JSON). */
+  readonly inlinePolicy?: string;
+}
+
+/** A role an AWS service assumes, with managed policies attached. Pod Identity roles also allow sts:TagSession. */
+export class ServiceRole extends Construct {
+  public readonly role: IamRole;
+  public readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: ServiceRoleProps) {
+    super(scope, id);
+    const actions = props.service === 'pods.eks.amazonaws.com' ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
+    this.role = new IamRole(this, 'role', {
+      name: props.name,
+      assumeRolePolicy: trust({ Service: props.service }, actions),
+      ...(props.inlinePolicy && { inlinePolicy: [{ name: 'policy', policy: props.inlinePolicy }] }),
+    });
+    this.arn = this.role.arn;
+    for (const p of props.managedPolicies) new IamRolePolicyAttachment(this, p.replace(/[^A-Za-z0-9]/g, '-'), { role: this.role.name, policyArn: awsManagedPolicy(p) });
+  }
+}

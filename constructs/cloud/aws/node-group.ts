@@ -1,0 +1,98 @@
+/**
+ * EksNodeGroup: a managed node group with its own launch template: IMDSv2 required (hop limit 2, so pods that
+ * still read instance metadata work while tokens stay mandatory), an encrypted gp3 root volume, the Kubernetes
+ * labels and taints, and the cluster-autoscaler tags on the Auto Scaling group itself (managed node groups do not
+ * propagate their tags there), which is what lets a pool scale up from zero. With EFA: a cluster placement group,
+ * an EFA network interface and the EFA security group.
+ */
+import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag/index.js';
+import { EksNodeGroup as AwsEksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group/index.js';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js';
+import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group/index.js';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Taint } from '../../../spec/profile/types.js';
+import { toEksTaint } from './taints.js';
+
+export type EksAmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_x86_64_NVIDIA';
+
+/** IMDSv2 only; hop limit 2 (EKS's own default for AL2023). */
+export const IMDS_OPTIONS = { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 } as const;
+
+export interface EksNodeGroupProps {
+  readonly clusterName: string;
+  readonly name: string;
+  readonly nodeRoleArn: string;
+  readonly subnetIds: readonly string[];
+  readonly instanceType: string;
+  readonly amiType: EksAmiType;
+  readonly capacityType: 'ON_DEMAND' | 'SPOT';
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly desiredNodes: number;
+  readonly diskSizeGiB: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  /** GPUs per node, advertised to the autoscaler for scale-from-zero. */
+  readonly gpusPerNode?: number;
+  /** EFA: the security groups of the EFA interface (the cluster's and the self-referencing EFA group). */
+  readonly efa?: { readonly securityGroupIds: readonly string[] };
+  /** Resources the node group waits for (e.g. the VPC CNI add-on). */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+export class EksNodeGroup extends Construct {
+  public readonly nodeGroup: AwsEksNodeGroup;
+  public readonly launchTemplate: LaunchTemplate;
+
+  constructor(scope: Construct, id: string, props: EksNodeGroupProps) {
+    super(scope, id);
+    const placement = props.efa ? new PlacementGroup(this, 'placement', { name: `${props.clusterName}-${props.name}`, strategy: 'cluster' }) : undefined;
+    this.launchTemplate = new LaunchTemplate(this, 'template', {
+      namePrefix: `${props.clusterName}-${props.name}-`,
+      updateDefaultVersion: true,
+      metadataOptions: { ...IMDS_OPTIONS },
+      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: props.diskSizeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } }],
+      ...(props.efa && {
+        networkInterfaces: [{ deviceIndex: 0, networkCardIndex: 0, interfaceType: 'efa', deleteOnTermination: 'true', securityGroups: [...props.efa.securityGroupIds] }],
+      }),
+      ...(placement && { placement: { groupName: placement.name } }),
+      tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { Name: `${props.clusterName}-${props.name}` } })),
+    });
+    // EFA groups stay in one subnet (one zone): the placement group and low-latency fabric are per zone.
+    const subnets = props.efa ? [props.subnetIds[0]!] : [...props.subnetIds];
+    this.nodeGroup = new AwsEksNodeGroup(this, 'group', {
+      clusterName: props.clusterName,
+      nodeGroupName: props.name,
+      nodeRoleArn: props.nodeRoleArn,
+      subnetIds: subnets,
+      amiType: props.amiType,
+      capacityType: props.capacityType,
+      instanceTypes: [props.instanceType],
+      scalingConfig: { minSize: props.minNodes, maxSize: props.maxNodes, desiredSize: props.desiredNodes },
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.toString() },
+      labels: { ...props.labels },
+      taint: props.taints.map(toEksTaint),
+      // The autoscaler owns the size after creation.
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      ...(props.dependsOn && { dependsOn: props.dependsOn }),
+    });
+    const asg = this.nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
+    for (const [key, value] of Object.entries(autoscalerTags(props))) {
+      new AutoscalingGroupTag(this, `tag-${key.replace(/[^A-Za-z0-9]/g, '-')}`, { autoscalingGroupName: asg, tag: { key, value, propagateAtLaunch: false } });
+    }
+  }
+}
+
+/** The cluster-autoscaler's discovery and node-template tags (what a node of an empty group would look like). */
+export function autoscalerTags(p: Pick<EksNodeGroupProps, 'clusterName' | 'labels' | 'taints' | 'gpusPerNode'>): Record<string, string> {
+  const prefix = 'k8s.io/cluster-autoscaler';
+  return {
+    [`${prefix}/enabled`]: 'true',
+    [`${prefix}/${p.clusterName}`]: 'owned',
+    ...Object.fromEntries(Object.entries(p.labels).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
+    ...Object.fromEntries(p.taints.map((t) => [`${prefix}/node-template/taint/${t.key}`, `${t.value ?? ''}:${t.effect}`])),
+    ...(p.gpusPerNode ? { [`${prefix}/node-template/resources/nvidia.com/gpu`]: String(p.gpusPerNode) } : {}),
+  };
+}

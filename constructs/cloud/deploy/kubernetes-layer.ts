@@ -1,0 +1,146 @@
+/**
+ * KubernetesLayer: the deploy path every cloud stack shares. After the cluster exists it installs, in dependency
+ * order, with Helm:
+ *   1. the pinned upstream charts the platform needs (Dynamo CRDs, then the GPU Operator where the cloud does not
+ *      manage drivers, then Grove and KAI): `platformPrerequisites(spec)` is the same list the README prints;
+ *   2. the model storage class, whose parameters come from the cloud (file system ids);
+ *   3. our synthesized platform manifests (namespace, etcd, NATS, operator, KAI queues, workload namespace, model
+ *      cache), as one release;
+ *   4. optionally the graphs and graph requests (they need the apply-time Secrets first).
+ * Nothing here holds a secret value: the Helm provider authenticates with a short-lived token data source.
+ */
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider/index.js';
+import { Release } from '@cdktf/provider-helm/lib/release/index.js';
+import { Fn, type ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import type { HelmPrerequisite } from '../../../charts/prerequisites.js';
+import type { SynthFile } from '../../../charts/synth.js';
+import type { StorageClassProfile } from '../../../spec/profile/types.js';
+import { VERSIONS } from '../../../spec/versions.js';
+import { LocalChart } from './local-chart.js';
+
+export interface ClusterAccess {
+  readonly host: string;
+  /** Base64-encoded CA bundle, as the clouds return it. */
+  readonly clusterCaCertificateBase64: string;
+  readonly token: string;
+}
+
+export interface KubernetesLayerProps {
+  readonly access: ClusterAccess;
+  /** Upstream charts, in install order. */
+  readonly prerequisites: readonly HelmPrerequisite[];
+  /** The model storage class, when the cloud creates it (parameters may be Terraform references). */
+  readonly storageClass?: { readonly profile: StorageClassProfile; readonly parameters: Readonly<Record<string, string>> };
+  /** The synthesized manifests of the target: the platform files, and the graph files. */
+  readonly platformManifests: readonly SynthFile[];
+  readonly graphManifests?: readonly SynthFile[];
+  /** What the first release waits for (node groups, CSI add-ons). */
+  readonly dependsOn?: ITerraformDependable[];
+  /** Seconds Helm waits for a release to become ready. @default 900 */
+  readonly timeoutSeconds?: number;
+}
+
+const fileName = (f: SynthFile) => f.path.split('/').pop()!;
+
+/** `{ 'a.b': 1 }` -> `{ a: { b: 1 } }`: the `--set-json` paths of a prerequisite as a values document. */
+export function nestDotted(flat: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(flat)) {
+    const keys = path.split('.');
+    let cur = out;
+    for (const k of keys.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, unknown>;
+    cur[keys[keys.length - 1]!] = value;
+  }
+  return out;
+}
+
+export class KubernetesLayer extends Construct {
+  public readonly releases: Release[] = [];
+
+  constructor(scope: Construct, id: string, props: KubernetesLayerProps) {
+    super(scope, id);
+    const provider = new HelmProvider(this, 'helm', {
+      kubernetes: { host: props.access.host, clusterCaCertificate: Fn.base64decode(props.access.clusterCaCertificateBase64), token: props.access.token },
+    });
+    const timeout = props.timeoutSeconds ?? 900;
+    let previous: ITerraformDependable[] = [...(props.dependsOn ?? [])];
+    const chain = (release: Release) => {
+      this.releases.push(release);
+      previous = [release];
+      return release;
+    };
+
+    for (const p of props.prerequisites) {
+      const values = p.jsonValues && nestDotted(p.jsonValues);
+      const oci = p.chart.repository.startsWith('oci://');
+      const ngcTgz = p.chart.repository.includes('helm.ngc.nvidia.com/nvidia/ai-dynamo');
+      chain(
+        new Release(this, p.release, {
+          provider,
+          name: p.release,
+          namespace: p.namespace,
+          createNamespace: p.namespace !== 'default',
+          // NGC serves the Dynamo charts as archives by URL; OCI and https repositories by name and version.
+          ...(ngcTgz ? { chart: `${p.chart.repository}/${p.chart.name}-${p.chart.version}.tgz` } : { repository: p.chart.repository, chart: p.chart.name, version: p.chart.version }),
+          ...(oci && { repository: p.chart.repository }),
+          set: Object.entries(p.values).map(([name, value]) => ({ name, value })),
+          ...(values !== undefined && { values: [stringify(values, { aliasDuplicateObjects: false })] }),
+          wait: true,
+          timeout,
+          dependsOn: previous,
+        }),
+      );
+    }
+
+    if (props.storageClass) {
+      const sc = props.storageClass.profile;
+      const chart = new LocalChart(this, 'storage-chart', {
+        chartName: 'dynamo-iac-storage',
+        version: '0.1.0',
+        description: 'The model storage class, with parameters from the cloud stack',
+        rawTemplates: {
+          'storage-class.yaml': [
+            'apiVersion: storage.k8s.io/v1',
+            'kind: StorageClass',
+            'metadata:',
+            `  name: ${sc.name}`,
+            '  labels:',
+            '    app.kubernetes.io/managed-by: dynamo-iac',
+            `provisioner: ${sc.provisioner}`,
+            'parameters:',
+            '{{- toYaml .Values.parameters | nindent 2 }}',
+            `reclaimPolicy: ${sc.reclaimPolicy}`,
+            `volumeBindingMode: ${sc.volumeBindingMode}`,
+            '',
+          ].join('\n'),
+        },
+      });
+      chain(
+        new Release(this, 'storage', {
+          provider,
+          name: 'dynamo-iac-storage',
+          namespace: 'default',
+          chart: chart.path,
+          values: [Fn.yamlencode({ parameters: { ...sc.parameters, ...props.storageClass.parameters } })],
+          wait: true,
+          timeout,
+          dependsOn: previous,
+        }),
+      );
+    }
+
+    const local = (rid: string, name: string, files: readonly SynthFile[], description: string) => {
+      const chart = new LocalChart(this, `${rid}-chart`, {
+        chartName: name,
+        version: VERSIONS.dynamo.version,
+        description,
+        manifests: Object.fromEntries(files.map((f) => [fileName(f), f.content])),
+      });
+      return chain(new Release(this, rid, { provider, name, namespace: 'default', chart: chart.path, wait: true, timeout, dependsOn: previous }));
+    };
+    local('platform', 'dynamo-iac-platform', props.platformManifests, 'The Dynamo platform as synthesized by dynamo-iac');
+    if (props.graphManifests?.length) local('graphs', 'dynamo-iac-graphs', props.graphManifests, 'The Dynamo graphs as synthesized by dynamo-iac');
+  }
+}

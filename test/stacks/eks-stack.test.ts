@@ -1,0 +1,301 @@
+/**
+ * The EKS stack's Terraform JSON: every reference resolves and every provider is pinned; the resources carry the
+ * values that matter (AMI and capacity types, taints, IMDSv2, encryption, prevent_destroy, autoscaler tags);
+ * addresses are stable when pools come and go; the taints and the storage class agree with dist/eks; and synth
+ * needs neither credentials nor network.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildTerraformApp } from '../../stacks/app.js';
+import { CLOUD_TARGETS } from '../../spec/schema.js';
+import { ROOT } from '../support/env.js';
+import { byKind, specsFrom, synthSpec } from '../support/synth.js';
+
+type Block = Record<string, Record<string, Record<string, unknown>>>;
+interface TfJson {
+  resource: Block;
+  data?: Block;
+  variable?: Record<string, unknown>;
+  locals?: Record<string, unknown>;
+  provider: Record<string, unknown>;
+  terraform: { required_providers: Record<string, { source: string; version: string }> };
+  output: Record<string, { value: unknown }>;
+}
+
+function synthStacks(yaml?: string): Record<string, TfJson> {
+  const out = mkdtempSync(join(tmpdir(), 'eks-'));
+  buildTerraformApp(specsFrom(yaml), out).synth();
+  return Object.fromEntries(CLOUD_TARGETS.map((t) => [t, JSON.parse(readFileSync(join(out, 'stacks', t, 'cdk.tf.json'), 'utf8')) as TfJson]));
+}
+const EFA = `
+cluster:
+  gpuPools:
+    h100: { instanceType: p5.48xlarge, accelerator: nvidia-h100-80gb, gpusPerNode: 8, capacity: on-demand, fastNetwork: true, minNodes: 0, maxNodes: 4, labels: { team: a }, taints: [{ key: dedicated, value: h100, effect: NoSchedule }] }
+`;
+const base = synthStacks();
+const eks = base['eks']!;
+const efa = synthStacks(EFA)['eks']!;
+
+const resources = (tf: TfJson, type: string) => Object.values(tf.resource[type] ?? {});
+const addresses = (tf: TfJson) => Object.entries(tf.resource).flatMap(([type, rs]) => Object.keys(rs).map((n) => `${type}.${n}`)).sort();
+const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []);
+
+describe('reference integrity and provider pins (every stack)', () => {
+  const REF = /\b((?:data\.)?(?:aws|helm|azurerm|google)_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g;
+  for (const [name, tf] of Object.entries({ ...base, 'eks with EFA': efa })) {
+    it(`${name}: each \${...} and depends_on names a declared resource or data source; each provider is pinned`, () => {
+      const declared = (ref: string, id: string) => (ref.startsWith('data.') ? tf.data?.[ref.slice(5)]?.[id] : tf.resource?.[ref]?.[id]) !== undefined;
+      const missing: string[] = [];
+      let seen = 0;
+      for (const s of strings({ resource: tf.resource, data: tf.data, provider: tf.provider, output: tf.output })) {
+        const exprs = s.match(/\$\{[^]*\}/g) ?? [];
+        for (const e of exprs) {
+          for (const m of e.matchAll(REF)) {
+            seen++;
+            if (!declared(m[1]!, m[2]!)) missing.push(`${m[1]}.${m[2]}`);
+          }
+          for (const m of e.matchAll(/\b(var|local)\.([A-Za-z0-9_-]+)/g)) {
+            const ok = m[1] === 'var' ? tf.variable?.[m[2]!] : tf.locals?.[m[2]!];
+            if (!ok) missing.push(`${m[1]}.${m[2]}`);
+          }
+        }
+      }
+      for (const rs of Object.values(tf.resource ?? {})) {
+        for (const r of Object.values(rs)) {
+          for (const d of (r['depends_on'] as string[] | undefined) ?? []) {
+            const [type, id] = d.split('.');
+            if (!declared(type!, id!)) missing.push(`depends_on ${d}`);
+          }
+        }
+      }
+      expect(missing).toEqual([]);
+      if (name.startsWith('eks')) expect(seen).toBeGreaterThan(50);
+      // Every provider a resource type belongs to is pinned with its full source address and an exact version.
+      const used = new Set([...Object.keys(tf.resource ?? {}), ...Object.keys(tf.data ?? {}), ...Object.keys(tf.provider)].map((t) => t.split('_')[0]!));
+      for (const p of used) expect(tf.terraform.required_providers[p], `provider ${p}`).toMatchObject({ source: `hashicorp/${p}`, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    });
+  }
+});
+
+describe('EKS resources carry the expected values', () => {
+  it('the cluster: version from the matrix, secrets encrypted with a rotating KMS key, API access entries, private endpoint, every log type', () => {
+    const [cluster] = resources(eks, 'aws_eks_cluster');
+    expect(cluster).toMatchObject({
+      version: '1.33',
+      access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true },
+      vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] },
+      enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+    });
+    expect(cluster!['encryption_config']).toEqual({ resources: ['secrets'], provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.[^}]+\.arn\}$/) } });
+    expect(resources(eks, 'aws_kms_key')[0]).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    expect(resources(eks, 'aws_iam_openid_connect_provider')).toHaveLength(1);
+    const priv = synthStacks('cluster: { network: { publicEndpoint: false }, admins: ["arn:aws:iam::123456789012:role/platform"] }')['eks']!;
+    expect(resources(priv, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ endpoint_public_access: false });
+    expect(resources(priv, 'aws_eks_access_policy_association')[0]).toMatchObject({ policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', access_scope: { type: 'cluster' } });
+  });
+
+  it('node groups: AL2023 NVIDIA AMI on GPU pools, SPOT capacity on the spot pool, the GPU and spot taints, min 0', () => {
+    const groups = Object.fromEntries(resources(eks, 'aws_eks_node_group').map((g) => [g['node_group_name'] as string, g]));
+    expect(groups['system']).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', capacity_type: 'ON_DEMAND', scaling_config: { min_size: 2 } });
+    expect(groups['gpu']).toMatchObject({ ami_type: 'AL2023_x86_64_NVIDIA', capacity_type: 'ON_DEMAND', scaling_config: { min_size: 0, desired_size: 0 }, taint: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' }] });
+    expect(groups['gpuspot']).toMatchObject({ ami_type: 'AL2023_x86_64_NVIDIA', capacity_type: 'SPOT' });
+    expect(groups['gpuspot']!['taint']).toEqual([
+      { key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' },
+      { key: 'eks.amazonaws.com/capacityType', value: 'SPOT', effect: 'NO_SCHEDULE' },
+    ]);
+    for (const g of Object.values(groups)) expect(g['lifecycle']).toEqual({ ignore_changes: ['scaling_config[0].desired_size'] });
+  });
+
+  it('launch templates: IMDSv2 required with hop limit 2, encrypted gp3 root volumes (200 GiB on GPU pools)', () => {
+    const lts = resources(eks, 'aws_launch_template');
+    expect(lts).toHaveLength(3);
+    for (const lt of lts) {
+      expect(lt['metadata_options']).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 2 });
+      expect(lt['block_device_mappings']).toEqual([{ device_name: '/dev/xvda', ebs: expect.objectContaining({ encrypted: 'true', volume_type: 'gp3' }) }]);
+    }
+    expect(lts.map((l) => (l['block_device_mappings'] as { ebs: { volume_size: number } }[])[0]!.ebs.volume_size).sort()).toEqual([200, 200, 50]);
+  });
+
+  it('autoscaler tags on the Auto Scaling groups: discovery, node-template taints, labels and GPU count for scale from zero', () => {
+    const tags = resources(eks, 'aws_autoscaling_group_tag').map((t) => t['tag'] as { key: string; value: string; propagate_at_launch: boolean });
+    const keys = tags.map((t) => `${t.key}=${t.value}`);
+    expect(keys).toContain('k8s.io/cluster-autoscaler/enabled=true');
+    expect(keys).toContain('k8s.io/cluster-autoscaler/dynamo=owned');
+    expect(keys).toContain('k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu=present:NoSchedule');
+    expect(keys).toContain('k8s.io/cluster-autoscaler/node-template/taint/eks.amazonaws.com/capacityType=SPOT:NoSchedule');
+    expect(keys).toContain('k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu=4');
+    expect(keys).toContain('k8s.io/cluster-autoscaler/node-template/label/dynamo-iac.io/accelerator=nvidia-l40s');
+    expect(JSON.stringify(resources(eks, 'aws_autoscaling_group_tag')[0]!['autoscaling_group_name'])).toMatch(/aws_eks_node_group\..*\.resources\[0\]\.autoscaling_groups\[0\]\.name/);
+  });
+
+  it('EFA pools: cluster placement group, an EFA interface with the self-referencing group, one subnet, EFA device plugin', () => {
+    const lt = resources(efa, 'aws_launch_template').find((l) => l['network_interfaces'])!;
+    expect(lt['network_interfaces']).toEqual([expect.objectContaining({ interface_type: 'efa', device_index: 0, network_card_index: 0 })]);
+    expect(resources(efa, 'aws_placement_group')).toEqual([expect.objectContaining({ strategy: 'cluster' })]);
+    const h100 = resources(efa, 'aws_eks_node_group').find((g) => g['node_group_name'] === 'h100')!;
+    expect(h100['subnet_ids']).toHaveLength(1);
+    expect(h100['taint']).toContainEqual({ key: 'dedicated', value: 'h100', effect: 'NO_SCHEDULE' });
+    const rules = [...resources(efa, 'aws_vpc_security_group_ingress_rule'), ...resources(efa, 'aws_vpc_security_group_egress_rule')].filter((r) => r['ip_protocol'] === '-1');
+    expect(rules).toHaveLength(2);
+    for (const r of rules) expect(r['referenced_security_group_id']).toBe(r['security_group_id']);
+    expect(resources(efa, 'helm_release').map((r) => r['name'])).toContain('aws-efa-k8s-device-plugin');
+  });
+
+  it('model storage: encrypted, protected EFS with a mount target per private subnet; FSx for Lustre as the alternative', () => {
+    expect(resources(eks, 'aws_efs_file_system')[0]).toMatchObject({ encrypted: true, throughput_mode: 'bursting', lifecycle: { prevent_destroy: true } });
+    expect(resources(eks, 'aws_efs_mount_target')).toHaveLength(3);
+    expect(resources(eks, 'aws_vpc_security_group_ingress_rule').map((r) => r['from_port'])).toContain(2049);
+    const lustre = synthStacks('cluster: { modelStorage: { kind: lustre, tier: performance } }')['eks']!;
+    expect(resources(lustre, 'aws_efs_file_system')).toEqual([]);
+    expect(resources(lustre, 'aws_eks_addon').map((a) => a['addon_name'])).toContain('aws-fsx-csi-driver');
+    const storage = resources(lustre, 'helm_release').find((r) => r['name'] === 'dynamo-iac-storage')!;
+    expect(String((storage['values'] as string[])[0])).toContain('"perUnitStorageThroughput" = "1000"');
+  });
+
+  it('ECR: one repository per image of the matrix, immutable tags, scan on push, KMS, protected', () => {
+    const repos = resources(eks, 'aws_ecr_repository');
+    expect(repos.map((r) => r['name']).sort()).toEqual([
+      'nvidia/ai-dynamo/dynamo-frontend',
+      'nvidia/ai-dynamo/kubernetes-operator',
+      'nvidia/ai-dynamo/sglang-runtime',
+      'nvidia/ai-dynamo/tensorrtllm-runtime',
+      'nvidia/ai-dynamo/vllm-runtime',
+    ]);
+    for (const r of repos) expect(r).toMatchObject({ image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true }, force_delete: false, lifecycle: { prevent_destroy: true } });
+  });
+
+  it('prevent_destroy is on by default and off with protectStatefulResources: false', () => {
+    const open = synthStacks('cluster: { protectStatefulResources: false }')['eks']!;
+    for (const type of ['aws_kms_key', 'aws_efs_file_system', 'aws_ecr_repository']) {
+      for (const r of resources(open, type)) expect(r['lifecycle']).toEqual({ prevent_destroy: false });
+    }
+  });
+
+  it('controllers use Pod Identity roles, never the node role: CNI, EBS, EFS, load balancer controller, CloudWatch', () => {
+    const addons = Object.fromEntries(resources(eks, 'aws_eks_addon').map((a) => [a['addon_name'] as string, a]));
+    expect(Object.keys(addons).sort()).toEqual(['aws-ebs-csi-driver', 'aws-efs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    for (const [name, sa] of [['vpc-cni', 'aws-node'], ['aws-ebs-csi-driver', 'ebs-csi-controller-sa'], ['aws-efs-csi-driver', 'efs-csi-controller-sa']]) {
+      expect(addons[name!]!['pod_identity_association']).toEqual([expect.objectContaining({ service_account: sa })]);
+    }
+    expect(resources(eks, 'aws_eks_pod_identity_association').map((a) => `${a['namespace']}/${a['service_account']}`).sort()).toEqual(['amazon-cloudwatch/cloudwatch-agent', 'kube-system/aws-load-balancer-controller']);
+    const nodePolicies = resources(eks, 'aws_iam_role_policy_attachment').map((a) => String(a['policy_arn']));
+    expect(nodePolicies.filter((p) => p.endsWith('AmazonEKS_CNI_Policy'))).toHaveLength(1);
+    const podRoles = resources(eks, 'aws_iam_role').filter((r) => String(r['assume_role_policy']).includes('pods.eks.amazonaws.com'));
+    expect(podRoles).toHaveLength(5);
+    for (const r of podRoles) expect(JSON.parse(String(r['assume_role_policy'])).Statement[0].Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+  });
+
+  it('network: private subnets in 3 zones for internal load balancers, public ones for internet-facing, NAT', () => {
+    const subnets = resources(eks, 'aws_subnet');
+    expect(subnets.filter((s) => (s['tags'] as Record<string, string>)['kubernetes.io/role/internal-elb'] === '1')).toHaveLength(3);
+    expect(subnets.filter((s) => (s['tags'] as Record<string, string>)['kubernetes.io/role/elb'] === '1')).toHaveLength(3);
+    expect(resources(eks, 'aws_nat_gateway')).toHaveLength(1);
+    const byo = synthStacks('cluster: { network: { existing: { networkId: vpc-0abc, subnetIds: [subnet-1, subnet-2] } } }')['eks']!;
+    expect(resources(byo, 'aws_vpc')).toEqual([]);
+    expect(resources(byo, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ subnet_ids: ['subnet-1', 'subnet-2'] });
+  });
+
+  it('outputs: cluster name, kubeconfig command, storage class, registry URLs', () => {
+    expect(eks.output['kubeconfig_command']!.value).toBe('aws eks update-kubeconfig --region us-west-2 --name dynamo');
+    expect(eks.output['model_storage_class']!.value).toBe('efs-model-cache');
+    expect(Object.keys(eks.output['registry_urls']!.value as object)).toHaveLength(5);
+  });
+});
+
+describe('the deploy path', () => {
+  it('Helm releases in dependency order: CRDs, GPU Operator (driver from the AMI), Grove, KAI, storage class, platform', () => {
+    const releases = Object.entries(eks.resource['helm_release']!);
+    const byName = Object.fromEntries(releases.map(([id, r]) => [r['name'] as string, { id, r }]));
+    const order = ['dynamo-crds', 'gpu-operator', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
+    expect(Object.keys(byName).sort()).toEqual([...order].sort());
+    for (let i = 1; i < order.length; i++) expect(byName[order[i]!]!.r['depends_on']).toEqual([`helm_release.${byName[order[i - 1]!]!.id}`]);
+    expect(byName['gpu-operator']!.r['set']).toEqual([{ name: 'driver.enabled', value: 'false' }, { name: 'toolkit.enabled', value: 'false' }]);
+    // The operator's DaemonSets tolerate the spot taint too, or spot GPU nodes would get no device plugin.
+    expect(String((byName['gpu-operator']!.r['values'] as string[])[0])).toContain('eks.amazonaws.com/capacityType');
+    expect(byName['dynamo-crds']!.r['depends_on']).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_eks_node_group\.system-pool/), expect.stringMatching(/^aws_eks_addon\..*coredns/)]));
+  });
+
+  it('the platform release carries the platform files of dist/eks, not the graphs (unless deploy.graphs)', () => {
+    const platform = Object.values(eks.resource['helm_release']!).find((r) => r['name'] === 'dynamo-iac-platform')!;
+    const dir = join(ROOT, 'cdktf.out', 'stacks', 'eks');
+    expect(String(platform['chart'])).toMatch(/^assets\/kubernetes_platform-chart_asset_[0-9A-F]+\/[0-9A-F]+$/);
+    const out = mkdtempSync(join(tmpdir(), 'eks-assets-'));
+    buildTerraformApp(specsFrom(), out).synth();
+    const templates = readdirSync(join(out, 'stacks', 'eks', String(platform['chart']), 'templates')).sort();
+    expect(templates).toEqual(['00-namespace.k8s.yaml', '01-storage-classes.k8s.yaml', '10-etcd.k8s.yaml', '20-nats.k8s.yaml', '30-dynamo-operator.k8s.yaml', '35-kai-queues.k8s.yaml', '40-workloads.k8s.yaml', '41-model-cache-access.k8s.yaml']);
+    expect(dir).toBeTruthy();
+    const withGraphs = synthStacks('cluster: { deploy: { graphs: true } }')['eks']!;
+    expect(Object.values(withGraphs.resource['helm_release']!).map((r) => r['name'])).toContain('dynamo-iac-graphs');
+    const none = synthStacks('cluster: { deploy: { platform: false } }')['eks']!;
+    expect(none.resource['helm_release']).toBeUndefined();
+    expect(Object.keys(none.terraform.required_providers)).toEqual(['aws']);
+  });
+});
+
+describe('address stability', () => {
+  it('adding a GPU pool adds only its own resources; removing one removes only its own', () => {
+    const before = addresses(eks);
+    const added = addresses(synthStacks(`cluster: { gpuPools: { a100: { instanceType: p4d.24xlarge, accelerator: nvidia-a100, gpusPerNode: 8, capacity: on-demand, fastNetwork: false, minNodes: 0, maxNodes: 1, labels: {}, taints: [] } } }`)['eks']!);
+    const removed = addresses(synthStacks('cluster: { gpuPools: { gpuspot: null } }')['eks']!);
+    // Only the new pool's own resources appear; the deploy path's releases keep their addresses.
+    expect(added.filter((a) => !before.includes(a)).every((a) => a.includes('gpu-pool-a100'))).toBe(true);
+    expect(before.filter((a) => !added.includes(a))).toEqual([]);
+    expect(before.filter((a) => !removed.includes(a)).every((a) => a.includes('gpu-pool-gpuspot'))).toBe(true);
+    expect(removed.filter((a) => !before.includes(a))).toEqual([]);
+  });
+
+  it('the same spec gives the same addresses and the same JSON', () => {
+    expect(JSON.stringify(synthStacks()['eks'])).toBe(JSON.stringify(eks));
+  });
+});
+
+describe('cross-layer: the stack and dist/eks agree', () => {
+  it('every taint of every GPU node group is tolerated by the GPU workloads meant for it; their class is the one this stack creates', () => {
+    const { objects } = synthSpec(specsFrom().eks);
+    const taintsOf = Object.fromEntries(resources(eks, 'aws_eks_node_group').map((g) => [g['node_group_name'] as string, g['taint'] as { key: string; value: string; effect: string }[]]));
+    const k8sEffect: Record<string, string> = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' };
+    let checked = 0;
+    for (const dgd of byKind(objects, 'DynamoGraphDeployment')) {
+      for (const svc of Object.values((dgd as unknown as { spec: { services: Record<string, Record<string, any>> } }).spec.services)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+        if (svc['componentType'] !== 'worker') continue;
+        const pools: string[] = svc['extraPodSpec']['affinity']['nodeAffinity']['requiredDuringSchedulingIgnoredDuringExecution']['nodeSelectorTerms'][0]['matchExpressions'][0]['values'];
+        const tols = svc['extraPodSpec']['tolerations'] as { key: string; value?: string; effect: string; operator: string }[];
+        for (const pool of pools) {
+          for (const t of taintsOf[pool]!) {
+            checked++;
+            expect(tols.some((x) => x.key === t.key && x.effect === k8sEffect[t.effect] && (x.operator === 'Exists' || x.value === t.value)), `${pool}: ${t.key}`).toBe(true);
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(2);
+    const claim = byKind(objects, 'PersistentVolumeClaim', 'model-cache')[0] as unknown as { spec: { storageClassName: string } };
+    const storage = Object.values(eks.resource['helm_release']!).find((r) => r['name'] === 'dynamo-iac-storage')!;
+    const out = mkdtempSync(join(tmpdir(), 'eks-sc-'));
+    buildTerraformApp(specsFrom(), out).synth();
+    const template = readFileSync(join(out, 'stacks', 'eks', String(storage['chart']), 'templates', 'storage-class.yaml'), 'utf8');
+    expect(template).toContain(`name: ${claim.spec.storageClassName}`);
+    expect(template).toContain('provisioner: efs.csi.aws.com');
+  });
+});
+
+describe('synth needs no credentials and no network', () => {
+  it('`node build/bin/synth.js --only tf` succeeds with no cloud variables and every proxy pointing nowhere', () => {
+    const out = mkdtempSync(join(tmpdir(), 'offline-'));
+    const env = {
+      PATH: process.env['PATH']!,
+      HOME: mkdtempSync(join(tmpdir(), 'home-')),
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      http_proxy: 'http://127.0.0.1:9',
+      https_proxy: 'http://127.0.0.1:9',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const text = execFileSync('node', ['build/bin/synth.js', '--only', 'tf', '--tf-out', out], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(text).toMatch(/synthesized .*stacks/);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['aks', 'eks', 'gke']);
+  });
+});
