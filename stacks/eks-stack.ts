@@ -4,7 +4,7 @@
  * the model store (EFS or FSx for Lustre), ECR repositories, and the deploy path that installs the Kubernetes
  * layer. Every fact the Kubernetes layer also uses (taints, labels, storage class) comes from the cloud profile.
  */
-import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth/index.js';
+import { DataAwsSubnets } from '@cdktf/provider-aws/lib/data-aws-subnets/index.js';
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc/index.js';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
@@ -93,6 +93,7 @@ export class EksStack extends TerraformStack {
     const sys = c.systemPool;
     const system = new EksNodeGroup(this, 'system-pool', {
       ...common,
+      ...(sys.zones && { subnetIds: subnetsInZones(this, 'system-pool-subnets', network.privateSubnetIds, sys.zones) }),
       name: sys.name,
       instanceType: sys.instanceType,
       amiType: 'AL2023_x86_64_STANDARD',
@@ -111,6 +112,7 @@ export class EksStack extends TerraformStack {
       gpuGroups.push(
         new EksNodeGroup(this, `gpu-pool-${name}`, {
           ...common,
+          ...(pool.zones && { subnetIds: subnetsInZones(this, `gpu-pool-${name}-subnets`, network.privateSubnetIds, pool.zones) }),
           name,
           instanceType: pool.instanceType,
           amiType: 'AL2023_x86_64_NVIDIA',
@@ -146,9 +148,13 @@ export class EksStack extends TerraformStack {
     // ------------------------------------------------------------------ deploy path
     if (c.deploy.platform) {
       pinProvider(this, 'helm', VERSIONS.providers.helm);
-      const auth = new DataAwsEksClusterAuth(this, 'auth', { name: cluster.name });
       new KubernetesLayer(this, 'kubernetes', {
-        access: { host: cluster.endpoint, clusterCaCertificateBase64: cluster.certificateAuthority.get(0).data, token: auth.token },
+        access: {
+          host: cluster.endpoint,
+          clusterCaCertificateBase64: cluster.certificateAuthority.get(0).data,
+          // The AWS CLI mints a fresh token per connection, with the same credentials Terraform uses.
+          exec: { command: 'aws', args: ['eks', 'get-token', '--cluster-name', cluster.name, '--region', c.region, '--output', 'json'] },
+        },
         prerequisites: platformPrerequisites(spec),
         storageClass: { profile: profile.storage.modelCache!, parameters: storage.storageClassParameters },
         platformManifests: manifests.platform,
@@ -166,6 +172,16 @@ export class EksStack extends TerraformStack {
     out('gpu_node_groups', Object.fromEntries(gpuGroups.map((g) => [g.node.id.replace(/^gpu-pool-/, ''), g.nodeGroup.nodeGroupName])), 'GPU node groups by pool.');
     if (registry) out('registry_urls', registry.urls, 'ECR repositories by image path.');
   }
+}
+
+/** The private subnets that lie in the given zones (a pool pinned to zones, e.g. where its GPUs are offered). */
+function subnetsInZones(scope: Construct, id: string, subnetIds: readonly string[], zones: readonly string[]): string[] {
+  return new DataAwsSubnets(scope, id, {
+    filter: [
+      { name: 'subnet-id', values: [...subnetIds] },
+      { name: 'availability-zone', values: [...zones] },
+    ],
+  }).ids;
 }
 
 /** EFA needs all traffic between the members of a group, both ways. */

@@ -198,6 +198,14 @@ describe('EKS resources carry the expected values', () => {
     expect(resources(byo, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ subnet_ids: ['subnet-1', 'subnet-2'] });
   });
 
+  it('a pool pinned to zones uses only the private subnets in them', () => {
+    const zoned = synthStacks('cluster: { gpuPools: { gpu: { zones: [us-west-2b, us-west-2c] } } }')['eks']!;
+    const gpu = resources(zoned, 'aws_eks_node_group').find((g) => g['node_group_name'] === 'gpu')!;
+    expect(gpu['subnet_ids']).toMatch(/^\$\{data\.aws_subnets\.[^}]+\.ids\}$/);
+    const [data] = Object.values(zoned.data!['aws_subnets']!);
+    expect(data!['filter']).toContainEqual({ name: 'availability-zone', values: ['us-west-2b', 'us-west-2c'] });
+  });
+
   it('outputs: cluster name, kubeconfig command, storage class, registry URLs', () => {
     expect(eks.output['kubeconfig_command']!.value).toBe('aws eks update-kubeconfig --region us-west-2 --name dynamo');
     expect(eks.output['model_storage_class']!.value).toBe('efs-model-cache');

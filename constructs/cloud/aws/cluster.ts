@@ -37,7 +37,7 @@ export class EksControlPlane extends Construct {
   constructor(scope: Construct, id: string, props: EksControlPlaneProps) {
     super(scope, id);
     this.key = new KmsKey(this, 'secrets-key', {
-      description: `EKS ${props.name}: envelope encryption of Kubernetes Secrets`,
+      description: `EKS ${props.name}: Kubernetes Secrets, the model store and the image registry`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       lifecycle: { preventDestroy: props.protect },

@@ -7,7 +7,7 @@
  *   3. our synthesized platform manifests (namespace, etcd, NATS, operator, KAI queues, workload namespace, model
  *      cache), as one release;
  *   4. optionally the graphs and graph requests (they need the apply-time Secrets first).
- * Nothing here holds a secret value: the Helm provider authenticates with a short-lived token data source.
+ * Nothing here holds a secret value: the Helm provider runs the cloud's credential plugin for each connection.
  */
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider/index.js';
 import { Release } from '@cdktf/provider-helm/lib/release/index.js';
@@ -24,7 +24,11 @@ export interface ClusterAccess {
   readonly host: string;
   /** Base64-encoded CA bundle, as the clouds return it. */
   readonly clusterCaCertificateBase64: string;
-  readonly token: string;
+  /**
+   * A credential plugin run for every connection (e.g. `aws eks get-token`): a token fetched once would expire
+   * during a long first install.
+   */
+  readonly exec: { readonly command: string; readonly args: readonly string[] };
 }
 
 export interface KubernetesLayerProps {
@@ -62,7 +66,11 @@ export class KubernetesLayer extends Construct {
   constructor(scope: Construct, id: string, props: KubernetesLayerProps) {
     super(scope, id);
     const provider = new HelmProvider(this, 'helm', {
-      kubernetes: { host: props.access.host, clusterCaCertificate: Fn.base64decode(props.access.clusterCaCertificateBase64), token: props.access.token },
+      kubernetes: {
+        host: props.access.host,
+        clusterCaCertificate: Fn.base64decode(props.access.clusterCaCertificateBase64),
+        exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: props.access.exec.command, args: [...props.access.exec.args] },
+      },
     });
     const timeout = props.timeoutSeconds ?? 900;
     let previous: ITerraformDependable[] = [...(props.dependsOn ?? [])];
