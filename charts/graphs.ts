@@ -83,13 +83,19 @@ export function addWorkloadCharts(app: App, spec: Spec, profile: CloudProfile): 
   }
 
   const modelClass = w.modelCache.storageClass ?? profile.storage.modelCache?.name;
+  const modelAccess = w.modelCache.storageClass ? 'ReadWriteMany' : (profile.storage.modelCache?.accessMode ?? 'ReadWriteOnce');
+  // The compilation cache has its own tier on some clouds (AKS: Azure Disk or local NVMe), else the model store's.
+  const compilation = profile.storage.compilationCache;
+  const compileClass = w.modelCache.storageClass ?? compilation?.name ?? modelClass;
+  const compileAccess = w.modelCache.storageClass ? 'ReadWriteMany' : (compilation?.accessMode ?? modelAccess);
+  const ephemeralCompile = !w.modelCache.storageClass && compilation?.ephemeral === true;
   const modelCache = w.modelCache.enabled
     ? new ModelCache(base, 'model-cache', {
         claimName: w.modelCache.claimName,
         namespace: ns,
         size: w.modelCache.size,
         // Without a known class (local), the cluster default: often node-local, so ReadWriteOnce.
-        ...(modelClass ? { storageClassName: modelClass, accessMode: 'ReadWriteMany' } : { accessMode: 'ReadWriteOnce' }),
+        ...(modelClass ? { storageClassName: modelClass, accessMode: modelAccess } : { accessMode: 'ReadWriteOnce' }),
         accessPod: w.modelCache.accessPod,
         ...(w.modelCache.accessPod && { accessPodScope: chart(app, WORKLOAD_CHARTS.access, ns) }),
       })
@@ -121,7 +127,8 @@ export function addWorkloadCharts(app: App, spec: Spec, profile: CloudProfile): 
       ...(g.modelCache && modelCache && { modelCache: { claimName: modelCache.claimName } }),
       ...(g.compilationCache && {
         compilationCache: {
-          ...(modelClass && { create: { size: g.compilationCache.size, storageClass: modelClass, accessMode: 'ReadWriteMany' as const } }),
+          ...(compileClass && !ephemeralCompile && { create: { size: g.compilationCache.size, storageClass: compileClass, accessMode: compileAccess } }),
+          ...(compileClass && ephemeralCompile && { ephemeral: { size: g.compilationCache.size, storageClass: compileClass } }),
           ...(g.compilationCache.mountPoint && { mountPoint: g.compilationCache.mountPoint }),
         },
       }),

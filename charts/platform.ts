@@ -58,7 +58,7 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
 
   new PlatformNamespace(chart(app, PLATFORM_CHARTS.namespace), 'namespace', { name: ns, podSecurity: p.podSecurity, defaultDenyIngress: np.enabled });
 
-  const created = [profile.storage.block, profile.storage.modelCache].filter((c): c is StorageClassProfile => c?.createdBy === 'k8s');
+  const created = [...new Set([profile.storage.block, profile.storage.modelCache, profile.storage.compilationCache])].filter((c): c is StorageClassProfile => c?.createdBy === 'k8s');
   if (created.length) new StorageClasses(chart(app, PLATFORM_CHARTS.storage), 'classes', { classes: created });
 
   const etcd = p.etcd.enabled

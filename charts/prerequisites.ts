@@ -46,6 +46,24 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
       reason: 'exposes vpc.amazonaws.com/efa on EFA nodes',
     });
   }
+  if (spec.target === 'aks' && spec.cluster.modelStorage.kind === 'lustre') {
+    out.push({
+      release: 'azurelustre-csi-driver',
+      namespace: 'kube-system',
+      chart: VERSIONS.azure.lustreCsiDriver,
+      values: {},
+      reason: 'mounts the Azure Managed Lustre model store',
+    });
+  }
+  if (spec.target === 'aks' && spec.cluster.modelStorage.compilationCache === 'local') {
+    out.push({
+      release: 'local-csi-driver',
+      namespace: 'kube-system',
+      chart: VERSIONS.azure.localCsiDriver,
+      values: {},
+      reason: 'ephemeral NVMe volumes for the compilation caches',
+    });
+  }
   // The operator detects Grove and KAI when it starts: install them before the platform (their CRDs come with them).
   if (spec.platform.grove.enabled) {
     out.push({

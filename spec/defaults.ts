@@ -83,7 +83,11 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
     kubernetesVersion: VERSIONS.kubernetes[target],
     systemPool: { name: 'system', instanceType: c.system, minNodes: 2, maxNodes: 4, labels: {}, taints: [] },
     gpuPools: { gpu: gpuPool('on-demand'), gpuspot: gpuPool('spot') },
-    modelStorage: { kind: 'shared-file', size: '1Ti', tier: 'standard' },
+    // AKS follows the seed's recommendation: model cache on Azure Managed Lustre, compilation cache on Azure Disk.
+    modelStorage:
+      target === 'aks'
+        ? { kind: 'lustre', size: '4Ti', tier: 'performance', compilationCache: 'disk' }
+        : { kind: 'shared-file', size: '1Ti', tier: 'standard', compilationCache: 'model-store' },
     network: {
       cidr: '10.0.0.0/16',
       zones: 3,
@@ -94,6 +98,7 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
     },
     registry: { enabled: true },
     admins: [],
+    localAccounts: false,
     protectStatefulResources: true,
     deploy: { platform: true, graphs: false },
   };

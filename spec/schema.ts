@@ -202,9 +202,16 @@ export const gpuPoolSchema = z
   })
   .describe('A GPU node pool.');
 
+export const MODEL_STORAGE_KINDS = ['shared-file', 'lustre', 'disk', 'blob'] as const;
+
 const modelStorageSchema = z
   .strictObject({
-    kind: z.enum(['shared-file', 'lustre']).describe('`shared-file`: EFS, Azure Files, Filestore. `lustre`: FSx for Lustre, Azure Managed Lustre, Managed Lustre.'),
+    kind: z
+      .enum(MODEL_STORAGE_KINDS)
+      .describe('`shared-file`: EFS, Azure Files, Filestore. `lustre`: FSx for Lustre, Azure Managed Lustre, Managed Lustre. AKS also: `disk` (Azure Disk, single writer), `blob` (Azure Blob over NFS).'),
+    compilationCache: z
+      .enum(['model-store', 'disk', 'local'])
+      .describe('Where compilation caches live: on the model store; AKS also `disk` (Azure Disk) or `local` (ephemeral NVMe through the local CSI driver). Disk and local are per node: for single-node graphs.'),
     size: quantity.describe('Capacity of the model store.'),
     tier: z
       .enum(['standard', 'performance'])
@@ -250,7 +257,8 @@ export const clusterSchema = z
     modelStorage: modelStorageSchema,
     network: networkSchema,
     registry: z.strictObject({ enabled: z.boolean().describe('Create private image repositories (ECR, ACR, Artifact Registry) for the runtime and operator images.') }).describe('Private image registry.'),
-    admins: z.array(z.string().min(1)).describe('Principals with cluster-admin access besides the creator (AWS: IAM role or user ARNs).'),
+    admins: z.array(z.string().min(1)).describe('Principals with cluster-admin access besides the creator (AWS: IAM role or user ARNs; Azure: Entra ID object ids).'),
+    localAccounts: z.boolean().describe('AKS: keep the local (certificate) accounts. Off: every access goes through Entra ID and Azure RBAC. No effect elsewhere.'),
     protectStatefulResources: z.boolean().describe('prevent_destroy on file systems, keys and registries: `terraform destroy` stops at them until this is false.'),
     deploy: deploySchema,
   })
@@ -397,6 +405,28 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
   if (net.publicEndpoint && net.publicAccessCidrs.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'network', 'publicAccessCidrs'], message: 'a public endpoint needs at least one allowed CIDR (or set publicEndpoint: false)' });
   }
+  if (spec.target === 'aks') {
+    for (const [path, name] of [[['cluster', 'systemPool', 'name'], spec.cluster.systemPool.name], ...Object.keys(spec.cluster.gpuPools).map((k) => [['cluster', 'gpuPools', k], k] as const)] as [string[], string][]) {
+      if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) ctx.addIssue({ code: 'custom', path, message: `an AKS node pool name is 1-12 lower-case letters and digits, starting with a letter ("${name}")` });
+    }
+    if (spec.cluster.systemPool.taints.length) {
+      ctx.addIssue({ code: 'custom', path: ['cluster', 'systemPool', 'taints'], message: 'the AKS system pool is the default node pool, which takes no taints here (the platform runs on it untainted)' });
+    }
+  }
+  const ms = spec.cluster.modelStorage;
+  if (spec.target !== 'aks' && (ms.kind === 'disk' || ms.kind === 'blob')) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'modelStorage', 'kind'], message: `the ${ms.kind} tier exists on aks only; use shared-file or lustre` });
+  }
+  if (spec.target !== 'aks' && ms.compilationCache !== 'model-store') {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'modelStorage', 'compilationCache'], message: `the ${ms.compilationCache} tier exists on aks only; use model-store` });
+  }
+  if (spec.target === 'aks' && ms.kind === 'lustre') {
+    const step = AMLFS_SKUS[ms.tier].stepTiB;
+    const tib = quantityTiB(ms.size);
+    if (tib === undefined || tib < step || tib % step !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['cluster', 'modelStorage', 'size'], message: `Azure Managed Lustre ${AMLFS_SKUS[ms.tier].sku} comes in multiples of ${step} TiB (write e.g. ${step}Ti)` });
+    }
+  }
   if (spec.cluster.deploy.graphs && !spec.cluster.deploy.platform) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'deploy', 'graphs'], message: 'the graphs need the platform: set cluster.deploy.platform: true' });
   }
@@ -454,6 +484,20 @@ function graphRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
       });
     }
   }
+}
+
+/** Azure Managed Lustre SKU per throughput tier, and the capacity step of each (also its minimum). */
+export const AMLFS_SKUS = {
+  standard: { sku: 'AMLFS-Durable-Premium-250', stepTiB: 8 },
+  performance: { sku: 'AMLFS-Durable-Premium-500', stepTiB: 4 },
+} as const;
+
+/** TiB in a quantity written in Ti (or Gi, when whole TiB); undefined otherwise. */
+function quantityTiB(q: string): number | undefined {
+  const m = /^([0-9]+)(Ti|Gi)$/.exec(q);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[2] === 'Ti' ? n : n % 1024 === 0 ? n / 1024 : undefined;
 }
 
 /** Upstream's leader-election id for a cluster-wide operator (platform chart `_validation.tpl`). */

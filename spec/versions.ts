@@ -65,6 +65,12 @@ export const VERSIONS = {
     /** Device plugin, GPU feature discovery (the nvidia.com/gpu.present label) and DCGM; drivers only where needed. */
     gpuOperator: { name: 'gpu-operator', repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v25.10.1' },
   },
+  azure: {
+    /** Mounts Azure Managed Lustre (static provisioning of the file system the AKS stack creates). */
+    lustreCsiDriver: { name: 'azurelustre-csi-driver', repository: 'oci://mcr.microsoft.com/microsoft.azuremanagedlustre', version: '0.6.0' },
+    /** Ephemeral NVMe volumes (the `local` compilation-cache tier). */
+    localCsiDriver: { name: 'local-csi-driver', repository: 'oci://localcsidriver.azurecr.io/acstor/charts', version: '0.2.13' },
+  },
   aws: {
     /** Exposes vpc.amazonaws.com/efa on EFA nodes. */
     efaDevicePlugin: { name: 'aws-efa-k8s-device-plugin', repository: 'https://aws.github.io/eks-charts', version: 'v0.5.30' },
@@ -112,6 +118,7 @@ export const VERSIONS = {
   nats: { image: ImageRef };
   etcd: { image: ImageRef };
   nvidia: { gpuOperator: ChartRef };
+  azure: { lustreCsiDriver: ChartRef; localCsiDriver: ChartRef };
   aws: { efaDevicePlugin: ChartRef };
   tools: { accessPod: ImageRef };
   kai: { chart: ChartRef };
@@ -150,6 +157,8 @@ export function versionRows(): VersionRow[] {
     img('Model-cache access pod', v.tools.accessPod),
     chart('NVIDIA GPU Operator', v.nvidia.gpuOperator),
     chart('AWS EFA device plugin', v.aws.efaDevicePlugin),
+    chart('Azure Managed Lustre CSI driver', v.azure.lustreCsiDriver),
+    chart('Azure local CSI driver (NVMe)', v.azure.localCsiDriver),
     chart('KAI scheduler', v.kai.chart),
     chart('Grove', v.grove.chart),
     chart('cert-manager (webhook only)', v.certManager.chart),

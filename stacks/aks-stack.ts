@@ -1,22 +1,154 @@
 /**
- * The AKS stack. Until the cloud issue lands this stack configures the pinned azurerm provider and exports the
- * cluster facts of the spec that the deploy path will consume; it creates no resources yet.
+ * The AKS stack (`cdktf deploy aks`): resource group, virtual network, the cluster (system pool, OIDC issuer and
+ * workload identity, Entra ID with Azure RBAC, Cilium network policy), GPU node pools without AKS's driver (the GPU
+ * Operator owns it), spot pools from zero, the model store tier of the spec (Azure Managed Lustre by default, as the
+ * seed recommends), Azure Container Registry with AcrPull for the kubelet identity, and the deploy path.
  */
+import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry/index.js';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider/index.js';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.js';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { platformPrerequisites } from '../charts/prerequisites.js';
+import { AksCluster } from '../constructs/cloud/azure/cluster.js';
+import { AksLustre } from '../constructs/cloud/azure/model-storage.js';
+import { AksNetwork } from '../constructs/cloud/azure/network.js';
+import { AksGpuNodePool } from '../constructs/cloud/azure/node-pool.js';
+import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
+import { AKS_SPOT_LABEL, aksProfile } from '../spec/profile/azure.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
+import { DEFAULT_DISK_GIB, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
+/** Entra ID application of the AKS API server (the audience kubelogin requests tokens for). */
+export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
+
+/** Registry names are global and alphanumeric. */
+export const acrName = (cluster: string): string => `${cluster.replace(/[^a-z0-9]/g, '')}dynamo`.slice(0, 50);
+
 export class AksStack extends TerraformStack {
-  constructor(scope: Construct, id: string, spec: CloudSpec) {
+  constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
     super(scope, id);
+    const c = spec.cluster;
+    const profile = aksProfile(spec);
     localState(this, id);
     new AzurermProvider(this, 'azurerm', { features: [{}] });
     pinProvider(this, 'azurerm', VERSIONS.providers.azurerm);
-    clusterOutputs(spec, (id, value) => new TerraformOutput(this, id, { value }));
+
+    const rg = new ResourceGroup(this, 'group', { name: c.name, location: c.region });
+    const lustre = c.modelStorage.kind === 'lustre';
+    const network = new AksNetwork(this, 'network', {
+      name: c.name,
+      resourceGroupName: rg.name,
+      location: rg.location,
+      cidr: c.network.cidr,
+      lustreSubnet: lustre,
+      ...(c.network.existing && { existing: { subnetIds: c.network.existing.subnetIds } }),
+    });
+    const sys = c.systemPool;
+    const aks = new AksCluster(this, 'cluster', {
+      name: c.name,
+      resourceGroupName: rg.name,
+      location: rg.location,
+      version: c.kubernetesVersion,
+      nodeSubnetId: network.nodeSubnetId,
+      system: {
+        name: sys.name,
+        vmSize: sys.instanceType,
+        minNodes: sys.minNodes,
+        maxNodes: sys.maxNodes,
+        desiredNodes: sys.desiredNodes ?? sys.minNodes,
+        diskSizeGiB: sys.diskSizeGiB ?? DEFAULT_DISK_GIB.system,
+        labels: sys.labels,
+        ...(sys.zones && { zones: sys.zones }),
+      },
+      publicEndpoint: c.network.publicEndpoint,
+      publicAccessCidrs: c.network.publicAccessCidrs,
+      localAccountsDisabled: !c.localAccounts,
+      admins: c.admins,
+      blobDriver: c.modelStorage.kind === 'blob',
+    });
+    const cluster = aks.cluster;
+
+    const pools: AksGpuNodePool[] = [];
+    for (const [name, pool] of Object.entries(c.gpuPools).sort(([a], [b]) => a.localeCompare(b))) {
+      pools.push(
+        new AksGpuNodePool(this, `gpu-pool-${name}`, {
+          clusterId: cluster.id,
+          name,
+          vmSize: pool.instanceType,
+          subnetId: network.nodeSubnetId,
+          spot: pool.capacity === 'spot',
+          minNodes: pool.minNodes,
+          maxNodes: pool.maxNodes,
+          desiredNodes: pool.desiredNodes ?? pool.minNodes,
+          diskSizeGiB: pool.diskSizeGiB ?? DEFAULT_DISK_GIB.gpu,
+          labels: { ...pool.labels, 'dynamo-iac.io/accelerator': pool.accelerator, ...(pool.capacity === 'spot' && AKS_SPOT_LABEL) },
+          taints: profile.gpuPools[name]!.taints,
+          ...(pool.zones && { zones: pool.zones }),
+        }),
+      );
+    }
+
+    const store = lustre
+      ? new AksLustre(this, 'model-storage', {
+          name: c.name,
+          resourceGroupName: rg.name,
+          location: rg.location,
+          tier: c.modelStorage.tier,
+          sizeTiB: Number(/^([0-9]+)Ti$/.exec(c.modelStorage.size)?.[1] ?? Number(/^([0-9]+)Gi$/.exec(c.modelStorage.size)?.[1]) / 1024),
+          subnetId: network.lustreSubnetId!,
+          protect: c.protectStatefulResources,
+        })
+      : undefined;
+
+    const registry = c.registry.enabled
+      ? new ContainerRegistry(this, 'registry', {
+          name: acrName(c.name),
+          resourceGroupName: rg.name,
+          location: rg.location,
+          sku: 'Standard',
+          adminEnabled: false,
+          lifecycle: { preventDestroy: c.protectStatefulResources },
+        })
+      : undefined;
+    if (registry) {
+      new RoleAssignment(this, 'kubelet-acr-pull', {
+        scope: registry.id,
+        roleDefinitionName: 'AcrPull',
+        principalId: cluster.kubeletIdentity.objectId,
+        skipServicePrincipalAadCheck: true,
+      });
+    }
+
+    if (c.deploy.platform) {
+      pinProvider(this, 'helm', VERSIONS.providers.helm);
+      const modelClass = profile.storage.modelCache!;
+      new KubernetesLayer(this, 'kubernetes', {
+        access: {
+          host: cluster.kubeConfig.get(0).host,
+          clusterCaCertificateBase64: cluster.kubeConfig.get(0).clusterCaCertificate,
+          // Entra ID token per connection, with the Azure CLI login Terraform uses; works with local accounts off.
+          exec: { command: 'kubelogin', args: ['get-token', '--login', 'azurecli', '--server-id', AKS_SERVER_APP_ID] },
+        },
+        prerequisites: platformPrerequisites(spec),
+        ...(store && { storageClass: { profile: modelClass, parameters: store.storageClassParameters } }),
+        platformManifests: manifests.platform,
+        ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
+        dependsOn: [cluster, ...pools.map((p) => p.pool), ...aks.adminAssignments],
+      });
+    }
+
+    const out = (oid: string, value: unknown, description: string) => new TerraformOutput(this, oid, { value, description });
+    clusterOutputs(spec, (oid, value) => new TerraformOutput(this, oid, { value }));
+    out('kubeconfig_command', `az aks get-credentials --resource-group ${c.name} --name ${c.name} && kubelogin convert-kubeconfig -l azurecli`, 'Writes a kubeconfig entry for the cluster (Entra ID login).');
+    out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
+    out('oidc_issuer_url', cluster.oidcIssuerUrl, 'OIDC issuer for workload identity federation.');
+    out('gpu_node_pools', Object.fromEntries(pools.map((p) => [p.node.id.replace(/^gpu-pool-/, ''), p.pool.name])), 'GPU node pools by name.');
+    if (registry) out('registry_url', registry.loginServer, 'Azure Container Registry login server.');
   }
 }

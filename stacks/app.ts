@@ -3,7 +3,8 @@ import { App } from 'cdktf';
 import type { CloudSpec, CloudTarget, Spec, Target } from '../spec/schema.js';
 import { AksStack } from './aks-stack.js';
 import { synthK8sTarget, type SynthFile } from '../charts/synth.js';
-import { EksStack, type TargetManifests } from './eks-stack.js';
+import type { TargetManifests } from './common.js';
+import { EksStack } from './eks-stack.js';
 import { GkeStack } from './gke-stack.js';
 
 function cloudSpec(specs: Record<Target, Spec>, target: CloudTarget): CloudSpec {
@@ -22,7 +23,7 @@ export function targetManifests(spec: Spec): TargetManifests {
 export function buildTerraformApp(specs: Record<Target, Spec>, outdir: string): App {
   const app = new App({ outdir, skipValidation: false });
   new EksStack(app, 'eks', cloudSpec(specs, 'eks'), targetManifests(specs.eks));
-  new AksStack(app, 'aks', cloudSpec(specs, 'aks'));
+  new AksStack(app, 'aks', cloudSpec(specs, 'aks'), targetManifests(specs.aks));
   new GkeStack(app, 'gke', cloudSpec(specs, 'gke'));
   return app;
 }

@@ -13,7 +13,6 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { platformPrerequisites } from '../charts/prerequisites.js';
-import type { SynthFile } from '../charts/synth.js';
 import { EksControlPlane } from '../constructs/cloud/aws/cluster.js';
 import { EksControllers } from '../constructs/cloud/aws/controllers.js';
 import { ServiceRole } from '../constructs/cloud/aws/iam.js';
@@ -26,14 +25,9 @@ import { eksProfile } from '../spec/profile/aws.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
+import { DEFAULT_DISK_GIB, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
-
-/** The synthesized manifests of the target, split the way the deploy path installs them. */
-export interface TargetManifests {
-  readonly platform: readonly SynthFile[];
-  readonly graphs: readonly SynthFile[];
-}
 
 /** Repositories that mirror the image paths of the version matrix (registry host dropped). */
 export function mirroredRepositories(): string[] {
@@ -41,8 +35,6 @@ export function mirroredRepositories(): string[] {
   const images = [d.operatorImage, ...Object.values(d.runtimeImages)];
   return images.map((i) => i.repository.split('/').slice(1).join('/')).sort();
 }
-
-export const DEFAULT_DISK_GIB = { system: 50, gpu: 200 } as const;
 
 export class EksStack extends TerraformStack {
   constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
@@ -135,7 +127,8 @@ export class EksStack extends TerraformStack {
     // ------------------------------------------------------------------ storage and registry
     const storage = new EksModelStorage(this, 'model-storage', {
       clusterName: c.name,
-      kind: c.modelStorage.kind,
+      // The spec allows only shared-file and lustre on EKS.
+      kind: c.modelStorage.kind === 'lustre' ? 'lustre' : 'shared-file',
       tier: c.modelStorage.tier,
       vpcId: network.vpcId,
       vpcCidr,

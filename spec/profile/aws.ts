@@ -21,7 +21,8 @@ export const EKS_GP3: StorageClassProfile = {
   accessMode: 'ReadWriteOnce',
 };
 
-const EKS_MODEL: Record<CloudSpec['cluster']['modelStorage']['kind'], StorageClassProfile> = {
+/** The model store kinds this cloud offers (disk and blob are AKS tiers; the spec refuses them here). */
+const EKS_MODEL: Record<'shared-file' | 'lustre', StorageClassProfile> = {
   'shared-file': {
     name: 'efs-model-cache',
     provisioner: 'efs.csi.aws.com',
@@ -45,7 +46,7 @@ const EKS_MODEL: Record<CloudSpec['cluster']['modelStorage']['kind'], StorageCla
 export function eksProfile(spec: CloudSpec): CloudProfile {
   return {
     target: 'eks',
-    storage: { block: EKS_GP3, modelCache: EKS_MODEL[spec.cluster.modelStorage.kind] },
+    storage: { block: EKS_GP3, modelCache: EKS_MODEL[spec.cluster.modelStorage.kind === 'lustre' ? 'lustre' : 'shared-file'] },
     systemPool: systemPlacement(spec, EKS_POOL_FACTS),
     gpuNodeLabel: GPU_NODE_LABEL,
     gpuTaint: GPU_TAINT,

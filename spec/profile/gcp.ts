@@ -26,7 +26,8 @@ export const GKE_PREMIUM_RWO: StorageClassProfile = {
   accessMode: 'ReadWriteOnce',
 };
 
-const GKE_MODEL: Record<CloudSpec['cluster']['modelStorage']['kind'], StorageClassProfile> = {
+/** The model store kinds this cloud offers (disk and blob are AKS tiers; the spec refuses them here). */
+const GKE_MODEL: Record<'shared-file' | 'lustre', StorageClassProfile> = {
   'shared-file': {
     name: 'premium-rwx',
     provisioner: 'filestore.csi.storage.gke.io',
@@ -50,7 +51,7 @@ const GKE_MODEL: Record<CloudSpec['cluster']['modelStorage']['kind'], StorageCla
 export function gkeProfile(spec: CloudSpec): CloudProfile {
   return {
     target: 'gke',
-    storage: { block: GKE_PREMIUM_RWO, modelCache: GKE_MODEL[spec.cluster.modelStorage.kind] },
+    storage: { block: GKE_PREMIUM_RWO, modelCache: GKE_MODEL[spec.cluster.modelStorage.kind === 'lustre' ? 'lustre' : 'shared-file'] },
     systemPool: systemPlacement(spec, GKE_POOL_FACTS),
     gpuNodeLabel: GPU_NODE_LABEL,
     gpuTaint: GPU_TAINT,

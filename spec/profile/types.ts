@@ -35,6 +35,9 @@ export interface StorageClassProfile {
   readonly reclaimPolicy: 'Delete' | 'Retain';
   readonly volumeBindingMode: 'WaitForFirstConsumer' | 'Immediate';
   readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany';
+  readonly mountOptions?: readonly string[];
+  /** Node-local and per pod: used as a generic ephemeral volume, never as a shared claim. */
+  readonly ephemeral?: boolean;
 }
 
 /** How a pod is placed on a pool: the node selector and the tolerations its taints require. */
@@ -61,6 +64,8 @@ export interface CloudProfile {
     readonly block?: StorageClassProfile;
     /** Shared (ReadWriteMany) model storage. @default - the cluster's default class */
     readonly modelCache?: StorageClassProfile;
+    /** Compilation caches. @default - the model cache's class */
+    readonly compilationCache?: StorageClassProfile;
   };
   /** Placement on the system pool. Absent on `local`: any node, preferring nodes without GPUs. */
   readonly systemPool?: PoolPlacement;

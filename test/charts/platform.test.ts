@@ -54,7 +54,7 @@ describe('platform charts', () => {
   });
 
   it('system-pool taints from the spec are tolerated by the control plane', () => {
-    const spec = specsFrom('cluster: { systemPool: { taints: [{ key: CriticalAddonsOnly, value: "true", effect: NoSchedule }] } }').aks;
+    const spec = specsFrom('targets: { eks: { cluster: { systemPool: { taints: [{ key: CriticalAddonsOnly, value: "true", effect: NoSchedule }] } } } }').eks;
     for (const { pod } of podSpecs(synthSpec(spec).objects)) expect(pod.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
   });
 

@@ -11,7 +11,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group/index.js';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Taint } from '../../../spec/profile/types.js';
+import type { NodePoolShape } from '../node-pool-shape.js';
 import { toEksTaint } from './taints.js';
 
 export type EksAmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_x86_64_NVIDIA';
@@ -19,7 +19,7 @@ export type EksAmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_x86_64_NVIDIA';
 /** IMDSv2 only; hop limit 2 (EKS's own default for AL2023). */
 export const IMDS_OPTIONS = { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 } as const;
 
-export interface EksNodeGroupProps {
+export interface EksNodeGroupProps extends NodePoolShape {
   readonly clusterName: string;
   readonly name: string;
   readonly nodeRoleArn: string;
@@ -27,12 +27,6 @@ export interface EksNodeGroupProps {
   readonly instanceType: string;
   readonly amiType: EksAmiType;
   readonly capacityType: 'ON_DEMAND' | 'SPOT';
-  readonly minNodes: number;
-  readonly maxNodes: number;
-  readonly desiredNodes: number;
-  readonly diskSizeGiB: number;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly taints: readonly Taint[];
   /** GPUs per node, advertised to the autoscaler for scale-from-zero. */
   readonly gpusPerNode?: number;
   /** EFA: the security groups of the EFA interface (the cluster's and the self-referencing EFA group). */

@@ -119,6 +119,7 @@ export class KubernetesLayer extends Construct {
             `provisioner: ${sc.provisioner}`,
             'parameters:',
             '{{- toYaml .Values.parameters | nindent 2 }}',
+            ...(sc.mountOptions?.length ? ['mountOptions:', ...sc.mountOptions.map((o) => `  - ${o}`)] : []),
             `reclaimPolicy: ${sc.reclaimPolicy}`,
             `volumeBindingMode: ${sc.volumeBindingMode}`,
             '',

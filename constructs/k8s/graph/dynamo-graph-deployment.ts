@@ -130,6 +130,11 @@ export interface CompilationCacheProps {
   readonly claimName?: string;
   /** Let the operator create the claim with these settings (deleted with the graph). @default - the claim exists */
   readonly create?: { readonly size: string; readonly storageClass: string; readonly accessMode?: DgdPvc['volumeAccessMode'] };
+  /**
+   * A node-local volume per pod instead of a claim (a generic ephemeral volume, e.g. NVMe through a local CSI
+   * driver): fastest, and gone with the pod. @default - a claim
+   */
+  readonly ephemeral?: { readonly size: string; readonly storageClass: string };
   /** @default - the backend's default (vLLM: /home/dynamo/.cache/vllm); required for SGLang and TRT-LLM */
   readonly mountPoint?: string;
 }
@@ -240,7 +245,9 @@ export class DynamoGraphDeployment extends Construct {
       cacheMounts.push({ name: props.modelCache.claimName, mountPoint: props.modelCache.mountPoint ?? MODEL_CACHE_MOUNT });
     }
     const cc = props.compilationCache;
-    if (cc) {
+    const ephemeralCache = cc?.ephemeral ? { ...cc.ephemeral, mountPoint: cc.mountPoint ?? runtime.compilationCacheMountPoint } : undefined;
+    if (ephemeralCache && !ephemeralCache.mountPoint) problems.push(`compilationCache.mountPoint: required for backend ${props.backend} (the operator has no default mount point for it)`);
+    if (cc && !cc.ephemeral) {
       const claimName = cc.claimName ?? `${this.name}-compilation-cache`;
       const mountPoint = cc.mountPoint ?? runtime.compilationCacheMountPoint;
       if (!mountPoint) problems.push(`compilationCache.mountPoint: required for backend ${props.backend} (the operator has no default mount point for it)`);
@@ -316,6 +323,15 @@ export class DynamoGraphDeployment extends Construct {
       const placed = renderGpuPlacement(w.placement ?? { pools: [] });
       const extraVolumes: JsonObject[] = [];
       const extraMounts: JsonObject[] = [];
+      const cacheEnv: DgdEnv[] = [];
+      if (ephemeralCache?.mountPoint) {
+        extraVolumes.push({
+          name: 'compilation-cache',
+          ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: ephemeralCache.storageClass, resources: { requests: { storage: ephemeralCache.size } } } } },
+        });
+        extraMounts.push({ name: 'compilation-cache', mountPath: ephemeralCache.mountPoint });
+        if (props.backend === 'vllm') cacheEnv.push({ name: 'VLLM_CACHE_ROOT', value: ephemeralCache.mountPoint });
+      }
       const annotations: Record<string, string> = {};
       if (props.backend === 'trtllm') {
         const file = stringify(trtllmEngineConfig({ role, tensorParallelSize: tp, trustRemoteCode: props.trustRemoteCode ?? false, ...(w.engineConfig && { overrides: w.engineConfig }) }));
@@ -363,7 +379,7 @@ export class DynamoGraphDeployment extends Construct {
           ...(role !== 'aggregated' && { subComponentType: role }),
           replicas,
           ...(props.hfTokenSecret && { envFromSecret: props.hfTokenSecret }),
-          envs: [...canaryEnv(props.health?.canary), ...placed.env, ...envsJson(w.envs ?? [])],
+          envs: [...canaryEnv(props.health?.canary), ...placed.env, ...cacheEnv, ...envsJson(w.envs ?? [])],
           resources: { requests: { ...res.requests, gpu, ...custom }, limits: { ...res.limits, gpu, ...custom } },
           ...(w.nodeCount !== undefined && { multinode: { nodeCount: w.nodeCount } }),
           ...(cacheMounts.length && { volumeMounts: cacheMounts }),

@@ -36,11 +36,13 @@ describe('cloud profile', () => {
       'azurelustre.csi.azure.com',
       'lustre.csi.storage.gke.io',
     ]);
+    // The defaults: shared files on EKS and GKE; Azure Managed Lustre on AKS, as the seed recommends.
     expect([specs.eks, specs.aks, specs.gke].map((s) => cloudProfile(s).storage.modelCache!.provisioner)).toEqual([
       'efs.csi.aws.com',
-      'file.csi.azure.com',
+      'azurelustre.csi.azure.com',
       'filestore.csi.storage.gke.io',
     ]);
+    expect(cloudProfile(specsFrom('targets: { aks: { cluster: { modelStorage: { kind: shared-file } } } }').aks).storage.modelCache!.provisioner).toBe('file.csi.azure.com');
   });
 
   it('fast network: EFA on AWS and InfiniBand on Azure, only on pools that ask for it', () => {

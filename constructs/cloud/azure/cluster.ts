@@ -1,0 +1,98 @@
+/**
+ * AksCluster: the AKS cluster with its system pool as the default node pool, the OIDC issuer and workload identity,
+ * Microsoft Entra ID with Azure RBAC for Kubernetes authorization (local accounts off unless asked), Azure CNI
+ * overlay with the Cilium data plane, which enforces our NetworkPolicies, the API server reachable only from the
+ * allowed CIDRs (or private), and the deployer granted cluster admin through Azure RBAC.
+ */
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config/index.js';
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
+import { Construct } from 'constructs';
+
+export const AKS_RBAC_CLUSTER_ADMIN = 'Azure Kubernetes Service RBAC Cluster Admin';
+
+export interface AksClusterProps {
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly version: string;
+  readonly nodeSubnetId: string;
+  readonly system: {
+    readonly name: string;
+    readonly vmSize: string;
+    readonly minNodes: number;
+    readonly maxNodes: number;
+    readonly desiredNodes: number;
+    readonly diskSizeGiB: number;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly zones?: readonly string[];
+  };
+  readonly publicEndpoint: boolean;
+  readonly publicAccessCidrs: readonly string[];
+  readonly localAccountsDisabled: boolean;
+  /** Entra ID object ids granted cluster admin besides the deployer. */
+  readonly admins: readonly string[];
+  /** Blob CSI driver for the `blob` tier. */
+  readonly blobDriver: boolean;
+}
+
+export class AksCluster extends Construct {
+  public readonly cluster: KubernetesCluster;
+  /** The cluster-admin role assignments; the deploy path waits for them. */
+  public readonly adminAssignments: RoleAssignment[] = [];
+
+  constructor(scope: Construct, id: string, props: AksClusterProps) {
+    super(scope, id);
+    const client = new DataAzurermClientConfig(this, 'client', {});
+    const sys = props.system;
+    this.cluster = new KubernetesCluster(this, 'cluster', {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      dnsPrefix: props.name,
+      kubernetesVersion: props.version,
+      skuTier: 'Standard',
+      oidcIssuerEnabled: true,
+      workloadIdentityEnabled: true,
+      roleBasedAccessControlEnabled: true,
+      localAccountDisabled: props.localAccountsDisabled,
+      azureActiveDirectoryRoleBasedAccessControl: { azureRbacEnabled: true, tenantId: client.tenantId },
+      identity: { type: 'SystemAssigned' },
+      ...(props.publicEndpoint ? { apiServerAccessProfile: { authorizedIpRanges: [...props.publicAccessCidrs] } } : { privateClusterEnabled: true }),
+      networkProfile: {
+        networkPlugin: 'azure',
+        networkPluginMode: 'overlay',
+        networkDataPlane: 'cilium',
+        networkPolicy: 'cilium',
+        loadBalancerSku: 'standard',
+        podCidr: '192.168.0.0/16',
+        serviceCidr: '172.16.0.0/16',
+        dnsServiceIp: '172.16.0.10',
+      },
+      storageProfile: { diskDriverEnabled: true, fileDriverEnabled: true, blobDriverEnabled: props.blobDriver, snapshotControllerEnabled: true },
+      defaultNodePool: {
+        name: sys.name,
+        vmSize: sys.vmSize,
+        vnetSubnetId: props.nodeSubnetId,
+        autoScalingEnabled: true,
+        minCount: sys.minNodes,
+        maxCount: sys.maxNodes,
+        nodeCount: sys.desiredNodes,
+        osDiskSizeGb: sys.diskSizeGiB,
+        osSku: 'AzureLinux',
+        nodeLabels: { ...sys.labels },
+        temporaryNameForRotation: 'systemtmp',
+        ...(sys.zones && { zones: [...sys.zones] }),
+        upgradeSettings: { maxSurge: '10%' },
+      },
+      lifecycle: { ignoreChanges: ['default_node_pool[0].node_count'] },
+    });
+    for (const [i, principal] of [client.objectId, ...props.admins].entries()) {
+      this.adminAssignments.push(new RoleAssignment(this, i === 0 ? 'deployer-admin' : `admin-${principal.replace(/[^A-Za-z0-9]/g, '-')}`, {
+        scope: this.cluster.id,
+        roleDefinitionName: AKS_RBAC_CLUSTER_ADMIN,
+        principalId: principal,
+      }));
+    }
+  }
+}
