@@ -409,6 +409,15 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
     for (const [path, name] of [[['cluster', 'systemPool', 'name'], spec.cluster.systemPool.name], ...Object.keys(spec.cluster.gpuPools).map((k) => [['cluster', 'gpuPools', k], k] as const)] as [string[], string][]) {
       if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) ctx.addIssue({ code: 'custom', path, message: `an AKS node pool name is 1-12 lower-case letters and digits, starting with a letter ("${name}")` });
     }
+    for (const [name, pool] of Object.entries(spec.cluster.gpuPools)) {
+      if (pool.fastNetwork) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cluster', 'gpuPools', name, 'fastNetwork'],
+          message: 'InfiniBand on AKS needs the NVIDIA Network Operator (RDMA device plugin), which this stack does not install yet: set fastNetwork: false',
+        });
+      }
+    }
     if (spec.cluster.systemPool.taints.length) {
       ctx.addIssue({ code: 'custom', path: ['cluster', 'systemPool', 'taints'], message: 'the AKS system pool is the default node pool, which takes no taints here (the platform runs on it untainted)' });
     }

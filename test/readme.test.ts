@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderVersions, SECTIONS, updateReadme } from '../bin/readme-sections.js';
+import { parseSpecFile, resolveSpecs } from '../spec/load.js';
+import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { ROOT } from './support/env.js';
 
@@ -17,6 +19,13 @@ describe('README', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
     expect(firstBlock.split('\n')[0]).toMatch(/^npm ci && npm run synth\b/);
     expect(firstBlock.split('\n')[1]).toMatch(/^npm test\b/);
+  });
+
+  it('the example spec file resolves on every target', () => {
+    const example = /```yaml\n# dynamo-iac\.yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const specs = resolveSpecs(parseSpecFile(example, 'README example'));
+    expect((specs.eks as CloudSpec).cluster.gpuPools['h100']).toMatchObject({ fastNetwork: true });
+    expect(specs.aks.graphs['llama']).toMatchObject({ router: 'kv' });
   });
 
   it.each(SECTIONS)('generated section "%s" is current (run npm run docs)', (section) => {

@@ -104,7 +104,7 @@ describe('workload charts', () => {
 
   it('EFA pools: the EFA device and IPC_LOCK, and the workload namespace admits it (privileged)', () => {
     const spec = specsFrom(`
-cluster: { gpuPools: { gpu: { fastNetwork: true } } }
+targets: { eks: { cluster: { gpuPools: { gpu: { fastNetwork: true } } } } }
 graphs: { vllm-disagg: null }
 `).eks;
     const { objects } = synthSpec(spec);

@@ -42,7 +42,7 @@ describe('AKS resources carry the expected values', () => {
   });
 
   it('every GPU pool skips the AKS driver (gpu_driver None: the GPU Operator owns driver, device plugin and DCGM)', () => {
-    const pools = resources(aks('cluster: { gpuPools: { nd: { instanceType: Standard_ND96isr_H100_v5, accelerator: nvidia-h100, gpusPerNode: 8, capacity: on-demand, fastNetwork: true, minNodes: 0, maxNodes: 2, labels: {}, taints: [] } } }').tf, 'azurerm_kubernetes_cluster_node_pool');
+    const pools = resources(aks('cluster: { gpuPools: { nd: { instanceType: Standard_ND96isr_H100_v5, accelerator: nvidia-h100, gpusPerNode: 8, capacity: on-demand, fastNetwork: false, minNodes: 0, maxNodes: 2, labels: {}, taints: [] } } }').tf, 'azurerm_kubernetes_cluster_node_pool');
     expect(pools).toHaveLength(3);
     for (const p of pools) expect(p['gpu_driver']).toBe('None');
   });
@@ -107,6 +107,7 @@ describe('AKS rules', () => {
   it.each([
     ['a pool name AKS refuses', 'targets: { aks: { cluster: { gpuPools: { gpu-big: { instanceType: x, accelerator: y, gpusPerNode: 1, capacity: spot, fastNetwork: false, minNodes: 0, maxNodes: 1, labels: {}, taints: [] } } } } }', 'targets.aks.cluster.gpuPools.gpu-big: an AKS node pool name is 1-12 lower-case letters and digits, starting with a letter ("gpu-big"), got {"instanceType":"x","accelerator":"y","gpusPerNode":1,"capacity":"spot","fast...'],
     ['Lustre in the wrong size', 'targets: { aks: { cluster: { modelStorage: { size: 6Ti } } } }', 'targets.aks.cluster.modelStorage.size: Azure Managed Lustre AMLFS-Durable-Premium-500 comes in multiples of 4 TiB (write e.g. 4Ti), got "6Ti"'],
+    ['InfiniBand before the Network Operator', 'targets: { aks: { cluster: { gpuPools: { gpu: { fastNetwork: true } } } } }', 'targets.aks.cluster.gpuPools.gpu.fastNetwork: InfiniBand on AKS needs the NVIDIA Network Operator (RDMA device plugin), which this stack does not install yet: set fastNetwork: false, got true'],
     ['an AKS tier on EKS', 'targets: { eks: { cluster: { modelStorage: { kind: blob } } } }', 'targets.eks.cluster.modelStorage.kind: the blob tier exists on aks only; use shared-file or lustre, got "blob"'],
   ])('%s', (_, text, message) => {
     expect(problemsOf(text)).toContain(message);

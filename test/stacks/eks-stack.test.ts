@@ -31,9 +31,11 @@ function synthStacks(yaml?: string): Record<string, TfJson> {
   return Object.fromEntries(CLOUD_TARGETS.map((t) => [t, JSON.parse(readFileSync(join(out, 'stacks', t, 'cdk.tf.json'), 'utf8')) as TfJson]));
 }
 const EFA = `
-cluster:
-  gpuPools:
-    h100: { instanceType: p5.48xlarge, accelerator: nvidia-h100-80gb, gpusPerNode: 8, capacity: on-demand, fastNetwork: true, minNodes: 0, maxNodes: 4, labels: { team: a }, taints: [{ key: dedicated, value: h100, effect: NoSchedule }] }
+targets:
+  eks:
+    cluster:
+      gpuPools:
+        h100: { instanceType: p5.48xlarge, accelerator: nvidia-h100-80gb, gpusPerNode: 8, capacity: on-demand, fastNetwork: true, minNodes: 0, maxNodes: 4, labels: { team: a }, taints: [{ key: dedicated, value: h100, effect: NoSchedule }] }
 `;
 const base = synthStacks();
 const eks = base['eks']!;

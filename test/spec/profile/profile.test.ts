@@ -1,5 +1,6 @@
 /** The cloud profile: one place for each cloud fact, derived from the spec. */
 import { describe, expect, it } from 'vitest';
+import type { Spec } from '../../../spec/schema.js';
 import { cloudProfile, GKE_DRIVER_ENV, GPU_TAINT, tolerationOf } from '../../../spec/profile/index.js';
 import { specsFrom } from '../../support/synth.js';
 
@@ -46,9 +47,12 @@ describe('cloud profile', () => {
   });
 
   it('fast network: EFA on AWS and InfiniBand on Azure, only on pools that ask for it', () => {
-    const fast = specsFrom('cluster: { gpuPools: { gpu: { fastNetwork: true } } }');
+    const fast = specsFrom('targets: { eks: { cluster: { gpuPools: { gpu: { fastNetwork: true } } } }, gke: { cluster: { gpuPools: { gpu: { fastNetwork: true } } } } }');
     expect(cloudProfile(fast.eks).gpuPools['gpu']!.fastNetworkResource).toBe('vpc.amazonaws.com/efa');
-    expect(cloudProfile(fast.aks).gpuPools['gpu']!.fastNetworkResource).toBe('rdma/ib');
+    // The AKS spec refuses fastNetwork until the Network Operator is installed; the profile fact is ready for it.
+    const aks = specsFrom().aks as Extract<Spec, { cluster: unknown }>;
+    const ib = { ...aks, cluster: { ...aks.cluster, gpuPools: { gpu: { ...aks.cluster.gpuPools['gpu']!, fastNetwork: true } } } };
+    expect(cloudProfile(ib).gpuPools['gpu']!.fastNetworkResource).toBe('rdma/ib');
     expect(cloudProfile(fast.gke).gpuPools['gpu']!.fastNetworkResource).toBeUndefined();
     expect(cloudProfile(fast.eks).gpuPools['gpuspot']!.fastNetworkResource).toBeUndefined();
   });

@@ -164,7 +164,7 @@ describe('secrets, storage and security', () => {
 });
 
 describe('GPU placement from the cloud profile', () => {
-  const eks = cloudProfile(specsFrom('cluster: { gpuPools: { efa: { instanceType: p5.48xlarge, accelerator: nvidia-h100-80gb, gpusPerNode: 8, capacity: on-demand, fastNetwork: true, minNodes: 0, maxNodes: 2, labels: {}, taints: [] } } }').eks);
+  const eks = cloudProfile(specsFrom('targets: { eks: { cluster: { gpuPools: { efa: { instanceType: p5.48xlarge, accelerator: nvidia-h100-80gb, gpusPerNode: 8, capacity: on-demand, fastNetwork: true, minNodes: 0, maxNodes: 2, labels: {}, taints: [] } } } } }').eks);
 
   it('exactly the fitting pools: node affinity to them and tolerations of exactly their taints', () => {
     const placement = gpuPlacement(eks, { gpus: 4, capacity: 'any' });
