@@ -92,6 +92,7 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
       cidr: '10.0.0.0/16',
       zones: 3,
       singleNatGateway: true,
+      privateNodes: true,
       // As the clouds' own default: the API is public, authenticated by the cloud identity. Narrow it.
       publicEndpoint: true,
       publicAccessCidrs: ['0.0.0.0/0'],

@@ -233,6 +233,7 @@ const networkSchema = z
       .optional()
       .describe('Use an existing network instead of creating one. @default - the stack creates it'),
     singleNatGateway: z.boolean().describe('One NAT gateway for all zones (cheaper) instead of one per zone (zone-redundant egress).'),
+    privateNodes: z.boolean().describe('Nodes without public addresses (GKE private nodes; EKS and AKS nodes are private already).'),
     publicEndpoint: z.boolean().describe('Reach the Kubernetes API from outside the network (the private endpoint is always on).'),
     publicAccessCidrs: z.array(cidr).describe('Who may reach the public endpoint. Narrow it to your offices and CI runners.'),
   })

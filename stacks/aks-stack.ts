@@ -20,7 +20,7 @@ import { AKS_SPOT_LABEL, aksProfile } from '../spec/profile/azure.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
-import { DEFAULT_DISK_GIB, type TargetManifests } from './common.js';
+import { poolSize, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
@@ -59,10 +59,7 @@ export class AksStack extends TerraformStack {
       system: {
         name: sys.name,
         vmSize: sys.instanceType,
-        minNodes: sys.minNodes,
-        maxNodes: sys.maxNodes,
-        desiredNodes: sys.desiredNodes ?? sys.minNodes,
-        diskSizeGiB: sys.diskSizeGiB ?? DEFAULT_DISK_GIB.system,
+        ...poolSize(sys, 'system'),
         labels: sys.labels,
         ...(sys.zones && { zones: sys.zones }),
       },
@@ -83,10 +80,7 @@ export class AksStack extends TerraformStack {
           vmSize: pool.instanceType,
           subnetId: network.nodeSubnetId,
           spot: pool.capacity === 'spot',
-          minNodes: pool.minNodes,
-          maxNodes: pool.maxNodes,
-          desiredNodes: pool.desiredNodes ?? pool.minNodes,
-          diskSizeGiB: pool.diskSizeGiB ?? DEFAULT_DISK_GIB.gpu,
+          ...poolSize(pool, 'gpu'),
           labels: { ...pool.labels, 'dynamo-iac.io/accelerator': pool.accelerator, ...(pool.capacity === 'spot' && AKS_SPOT_LABEL) },
           taints: profile.gpuPools[name]!.taints,
           ...(pool.zones && { zones: pool.zones }),

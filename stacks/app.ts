@@ -24,6 +24,6 @@ export function buildTerraformApp(specs: Record<Target, Spec>, outdir: string): 
   const app = new App({ outdir, skipValidation: false });
   new EksStack(app, 'eks', cloudSpec(specs, 'eks'), targetManifests(specs.eks));
   new AksStack(app, 'aks', cloudSpec(specs, 'aks'), targetManifests(specs.aks));
-  new GkeStack(app, 'gke', cloudSpec(specs, 'gke'));
+  new GkeStack(app, 'gke', cloudSpec(specs, 'gke'), targetManifests(specs.gke));
   return app;
 }

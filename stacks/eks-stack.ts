@@ -25,7 +25,7 @@ import { eksProfile } from '../spec/profile/aws.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
-import { DEFAULT_DISK_GIB, type TargetManifests } from './common.js';
+import { poolSize, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
@@ -90,10 +90,7 @@ export class EksStack extends TerraformStack {
       instanceType: sys.instanceType,
       amiType: 'AL2023_x86_64_STANDARD',
       capacityType: 'ON_DEMAND',
-      minNodes: sys.minNodes,
-      maxNodes: sys.maxNodes,
-      desiredNodes: sys.desiredNodes ?? sys.minNodes,
-      diskSizeGiB: sys.diskSizeGiB ?? DEFAULT_DISK_GIB.system,
+      ...poolSize(sys, 'system'),
       labels: sys.labels,
       taints: sys.taints,
     });
@@ -109,10 +106,7 @@ export class EksStack extends TerraformStack {
           instanceType: pool.instanceType,
           amiType: 'AL2023_x86_64_NVIDIA',
           capacityType: pool.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
-          minNodes: pool.minNodes,
-          maxNodes: pool.maxNodes,
-          desiredNodes: pool.desiredNodes ?? pool.minNodes,
-          diskSizeGiB: pool.diskSizeGiB ?? DEFAULT_DISK_GIB.gpu,
+          ...poolSize(pool, 'gpu'),
           labels: { ...pool.labels, 'dynamo-iac.io/accelerator': pool.accelerator },
           // GPU taint, spot taint, the spec's own: exactly what the profile tells the workloads to tolerate.
           taints: profile.gpuPools[name]!.taints,

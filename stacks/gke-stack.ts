@@ -1,22 +1,145 @@
 /**
- * The GKE stack. Until the cloud issue lands this stack configures the pinned Google provider and exports the
- * cluster facts of the spec that the deploy path will consume; it creates no resources yet.
+ * The GKE stack (`cdktf deploy gke`): VPC with secondary ranges and Cloud NAT, a regional cluster (Workload
+ * Identity, shielded nodes, Dataplane V2, private nodes), a system pool and GPU pools with GKE-installed drivers,
+ * spot from zero, the model store (Filestore through its CSI add-on, or Managed Lustre through its CSI driver),
+ * Artifact Registry, a Workload Identity service account for workloads, and the deploy path.
  */
+import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository/index.js';
+import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address/index.js';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config/index.js';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider/index.js';
+import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { platformPrerequisites } from '../charts/prerequisites.js';
+import { GkeCluster } from '../constructs/cloud/gcp/cluster.js';
+import { GkeIdentities, WORKLOAD_KSA } from '../constructs/cloud/gcp/identities.js';
+import { GkeNetwork } from '../constructs/cloud/gcp/network.js';
+import { GkeNodePool } from '../constructs/cloud/gcp/node-pool.js';
+import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
+import { gkeProfile } from '../spec/profile/gcp.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
+import { poolSize, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
+/** Managed Lustre throughput per TiB by tier. */
+export const GKE_LUSTRE_THROUGHPUT = { standard: 250, performance: 1000 } as const;
+
 export class GkeStack extends TerraformStack {
-  constructor(scope: Construct, id: string, spec: CloudSpec) {
+  constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
     super(scope, id);
+    const c = spec.cluster;
+    const profile = gkeProfile(spec);
     localState(this, id);
-    new GoogleProvider(this, 'google', { region: spec.cluster.region, defaultLabels: { 'managed-by': 'dynamo-iac', cluster: spec.cluster.name } });
+    // The project comes from the provider's configuration (GOOGLE_PROJECT or gcloud's default), never from a file.
+    new GoogleProvider(this, 'google', { region: c.region, defaultLabels: { 'managed-by': 'dynamo-iac', cluster: c.name } });
     pinProvider(this, 'google', VERSIONS.providers.google);
-    clusterOutputs(spec, (id, value) => new TerraformOutput(this, id, { value }));
+    const client = new DataGoogleClientConfig(this, 'client', {});
+    const project = client.project;
+
+    const existing = c.network.existing;
+    const network = new GkeNetwork(this, 'network', {
+      name: c.name,
+      region: c.region,
+      cidr: c.network.cidr,
+      ...(existing && { existing: { networkId: existing.networkId, subnetId: existing.subnetIds[0]! } }),
+    });
+    const lustre = c.modelStorage.kind === 'lustre';
+    // Managed Lustre is reached over private services access (a peering range of the VPC).
+    const peering = lustre && !existing ? privateServicesAccess(this, c.name, network.networkId) : undefined;
+
+    const gke = new GkeCluster(this, 'cluster', {
+      name: c.name,
+      region: c.region,
+      project,
+      version: c.kubernetesVersion,
+      networkId: network.networkId,
+      subnetId: network.subnetId,
+      privateNodes: c.network.privateNodes,
+      publicEndpoint: c.network.publicEndpoint,
+      publicAccessCidrs: c.network.publicAccessCidrs,
+      lustre,
+      protect: c.protectStatefulResources,
+    });
+    const cluster = gke.cluster;
+    const ids = new GkeIdentities(this, 'identities', { clusterName: c.name, project, workloadNamespace: spec.workloads.namespace });
+
+    const sys = c.systemPool;
+    const common = { clusterId: cluster.id, serviceAccountEmail: ids.nodeServiceAccountEmail };
+    const system = new GkeNodePool(this, 'system-pool', {
+      ...common,
+      name: sys.name,
+      machineType: sys.instanceType,
+      spot: false,
+      ...poolSize(sys, 'system'),
+      labels: sys.labels,
+      taints: sys.taints,
+      ...(sys.zones && { zones: sys.zones }),
+    });
+    const pools: GkeNodePool[] = [];
+    for (const [name, pool] of Object.entries(c.gpuPools).sort(([a], [b]) => a.localeCompare(b))) {
+      pools.push(
+        new GkeNodePool(this, `gpu-pool-${name}`, {
+          ...common,
+          name,
+          machineType: pool.instanceType,
+          spot: pool.capacity === 'spot',
+          ...poolSize(pool, 'gpu'),
+          labels: { ...pool.labels, 'dynamo-iac.io/accelerator': pool.accelerator },
+          // GKE puts the GPU taint on GPU nodes itself; the rest of the profile's taints are ours to add.
+          taints: profile.gpuPools[name]!.taints.filter((t) => !(t.key === profile.gpuTaint?.key && t.value === profile.gpuTaint.value)),
+          gpu: { type: pool.accelerator, count: pool.gpusPerNode, driverVersion: 'LATEST' },
+          ...(pool.zones && { zones: pool.zones }),
+        }),
+      );
+    }
+
+    const registry = c.registry.enabled
+      ? new ArtifactRegistryRepository(this, 'registry', {
+          repositoryId: `${c.name}-images`,
+          location: c.region,
+          format: 'DOCKER',
+          description: 'Mirror of the Dynamo images of the version matrix',
+          dockerConfig: { immutableTags: true },
+          lifecycle: { preventDestroy: c.protectStatefulResources },
+        })
+      : undefined;
+
+    if (c.deploy.platform) {
+      pinProvider(this, 'helm', VERSIONS.providers.helm);
+      const modelClass = profile.storage.modelCache!;
+      new KubernetesLayer(this, 'kubernetes', {
+        access: {
+          host: `https://${cluster.endpoint}`,
+          clusterCaCertificateBase64: cluster.masterAuth.clusterCaCertificate,
+          // The GKE auth plugin mints a token per connection with gcloud's credentials.
+          exec: { command: 'gke-gcloud-auth-plugin', args: [] },
+        },
+        prerequisites: platformPrerequisites(spec),
+        ...(modelClass.createdBy === 'cloud' && {
+          storageClass: { profile: modelClass, parameters: { perUnitStorageThroughput: String(GKE_LUSTRE_THROUGHPUT[c.modelStorage.tier]) } },
+        }),
+        platformManifests: manifests.platform,
+        ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
+        dependsOn: [system.pool, ...pools.map((p) => p.pool), ...(peering ? [peering] : [])],
+      });
+    }
+
+    const out = (oid: string, value: unknown, description: string) => new TerraformOutput(this, oid, { value, description });
+    clusterOutputs(spec, (oid, value) => new TerraformOutput(this, oid, { value }));
+    out('kubeconfig_command', `gcloud container clusters get-credentials ${c.name} --region ${c.region}`, 'Writes a kubeconfig entry for the cluster.');
+    out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
+    out('workload_service_account', ids.workloadServiceAccountEmail, `Google service account for workloads: annotate the Kubernetes service account ${spec.workloads.namespace}/${WORKLOAD_KSA} with iam.gke.io/gcp-service-account.`);
+    out('gpu_node_pools', Object.fromEntries(pools.map((p) => [p.node.id.replace(/^gpu-pool-/, ''), p.pool.name])), 'GPU node pools by name.');
+    if (registry) out('registry_url', `${c.region}-docker.pkg.dev/${project}/${c.name}-images`, 'Artifact Registry repository.');
   }
+}
+
+/** A peering range and the service networking connection Managed Lustre is reached through. */
+function privateServicesAccess(scope: Construct, name: string, networkId: string): ServiceNetworkingConnection {
+  const range = new ComputeGlobalAddress(scope, 'psa-range', { name: `${name}-psa`, purpose: 'VPC_PEERING', addressType: 'INTERNAL', prefixLength: 20, network: networkId });
+  return new ServiceNetworkingConnection(scope, 'psa', { network: networkId, service: 'servicenetworking.googleapis.com', reservedPeeringRanges: [range.name] });
 }

@@ -33,7 +33,7 @@ describe('cloud stacks', () => {
     ['gke', 'google', VERSIONS.providers.google],
   ] as const)('%s: the %s provider (and helm for the deploy path), pinned by full source address and exact version', (target, name, ref) => {
     const tf = stack(target);
-    const helm = target !== 'gke' ? { helm: { source: VERSIONS.providers.helm.source, version: VERSIONS.providers.helm.providerVersion } } : {};
+    const helm = { helm: { source: VERSIONS.providers.helm.source, version: VERSIONS.providers.helm.providerVersion } };
     expect(Object.keys(tf.provider).sort()).toEqual(Object.keys({ [name]: 1, ...helm }).sort());
     expect(tf.terraform.required_providers).toEqual({ [name]: { source: ref.source, version: ref.providerVersion }, ...helm });
   });
