@@ -1,0 +1,141 @@
+/**
+ * Alert and recording rules for Dynamo on Kubernetes, as Prometheus rule groups: the graphs (frontend down, error
+ * ratio, TTFT and ITL p95 over each graph's SLA, queue depth, workers not ready), the fault-tolerance SLA of the
+ * seeds (with several workers: at least 99% success and recovery within 60 s; with one: at least 10% and 180 s),
+ * NATS, etcd, GPUs (DCGM), volumes and the operator. Each alert has a severity, a summary, a description and a
+ * runbook anchor. Targets carry `component`, `namespace`, `pod` and `graph` labels (see the monitors).
+ */
+import { METRICS as M } from './metrics.js';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels: { readonly severity: Severity; readonly component: string } & Readonly<Record<string, string>>;
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string };
+}
+export interface RecordingRule {
+  readonly record: string;
+  readonly expr: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+export interface RuleGroup {
+  readonly name: string;
+  readonly interval?: string;
+  readonly rules: readonly (AlertRule | RecordingRule)[];
+}
+
+/** A graph's service levels, from the spec. */
+export interface GraphSlo {
+  readonly name: string;
+  /** p95 time to first token, milliseconds. */
+  readonly ttftP95Ms: number;
+  /** p95 inter-token latency, milliseconds. */
+  readonly itlP95Ms: number;
+  /** More than one worker replica (data parallel): the strict fault-tolerance SLA applies. */
+  readonly replicated: boolean;
+}
+
+export interface AlertRulesOptions {
+  readonly graphs: readonly GraphSlo[];
+  /** Where the runbooks live; each alert links `<base>#<alert-name-lower-case>`. */
+  readonly runbookBase?: string;
+  /** Queued requests per frontend that mean "add capacity". @default 50 */
+  readonly queueDepthWarning?: number;
+}
+
+/** The fault-tolerance SLA of the seeds: success ratio and recovery time, by whether the graph is replicated. */
+export const FAULT_TOLERANCE_SLA = {
+  replicated: { successRatio: 0.99, recoverySeconds: 60 },
+  single: { successRatio: 0.1, recoverySeconds: 180 },
+} as const;
+
+const ms = (n: number) => String(n / 1000);
+
+export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
+  const base = o.runbookBase ?? 'https://github.com/dynamo-iac/dynamo-iac/blob/main/docs/runbooks.md';
+  const alert = (name: string, severity: Severity, component: string, expr: string, forDuration: string | undefined, summary: string, description: string, extra: Record<string, string> = {}): AlertRule => ({
+    alert: name,
+    expr,
+    ...(forDuration && { for: forDuration }),
+    labels: { severity, component, ...extra },
+    annotations: { summary, description, runbook_url: `${base}#${name.toLowerCase()}` },
+  });
+  const F = M.frontend;
+  const byGraph = 'namespace, graph';
+
+  const graphs: RuleGroup = {
+    name: 'dynamo-graphs',
+    rules: [
+      { record: 'dynamo:frontend_requests:rate5m', expr: `sum by (${byGraph}) (rate(${F.requests}[5m]))` },
+      { record: 'dynamo:frontend_errors:rate5m', expr: `sum by (${byGraph}) (rate(${F.requests}{status="error"}[5m]))` },
+      { record: 'dynamo:frontend_error_ratio:rate5m', expr: 'dynamo:frontend_errors:rate5m / dynamo:frontend_requests:rate5m' },
+      { record: 'dynamo:frontend_ttft_seconds:p95_5m', expr: `histogram_quantile(0.95, sum by (${byGraph}, le) (rate(${F.ttft}_bucket[5m])))` },
+      { record: 'dynamo:frontend_itl_seconds:p95_5m', expr: `histogram_quantile(0.95, sum by (${byGraph}, le) (rate(${F.itl}_bucket[5m])))` },
+      alert('DynamoFrontendDown', 'critical', 'frontend', `sum by (${byGraph}) (up{component="frontend"}) == 0`, '2m', 'No frontend of graph {{ $labels.graph }} is up', 'Every frontend target of {{ $labels.namespace }}/{{ $labels.graph }} has failed its scrapes for 2 minutes: the graph serves nothing.'),
+      alert('DynamoFrontendErrorRatio', 'critical', 'frontend', 'dynamo:frontend_error_ratio:rate5m > 0.05 and dynamo:frontend_requests:rate5m > 0', '5m', 'More than 5% of requests to {{ $labels.graph }} fail', '{{ $value | humanizePercentage }} of the requests of {{ $labels.namespace }}/{{ $labels.graph }} ended with status="error" over 5 minutes.'),
+      alert('DynamoFrontendQueueDepth', 'warning', 'frontend', `max by (${byGraph}) (${F.queued}) > ${o.queueDepthWarning ?? 50}`, '10m', 'Requests queue in front of {{ $labels.graph }}: add capacity', '{{ $value }} requests wait for a first token at one frontend of {{ $labels.namespace }}/{{ $labels.graph }} for 10 minutes: add workers or replicas.'),
+      alert('DynamoWorkerNotReady', 'warning', 'worker', 'up{component="worker"} == 0', '5m', 'Worker {{ $labels.pod }} of {{ $labels.graph }} is not serving', 'The system port of {{ $labels.namespace }}/{{ $labels.pod }} has not answered for 5 minutes (loading, crashed or wedged).'),
+    ],
+  };
+
+  // Per graph: the latency SLA and the fault-tolerance SLA with that graph's thresholds.
+  const perGraph: RuleGroup[] = o.graphs.map((g) => {
+    const sla = g.replicated ? FAULT_TOLERANCE_SLA.replicated : FAULT_TOLERANCE_SLA.single;
+    const sel = `graph="${g.name}"`;
+    return {
+      name: `dynamo-graph-${g.name}`,
+      rules: [
+        alert(`DynamoTTFTOverSLA`, 'warning', 'frontend', `dynamo:frontend_ttft_seconds:p95_5m{${sel}} > ${ms(g.ttftP95Ms)}`, '10m', 'p95 time to first token of {{ $labels.graph }} is over its SLA', `p95 TTFT of {{ $labels.namespace }}/{{ $labels.graph }} is {{ $value | humanizeDuration }}, over the ${g.ttftP95Ms} ms the graph promises.`, { graph: g.name }),
+        alert(`DynamoITLOverSLA`, 'warning', 'frontend', `dynamo:frontend_itl_seconds:p95_5m{${sel}} > ${ms(g.itlP95Ms)}`, '10m', 'p95 inter-token latency of {{ $labels.graph }} is over its SLA', `p95 ITL of {{ $labels.namespace }}/{{ $labels.graph }} is {{ $value | humanizeDuration }}, over the ${g.itlP95Ms} ms the graph promises.`, { graph: g.name }),
+        alert('DynamoSuccessRatioBelowSLA', 'critical', 'frontend', `(1 - dynamo:frontend_error_ratio:rate5m{${sel}}) < ${sla.successRatio} and dynamo:frontend_requests:rate5m{${sel}} > 0`, '5m', 'Success ratio of {{ $labels.graph }} is below its fault-tolerance SLA', `{{ $value | humanizePercentage }} of the requests of {{ $labels.namespace }}/{{ $labels.graph }} succeed; the SLA for a ${g.replicated ? 'replicated' : 'single-worker'} graph is ${sla.successRatio * 100}%.`, { graph: g.name }),
+        // Recovery: requests arrive but none has succeeded for longer than the recovery budget.
+        alert('DynamoRecoveryOverSLA', 'critical', 'frontend', `sum by (${byGraph}) (rate(${F.requests}{${sel},status="success"}[1m])) == 0 and sum by (${byGraph}) (rate(${F.requests}{${sel}}[1m])) > 0`, `${sla.recoverySeconds}s`, '{{ $labels.graph }} has not recovered within its SLA', `{{ $labels.namespace }}/{{ $labels.graph }} has served no successful request for ${sla.recoverySeconds} s while receiving requests; the recovery SLA of a ${g.replicated ? 'replicated' : 'single-worker'} graph is ${sla.recoverySeconds} s.`, { graph: g.name }),
+      ],
+    };
+  });
+
+  const N = M.nats;
+  const nats: RuleGroup = {
+    name: 'dynamo-nats',
+    rules: [
+      alert('DynamoNatsDown', 'critical', 'nats', 'up{component="nats"} == 0', '2m', 'NATS server {{ $labels.pod }} is down', 'The NATS exporter of {{ $labels.namespace }}/{{ $labels.pod }} has not answered for 2 minutes: the event plane is degraded.'),
+      alert('DynamoNatsJetStreamStorage', 'warning', 'nats', `${N.storageUsed} / ${N.storageMax} > 0.8`, '10m', 'JetStream storage of {{ $labels.pod }} is over 80%', 'JetStream uses {{ $value | humanizePercentage }} of its file store on {{ $labels.namespace }}/{{ $labels.pod }}; at 100% publishes fail.'),
+      alert('DynamoNatsSlowConsumers', 'warning', 'nats', `increase(${N.slowConsumers}[10m]) > 0`, undefined, 'NATS on {{ $labels.pod }} dropped slow consumers', '{{ $value }} slow consumers on {{ $labels.namespace }}/{{ $labels.pod }} in 10 minutes: subscribers cannot keep up.'),
+    ],
+  };
+  const E = M.etcd;
+  const etcd: RuleGroup = {
+    name: 'dynamo-etcd',
+    rules: [
+      alert('DynamoEtcdNoLeader', 'critical', 'etcd', `${E.hasLeader} == 0`, '1m', 'etcd member {{ $labels.pod }} has no leader', 'etcd on {{ $labels.namespace }}/{{ $labels.pod }} sees no leader for a minute: discovery and registration stall.'),
+      alert('DynamoEtcdMemberDown', 'warning', 'etcd', 'up{component="etcd"} == 0', '2m', 'etcd member {{ $labels.pod }} is down', 'etcd member {{ $labels.namespace }}/{{ $labels.pod }} has not answered for 2 minutes; the cluster runs without its redundancy.'),
+      alert('DynamoEtcdFsyncSlow', 'warning', 'etcd', `histogram_quantile(0.99, sum by (namespace, pod, le) (rate(${E.fsync}_bucket[5m]))) > 0.5`, '10m', 'etcd WAL fsync on {{ $labels.pod }} is slow', 'p99 WAL fsync of {{ $labels.namespace }}/{{ $labels.pod }} is {{ $value | humanizeDuration }}: the disk is too slow for etcd.'),
+      alert('DynamoEtcdDatabaseSize', 'warning', 'etcd', `${E.dbSize} / ${E.quota} > 0.8`, '10m', 'etcd database of {{ $labels.pod }} is over 80% of its quota', 'The etcd database on {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} of its quota; at 100% etcd refuses writes.'),
+    ],
+  };
+  const G = M.gpu;
+  const gpu: RuleGroup = {
+    name: 'dynamo-gpus',
+    rules: [
+      alert('DynamoGpuXidError', 'warning', 'gpu', `${G.xid} != 0 unless (${G.xid} == 48 or ${G.xid} == 79 or ${G.xid} == 94 or ${G.xid} == 95)`, undefined, 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} reported XID {{ $value }}', 'The driver reported XID {{ $value }} on GPU {{ $labels.gpu }} ({{ $labels.modelName }}) of node {{ $labels.Hostname }}.'),
+      alert('DynamoGpuXidFatal', 'critical', 'gpu', `${G.xid} == 48 or ${G.xid} == 79 or ${G.xid} == 94 or ${G.xid} == 95`, undefined, 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} has a fatal XID {{ $value }}', 'XID {{ $value }} (double-bit ECC, fallen off the bus, or contained/uncontained memory error) on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}: drain the node.'),
+      alert('DynamoGpuEccErrors', 'critical', 'gpu', `increase(${G.eccDbe}[10m]) > 0 or ${G.rowRemapFailure} > 0`, undefined, 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} has uncorrectable memory errors', 'Double-bit ECC errors or a failed row remap on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}: its results cannot be trusted.'),
+      alert('DynamoGpuTemperature', 'warning', 'gpu', `${G.temperature} > 85`, '5m', 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} runs at {{ $value }} °C', 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} has been above 85 °C for 5 minutes and will throttle.'),
+      alert('DynamoGpuMemoryFull', 'warning', 'gpu', `${G.memoryUsed} / (${G.memoryUsed} + ${G.memoryFree}) > 0.95`, '15m', 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} memory is over 95%', 'Framebuffer use is {{ $value | humanizePercentage }} on GPU {{ $labels.gpu }} of {{ $labels.Hostname }} for 15 minutes: out-of-memory errors are near.'),
+      alert('DynamoGpuIdle', 'info', 'gpu', `max_over_time(${G.utilization}[2h]) < 1`, '1h', 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} has been idle for hours', 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} has not been used for 3 hours: scale the pool down or give it work (cost).'),
+    ],
+  };
+  const platform: RuleGroup = {
+    name: 'dynamo-platform',
+    rules: [
+      alert('DynamoVolumeFilling', 'warning', 'storage', `${M.volumes.used} / ${M.volumes.capacity} > 0.85`, '10m', 'Volume {{ $labels.persistentvolumeclaim }} is over 85% full', 'The claim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanizePercentage }} full.'),
+      alert('DynamoOperatorReconcileErrors', 'warning', 'operator', `sum by (controller) (rate(${M.operator.reconcileErrors}[10m])) > 0.1`, '15m', 'The Dynamo operator fails to reconcile {{ $labels.controller }}', 'The {{ $labels.controller }} controller has failed {{ $value | humanize }} reconciles per second for 15 minutes; graphs may not converge.'),
+    ],
+  };
+  return [graphs, ...perGraph, nats, etcd, gpu, platform];
+}
+
+export const isAlert = (r: AlertRule | RecordingRule): r is AlertRule => 'alert' in r;

@@ -1,0 +1,44 @@
+/**
+ * The Alertmanager configuration template: routes by severity (critical pages, warning to the team channel, info
+ * nowhere), grouping by alert, namespace and graph, and inhibition so that a cause silences its effects (a node
+ * down silences the pod and GPU alerts on it; a dead NATS or etcd silences the graphs' errors; critical silences the
+ * same alert's warning). Receivers read their URLs from files (mounted Secrets): no secret is written here.
+ */
+export interface AlertmanagerConfigProps {
+  /** File holding the paging webhook URL (a mounted Secret). @default '/etc/alertmanager/secrets/pager/url' */
+  readonly pagerUrlFile?: string;
+  /** File holding the team chat webhook URL. @default '/etc/alertmanager/secrets/team/url' */
+  readonly teamUrlFile?: string;
+  /** @default '4h' */
+  readonly repeatInterval?: string;
+}
+
+export function alertmanagerConfig(p: AlertmanagerConfigProps = {}): Record<string, unknown> {
+  return {
+    route: {
+      receiver: 'default',
+      group_by: ['alertname', 'namespace', 'graph'],
+      group_wait: '30s',
+      group_interval: '5m',
+      repeat_interval: p.repeatInterval ?? '4h',
+      routes: [
+        { receiver: 'pager', matchers: ['severity="critical"'], continue: true },
+        { receiver: 'team', matchers: ['severity=~"critical|warning"'] },
+        { receiver: 'default', matchers: ['severity="info"'] },
+      ],
+    },
+    inhibit_rules: [
+      // The same alert at critical silences its warning.
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'namespace', 'graph'] },
+      // A node that is down explains every pod and GPU alert on it.
+      { source_matchers: ['alertname="KubeNodeNotReady"'], target_matchers: ['component=~"worker|gpu|frontend"'], equal: ['node'] },
+      // Without NATS or etcd the graphs fail: page for the cause, not for every graph.
+      { source_matchers: ['alertname=~"DynamoNatsDown|DynamoEtcdNoLeader"'], target_matchers: ['component=~"frontend|worker"'] },
+    ],
+    receivers: [
+      { name: 'default' },
+      { name: 'pager', webhook_configs: [{ url_file: p.pagerUrlFile ?? '/etc/alertmanager/secrets/pager/url', send_resolved: true }] },
+      { name: 'team', webhook_configs: [{ url_file: p.teamUrlFile ?? '/etc/alertmanager/secrets/team/url', send_resolved: true }] },
+    ],
+  };
+}
