@@ -13,6 +13,7 @@ import { ModelCache } from '../constructs/k8s/graph/model-cache.js';
 import { PLATFORM_CLIENT_LABEL } from '../constructs/k8s/common/network.js';
 import { PlatformNamespace } from '../constructs/k8s/namespace/platform-namespace.js';
 import { workerGroups, type GraphSpec } from '../spec/graphs.js';
+import { tracingEnv } from './observability.js';
 import type { CloudProfile } from '../spec/profile/types.js';
 import type { Spec } from '../spec/schema.js';
 
@@ -101,6 +102,7 @@ export function addWorkloadCharts(app: App, spec: Spec, profile: CloudProfile): 
       })
     : undefined;
 
+  const tracing = tracingEnv(spec);
   const graphs: Record<string, DynamoGraphDeployment> = {};
   for (const [name, g] of enabledGraphs) {
     graphs[name] = new DynamoGraphDeployment(chart(app, WORKLOAD_CHARTS.graph(name), ns), 'graph', {
@@ -116,6 +118,7 @@ export function addWorkloadCharts(app: App, spec: Spec, profile: CloudProfile): 
         planner: { adjustmentIntervalSeconds: g.planner.adjustmentIntervalSeconds, ...(g.planner.prometheusEndpoint && { prometheusEndpoint: g.planner.prometheusEndpoint }) },
       }),
       health: g.health,
+      ...(tracing.length && { envs: tracing }),
       scheduling: {
         groveInstalled: spec.platform.grove.enabled,
         kaiInstalled: spec.platform.kai.enabled,

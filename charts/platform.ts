@@ -80,6 +80,7 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
         memoryStoreSize: p.nats.memoryStoreSize,
         maxPayload: p.nats.maxPayload,
         resources: p.nats.resources,
+        metricsExporter: spec.observability.enabled,
       })
     : undefined;
 

@@ -33,6 +33,33 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
       reason: 'the Dynamo CRDs (DynamoGraphDeployment and the rest) the operator serves',
     },
   ];
+  // Prometheus, Alertmanager and Grafana with the operator's CRDs: our monitors and rules need them.
+  const o = spec.observability;
+  if (spec.target !== 'local' && o.enabled && o.installStack) {
+    out.push({
+      release: 'kube-prometheus-stack',
+      namespace: o.namespace,
+      chart: VERSIONS.observability.prometheusStack,
+      values: {
+        // Select every monitor and rule, not only those labelled with this release.
+        'prometheus.prometheusSpec.podMonitorSelectorNilUsesHelmValues': 'false',
+        'prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues': 'false',
+        'prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues': 'false',
+        // Our datasources ConfigMap provides the default Prometheus datasource (and Tempo).
+        'grafana.sidecar.datasources.defaultDatasourceEnabled': 'false',
+      },
+      reason: 'Prometheus (with its operator), Alertmanager and Grafana for the monitors, rules and dashboards',
+    });
+  }
+  if (spec.target !== 'local' && o.enabled && o.tracing.install) {
+    out.push({
+      release: 'tempo',
+      namespace: o.namespace,
+      chart: VERSIONS.observability.tempo,
+      values: { 'tempo.receivers.otlp.protocols.grpc.endpoint': '0.0.0.0:4317', 'tempo.receivers.otlp.protocols.http.endpoint': '0.0.0.0:4318' },
+      reason: 'Grafana Tempo receiving OTLP traces (4317 gRPC, 4318 HTTP)',
+    });
+  }
   // Device plugin, GPU feature discovery and DCGM on the GPU pools, tolerating every taint those pools carry.
   const gpu = gpuOperatorPrerequisite(spec);
   if (gpu) out.push(gpu);

@@ -7,6 +7,7 @@ import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
 import { SpecError } from '../spec/errors.js';
 import { addWorkloadCharts } from './graphs.js';
+import { addObservabilityChart } from './observability.js';
 import { addPlatformCharts } from './platform.js';
 
 export interface SynthFile {
@@ -21,6 +22,7 @@ export function buildK8sApp(spec: Spec, outdir?: string): App {
   const profile = cloudProfile(spec);
   addPlatformCharts(app, spec, profile);
   addWorkloadCharts(app, spec, profile);
+  addObservabilityChart(app, spec);
   return app;
 }
 

@@ -110,14 +110,22 @@ export type GraphEntryInput = GraphInput | ({ readonly example: string } & Parti
 /** A spec document before the examples are expanded. */
 export type SpecDocument = SpecInput extends infer S ? (S extends unknown ? Omit<S, 'graphs'> & { graphs: Record<string, GraphEntryInput> } : never) : never;
 
-type WorkloadInput = Pick<SpecInput, 'workloads' | 'graphRequests'> & { graphs: Record<string, GraphEntryInput> };
+type WorkloadInput = Pick<SpecInput, 'workloads' | 'graphRequests' | 'observability'> & { graphs: Record<string, GraphEntryInput> };
 
 /**
  * Workloads: the graphs run in their own namespace with the shared model cache; two example graphs (aggregated and
  * disaggregated vLLM) and one SLA request (profiling only, nothing deployed by it) show the whole path.
  */
-function workloadDefaults(): WorkloadInput {
+function workloadDefaults(cloud: boolean): WorkloadInput {
   return {
+    // On the clouds the deploy path installs kube-prometheus-stack; a local cluster gets a plain prometheus.yml.
+    observability: {
+      enabled: true,
+      namespace: 'monitoring',
+      prometheusOperator: cloud,
+      installStack: cloud,
+      tracing: { enabled: false, endpoint: 'http://tempo.monitoring.svc.cluster.local:4317', install: false },
+    },
     workloads: {
       namespace: 'dynamo-workloads',
       hfTokenSecret: 'hf-token-secret',
@@ -136,6 +144,6 @@ function workloadDefaults(): WorkloadInput {
 
 /** The complete default document of a target (before the user file is merged over it). */
 export function defaultSpec(target: Target): SpecDocument {
-  if (target === 'local') return { target, platform: platformDefaults(false), ...workloadDefaults() };
-  return { target, platform: platformDefaults(true), cluster: clusterDefaults(target), ...workloadDefaults() };
+  if (target === 'local') return { target, platform: platformDefaults(false), ...workloadDefaults(false) };
+  return { target, platform: platformDefaults(true), cluster: clusterDefaults(target), ...workloadDefaults(true) };
 }

@@ -123,6 +123,13 @@ export const graphSchema = z
     health: healthSchema,
     modelCache: z.boolean().default(true).describe('Mount the shared model cache (workloads.modelCache).'),
     scheduling: graphSchedulingSchema,
+    slo: z
+      .strictObject({
+        ttftP95Ms: z.number().positive({ message: 'must be a positive number of milliseconds' }).describe('p95 time to first token the graph promises; the alert fires above it.'),
+        itlP95Ms: z.number().positive({ message: 'must be a positive number of milliseconds' }).describe('p95 inter-token latency the graph promises.'),
+      })
+      .default({ ttftP95Ms: 2000, itlP95Ms: 100 })
+      .describe('Service levels of the graph, for its alerts.'),
     compilationCache: z
       .strictObject({
         size: quantity.describe('Capacity of the claim the operator creates (on the model storage class).'),

@@ -42,6 +42,7 @@ export interface SpecFile {
   readonly source: string;
   readonly platform?: Doc;
   readonly cluster?: Doc;
+  readonly observability?: Doc;
   readonly workloads?: Doc;
   readonly graphs?: Doc;
   readonly graphRequests?: Doc;
@@ -49,8 +50,8 @@ export interface SpecFile {
 }
 
 /** Sections of the file that apply to every target. */
-const SHARED_SECTIONS = ['platform', 'workloads', 'graphs', 'graphRequests'] as const;
-const FILE_KEYS = ['platform', 'cluster', 'workloads', 'graphs', 'graphRequests', 'targets'];
+const SHARED_SECTIONS = ['platform', 'observability', 'workloads', 'graphs', 'graphRequests'] as const;
+const FILE_KEYS = ['platform', 'cluster', 'observability', 'workloads', 'graphs', 'graphRequests', 'targets'];
 
 /** Parses the text of a spec file. Problems are collected, then thrown together. */
 export function parseSpecFile(text: string, source: string): SpecFile {

@@ -267,7 +267,28 @@ export const clusterSchema = z
 
 // ---------------------------------------------------------------------------------------------- spec
 
+export const observabilitySchema = z
+  .strictObject({
+    enabled: z.boolean().describe('Emit monitors, alert rules, the Alertmanager template, Grafana datasources and dashboards (`70-observability`).'),
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a DNS label' }).describe('Namespace of Prometheus, Alertmanager and Grafana (rules, dashboards and configuration go there).'),
+    prometheusOperator: z.boolean().describe('Emit the Prometheus operator\'s PodMonitors, ServiceMonitor and PrometheusRule (its CRDs must exist); off: a plain prometheus.yml with Kubernetes service discovery.'),
+    installStack: z.boolean().describe('The cloud deploy path installs kube-prometheus-stack (pinned) first, selecting our monitors and rules.'),
+    tracing: z
+      .strictObject({
+        enabled: z.boolean().describe('Export traces over OTLP from every Dynamo component, and add Tempo as a Grafana datasource.'),
+        endpoint: z.string().min(1).describe('OTLP gRPC endpoint the components export to (4317; Tempo also takes HTTP on 4318).'),
+        install: z.boolean().describe('The cloud deploy path installs Grafana Tempo (pinned) with OTLP receivers.'),
+      })
+      .describe('Distributed tracing.'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.installStack && !o.prometheusOperator) ctx.addIssue({ code: 'custom', path: ['prometheusOperator'], message: 'kube-prometheus-stack brings the Prometheus operator: set prometheusOperator: true with installStack' });
+    if (o.tracing.install && !o.tracing.enabled) ctx.addIssue({ code: 'custom', path: ['tracing', 'enabled'], message: 'installing Tempo without enabling tracing exports nothing to it: set tracing.enabled: true' });
+  })
+  .describe('Metrics, alerts, dashboards and traces.');
+
 const workloadSections = {
+  observability: observabilitySchema,
   workloads: workloadsSchema,
   graphs: graphsSchema,
   graphRequests: graphRequestsSchema,
@@ -325,6 +346,7 @@ export type GpuPoolSpec = ClusterSpec['gpuPools'][string];
 export type SystemPoolSpec = ClusterSpec['systemPool'];
 export type ResourcesSpec = z.output<typeof resourcesSchema>;
 export type { GraphRequestSpec, GraphSpec, WorkerGroupSpec, WorkloadsSpec } from './graphs.js';
+export type ObservabilitySpec = z.output<typeof observabilitySchema>;
 
 /** Rules that relate several fields. Each issue names the field it is attached to and the rule. */
 function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {

@@ -53,6 +53,8 @@ export const VERSIONS = {
   nats: {
     /** Same image as upstream's platform chart values (nats chart 1.3.2). */
     image: { repository: 'nats', tag: '2.10.21-alpine' },
+    /** The exporter of the nats-io chart 1.3.2 that upstream's platform chart uses. */
+    exporterImage: { repository: 'natsio/prometheus-nats-exporter', tag: '0.16.0' },
   },
   etcd: {
     /**
@@ -70,6 +72,10 @@ export const VERSIONS = {
     lustreCsiDriver: { name: 'azurelustre-csi-driver', repository: 'oci://mcr.microsoft.com/microsoft.azuremanagedlustre', version: '0.6.0' },
     /** Ephemeral NVMe volumes (the `local` compilation-cache tier). */
     localCsiDriver: { name: 'local-csi-driver', repository: 'oci://localcsidriver.azurecr.io/acstor/charts', version: '0.2.13' },
+  },
+  observability: {
+    prometheusStack: { name: 'kube-prometheus-stack', repository: 'https://prometheus-community.github.io/helm-charts', version: '88.5.3' },
+    tempo: { name: 'tempo', repository: 'https://grafana.github.io/helm-charts', version: '1.6.4' },
   },
   aws: {
     /** Exposes vpc.amazonaws.com/efa on EFA nodes. */
@@ -115,10 +121,11 @@ export const VERSIONS = {
     operatorImage: ImageRef;
     runtimeImages: Record<'vllm' | 'sglang' | 'trtllm' | 'frontend', ImageRef>;
   };
-  nats: { image: ImageRef };
+  nats: { image: ImageRef; exporterImage: ImageRef };
   etcd: { image: ImageRef };
   nvidia: { gpuOperator: ChartRef };
   azure: { lustreCsiDriver: ChartRef; localCsiDriver: ChartRef };
+  observability: { prometheusStack: ChartRef; tempo: ChartRef };
   aws: { efaDevicePlugin: ChartRef };
   tools: { accessPod: ImageRef };
   kai: { chart: ChartRef };
@@ -153,12 +160,15 @@ export function versionRows(): VersionRow[] {
     img('Dynamo TRT-LLM runtime', v.dynamo.runtimeImages.trtllm),
     img('Dynamo frontend', v.dynamo.runtimeImages.frontend),
     img('NATS server', v.nats.image),
+    img('NATS Prometheus exporter', v.nats.exporterImage),
     img('etcd', v.etcd.image),
     img('Model-cache access pod', v.tools.accessPod),
     chart('NVIDIA GPU Operator', v.nvidia.gpuOperator),
     chart('AWS EFA device plugin', v.aws.efaDevicePlugin),
     chart('Azure Managed Lustre CSI driver', v.azure.lustreCsiDriver),
     chart('Azure local CSI driver (NVMe)', v.azure.localCsiDriver),
+    chart('kube-prometheus-stack (optional)', v.observability.prometheusStack),
+    chart('Grafana Tempo (optional)', v.observability.tempo),
     chart('KAI scheduler', v.kai.chart),
     chart('Grove', v.grove.chart),
     chart('cert-manager (webhook only)', v.certManager.chart),

@@ -13,10 +13,10 @@ function cloudSpec(specs: Record<Target, Spec>, target: CloudTarget): CloudSpec 
   return spec as CloudSpec;
 }
 
-/** The manifests of a target: the platform files (before 50-) and the graph files (50- and after). */
+/** The manifests of a target: the graph files (50- and 60-), and the rest (platform, workloads, observability). */
 export function targetManifests(spec: Spec): TargetManifests {
   const files = synthK8sTarget(spec);
-  const isGraph = (f: SynthFile) => /^[5-9]\d-/.test(f.path.split('/').pop()!);
+  const isGraph = (f: SynthFile) => /^[56]\d-/.test(f.path.split('/').pop()!);
   return { platform: files.filter((f) => !isGraph(f)), graphs: files.filter(isGraph) };
 }
 

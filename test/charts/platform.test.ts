@@ -77,7 +77,7 @@ describe('platform charts', () => {
     const policies = byKind(objects, 'NetworkPolicy') as unknown as { metadata: { name: string }; spec: { podSelector: { matchLabels?: Record<string, string> }; ingress?: { ports?: { port: number }[] }[] } }[];
     expect(policies.find((p) => p.metadata.name === 'default-deny-ingress')!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
     const ports = (name: string) => policies.filter((p) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === name).flatMap((p) => p.spec.ingress!.flatMap((r) => r.ports!.map((x) => x.port))).sort();
-    expect(ports('nats')).toEqual([4222, 6222, 8222]);
+    expect(ports('nats')).toEqual([4222, 6222, 7777, 8222]);
     expect(ports('etcd')).toEqual([2379, 2380]);
     expect(ports('dynamo-operator')).toEqual([8080]);
   });

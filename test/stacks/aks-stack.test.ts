@@ -118,7 +118,7 @@ describe('the deploy path on AKS', () => {
   it('GPU Operator with its driver (the pools skip AKS\'s), the Lustre CSI driver, then Grove, KAI, storage class and platform', () => {
     const releases = Object.entries(base.resource['helm_release']!);
     const byName = Object.fromEntries(releases.map(([id, r]) => [r['name'] as string, { id, r }]));
-    const order = ['dynamo-crds', 'gpu-operator', 'azurelustre-csi-driver', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
+    const order = ['dynamo-crds', 'kube-prometheus-stack', 'gpu-operator', 'azurelustre-csi-driver', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
     for (let i = 1; i < order.length; i++) expect(byName[order[i]!]!.r['depends_on']).toEqual([`helm_release.${byName[order[i - 1]!]!.id}`]);
     expect(byName['gpu-operator']!.r['set']).toEqual([]);
     expect(String((byName['gpu-operator']!.r['values'] as string[])[0])).toContain('kubernetes.azure.com/scalesetpriority');

@@ -216,10 +216,10 @@ describe('EKS resources carry the expected values', () => {
 });
 
 describe('the deploy path', () => {
-  it('Helm releases in dependency order: CRDs, GPU Operator (driver from the AMI), Grove, KAI, storage class, platform', () => {
+  it('Helm releases in dependency order: CRDs, kube-prometheus-stack, GPU Operator (driver from the AMI), Grove, KAI, storage class, platform', () => {
     const releases = Object.entries(eks.resource['helm_release']!);
     const byName = Object.fromEntries(releases.map(([id, r]) => [r['name'] as string, { id, r }]));
-    const order = ['dynamo-crds', 'gpu-operator', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
+    const order = ['dynamo-crds', 'kube-prometheus-stack', 'gpu-operator', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
     expect(Object.keys(byName).sort()).toEqual([...order].sort());
     for (let i = 1; i < order.length; i++) expect(byName[order[i]!]!.r['depends_on']).toEqual([`helm_release.${byName[order[i - 1]!]!.id}`]);
     expect(byName['gpu-operator']!.r['set']).toEqual([{ name: 'driver.enabled', value: 'false' }, { name: 'toolkit.enabled', value: 'false' }]);
@@ -235,7 +235,7 @@ describe('the deploy path', () => {
     const out = mkdtempSync(join(tmpdir(), 'eks-assets-'));
     buildTerraformApp(specsFrom(), out).synth();
     const templates = readdirSync(join(out, 'stacks', 'eks', String(platform['chart']), 'templates')).sort();
-    expect(templates).toEqual(['00-namespace.k8s.yaml', '01-storage-classes.k8s.yaml', '10-etcd.k8s.yaml', '20-nats.k8s.yaml', '30-dynamo-operator.k8s.yaml', '35-kai-queues.k8s.yaml', '40-workloads.k8s.yaml', '41-model-cache-access.k8s.yaml']);
+    expect(templates).toEqual(['00-namespace.k8s.yaml', '01-storage-classes.k8s.yaml', '10-etcd.k8s.yaml', '20-nats.k8s.yaml', '30-dynamo-operator.k8s.yaml', '35-kai-queues.k8s.yaml', '40-workloads.k8s.yaml', '41-model-cache-access.k8s.yaml', '70-observability.k8s.yaml']);
     expect(dir).toBeTruthy();
     const withGraphs = synthStacks('cluster: { deploy: { graphs: true } }')['eks']!;
     expect(Object.values(withGraphs.resource['helm_release']!).map((r) => r['name'])).toContain('dynamo-iac-graphs');

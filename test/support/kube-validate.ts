@@ -13,11 +13,13 @@ type Model = new (data: unknown) => { validate(): void };
 
 /** `apps/v1` + `StatefulSet` -> `kubernetes-models/apps/v1/StatefulSet`; core `v1` has no group folder. */
 function modulePath(apiVersion: string, kind: string): string {
+  if (apiVersion.startsWith('monitoring.coreos.com/')) return `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`;
   return `kubernetes-models/${apiVersion}/${kind}`;
 }
 
 const CORE_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'rbac.authorization.k8s.io', 'networking.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'coordination.k8s.io', 'scheduling.k8s.io', 'discovery.k8s.io']);
-export const isCoreKind = (apiVersion: string): boolean => CORE_GROUPS.has(apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
+/** Kinds validated by an OpenAPI model package: Kubernetes itself and the Prometheus operator's. */
+export const isCoreKind = (apiVersion: string): boolean => CORE_GROUPS.has(apiVersion.includes('/') ? apiVersion.split('/')[0]! : '') || apiVersion.startsWith('monitoring.coreos.com/');
 
 const models = new Map<string, Model>();
 async function modelOf(apiVersion: string, kind: string): Promise<Model> {

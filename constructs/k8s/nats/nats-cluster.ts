@@ -35,7 +35,15 @@ export interface NatsClusterProps extends PlatformStoreProps {
   readonly maxPayload?: number;
   /** @default requests 250m/512Mi, limits 2 CPU/1Gi */
   readonly resources?: Resources;
+  /**
+   * Run the Prometheus exporter as a sidecar on port 7777 (`metrics`), with the nats-io chart's flags and prefix
+   * (`nats_*` metric names). @default false
+   */
+  readonly metricsExporter?: boolean;
 }
+
+/** Port of the Prometheus NATS exporter sidecar. */
+export const NATS_EXPORTER_PORT = 7777;
 
 const UID = 1000;
 
@@ -134,6 +142,19 @@ export class NatsCluster extends Construct {
                   { name: 'data', mountPath: NATS_STORE_DIR },
                 ],
               },
+              ...(props.metricsExporter
+                ? [
+                    {
+                      name: 'exporter',
+                      image: imageString(VERSIONS.nats.exporterImage),
+                      imagePullPolicy: 'IfNotPresent',
+                      args: ['-prefix=nats', '-connz', '-routez', '-subz', '-varz', '-jsz=all', '-use_internal_server_id', `-port=${NATS_EXPORTER_PORT}`, `http://localhost:${NATS_PORTS.monitor}/`],
+                      ports: [{ name: 'metrics', containerPort: NATS_EXPORTER_PORT }],
+                      resources: resourceRequirements({ requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
+                      securityContext: restrictedContainerSecurityContext(),
+                    },
+                  ]
+                : []),
             ],
             volumes: [
               { name: 'config', configMap: { name: configMap.name } },
@@ -153,7 +174,7 @@ export class NatsCluster extends Construct {
       addIngressPolicy(this, metadata(this.name), selector, [
         { from: [...clientPeers(this.namespace, props.clients ?? {}), podsOf(selector)], ports: tcpPort(NATS_PORTS.client) },
         { from: [podsOf(selector)], ports: tcpPort(NATS_PORTS.cluster) },
-        ...(monitoring.length ? [{ from: monitoring, ports: tcpPort(NATS_PORTS.monitor) }] : []),
+        ...(monitoring.length ? [{ from: monitoring, ports: [...tcpPort(NATS_PORTS.monitor), ...(props.metricsExporter ? tcpPort(NATS_EXPORTER_PORT) : [])] }] : []),
       ]);
     }
   }

@@ -2,13 +2,16 @@
  * The Alertmanager configuration template: routes by severity (critical pages, warning to the team channel, info
  * nowhere), grouping by alert, namespace and graph, and inhibition so that a cause silences its effects (a node
  * down silences the pod and GPU alerts on it; a dead NATS or etcd silences the graphs' errors; critical silences the
- * same alert's warning). Receivers read their URLs from files (mounted Secrets): no secret is written here.
+ * same alert's warning). Receivers (PagerDuty for critical, Slack for the team) read their keys and URLs from files
+ * (mounted Secrets): no secret is written here.
  */
 export interface AlertmanagerConfigProps {
-  /** File holding the paging webhook URL (a mounted Secret). @default '/etc/alertmanager/secrets/pager/url' */
-  readonly pagerUrlFile?: string;
-  /** File holding the team chat webhook URL. @default '/etc/alertmanager/secrets/team/url' */
-  readonly teamUrlFile?: string;
+  /** File holding the PagerDuty routing key (a mounted Secret). @default '/etc/alertmanager/secrets/pagerduty/routing-key' */
+  readonly pagerKeyFile?: string;
+  /** File holding the Slack webhook URL (a mounted Secret). @default '/etc/alertmanager/secrets/slack/url' */
+  readonly slackUrlFile?: string;
+  /** @default '#dynamo-alerts' */
+  readonly slackChannel?: string;
   /** @default '4h' */
   readonly repeatInterval?: string;
 }
@@ -37,8 +40,11 @@ export function alertmanagerConfig(p: AlertmanagerConfigProps = {}): Record<stri
     ],
     receivers: [
       { name: 'default' },
-      { name: 'pager', webhook_configs: [{ url_file: p.pagerUrlFile ?? '/etc/alertmanager/secrets/pager/url', send_resolved: true }] },
-      { name: 'team', webhook_configs: [{ url_file: p.teamUrlFile ?? '/etc/alertmanager/secrets/team/url', send_resolved: true }] },
+      { name: 'pager', pagerduty_configs: [{ routing_key_file: p.pagerKeyFile ?? '/etc/alertmanager/secrets/pagerduty/routing-key', send_resolved: true }] },
+      {
+        name: 'team',
+        slack_configs: [{ api_url_file: p.slackUrlFile ?? '/etc/alertmanager/secrets/slack/url', channel: p.slackChannel ?? '#dynamo-alerts', send_resolved: true, title: '{{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }})', text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}' }],
+      },
     ],
   };
 }

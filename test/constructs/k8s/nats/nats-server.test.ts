@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { connect, StorageType, type NatsConnection } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasBinary } from '../../../support/env.js';
-import { byKind, type KubeObject, one, specsFrom, synthSpec } from '../../../support/synth.js';
+import { byKind, type KubeObject, specsFrom, synthSpec } from '../../../support/synth.js';
 
 type Container = { name: string; readinessProbe: { httpGet: { path: string; port: string } } };
-const natsConf = (objs: KubeObject[]): string => (one(objs, 'ConfigMap').data as Record<string, string>)['nats.conf']!;
+const natsConf = (objs: KubeObject[]): string => (byKind(objs, 'ConfigMap').find((c) => c.metadata.name.endsWith('-nats-config'))!.data as Record<string, string>)['nats.conf']!;
 const natsContainer = (objs: KubeObject[]): Container =>
   byKind(objs, 'StatefulSet')
     .flatMap((s) => (s as unknown as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec.containers)

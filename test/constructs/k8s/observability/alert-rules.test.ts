@@ -116,7 +116,7 @@ function ruleLabels(alert: string, fires: Record<string, string>): Record<string
   return { ...rule!.labels };
 }
 
-function withoutAnnotations(gs: RuleGroup[]): RuleGroup[] {
+function withoutAnnotations(gs: RuleGroup[]): unknown[] {
   return gs.map((g) => ({ ...g, rules: g.rules.map((r) => (isAlert(r) ? { alert: r.alert, expr: r.expr, ...(r.for && { for: r.for }), labels: r.labels } : r)) }));
 }
 

@@ -1,0 +1,132 @@
+/**
+ * DynamoMonitoring: what a Prometheus, an Alertmanager and a Grafana need to watch Dynamo.
+ *
+ * - With the Prometheus operator: PodMonitors for the graphs' frontends (`http`), workers (`system`) and planners
+ *   (`metrics`), for the NATS exporter, etcd and the Dynamo operator, a ServiceMonitor for the GPU Operator's DCGM
+ *   exporter, and the alert rules as a PrometheusRule. Every target gets `component`, `graph` and `node` labels.
+ * - Without it: a `prometheus.yml` with Kubernetes service discovery of the same targets, and the rule file.
+ * - Always: the Alertmanager configuration template, Grafana datasources (Prometheus as default, Tempo when tracing
+ *   is on) and the dashboards, as ConfigMaps the Grafana sidecar loads (`grafana_dashboard: "1"`).
+ */
+import { ApiObject } from 'cdk8s';
+import { KubeConfigMap } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { MANAGED_BY } from '../common/labels.js';
+import { alertmanagerConfig } from './alertmanager-config.js';
+import { alertRuleGroups, type GraphSlo } from './alert-rules.js';
+import { dashboards } from './dashboards.js';
+import { prometheusConfig } from './prometheus-config.js';
+
+export interface MonitoredSelectors {
+  /** Pod labels of NATS, etcd and the operator. */
+  readonly nats?: Readonly<Record<string, string>>;
+  readonly etcd?: Readonly<Record<string, string>>;
+  readonly operator?: Readonly<Record<string, string>>;
+}
+
+export interface DynamoMonitoringProps {
+  /** Namespace of the rules, dashboards and configuration. @default 'monitoring' */
+  readonly namespace?: string;
+  readonly platformNamespace: string;
+  readonly workloadNamespace: string;
+  readonly selectors: MonitoredSelectors;
+  readonly graphs: readonly GraphSlo[];
+  /** Emit the Prometheus operator's resources (its CRDs must be installed). @default true */
+  readonly prometheusOperator?: boolean;
+  /** Namespace of the GPU Operator's DCGM exporter. @default - no DCGM monitor */
+  readonly dcgmNamespace?: string;
+  /** Tempo's query URL for the Grafana datasource, when tracing is on. */
+  readonly tempoUrl?: string;
+  /** Prometheus's URL for the Grafana datasource. @default the kube-prometheus-stack service in the namespace */
+  readonly prometheusUrl?: string;
+}
+
+const M_LABEL = { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': 'dynamo-observability' };
+
+export class DynamoMonitoring extends Construct {
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: DynamoMonitoringProps) {
+    super(scope, id);
+    const ns = (this.namespace = props.namespace ?? 'monitoring');
+    const meta = (name: string, namespace = ns, labels: Record<string, string> = {}) => ({ name, namespace, labels: { ...M_LABEL, ...labels } });
+    const groups = alertRuleGroups({ graphs: props.graphs });
+
+    if (props.prometheusOperator !== false) {
+      const relabel = (component: string) => [
+        { targetLabel: 'component', replacement: component },
+        { sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_instance'], targetLabel: 'graph' },
+        { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
+      ];
+      const podMonitor = (name: string, namespace: string, selector: Readonly<Record<string, string>>, port: string, component: string) =>
+        new ApiObject(this, name, {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'PodMonitor',
+          metadata: meta(name, namespace),
+          spec: {
+            selector: { matchLabels: { ...selector } },
+            namespaceSelector: { matchNames: [namespace] },
+            podMetricsEndpoints: [{ port, path: '/metrics', interval: '15s', relabelings: relabel(component) }],
+          },
+        });
+      const graph = { 'app.kubernetes.io/name': 'dynamo-graph' };
+      podMonitor('dynamo-frontend', props.workloadNamespace, { ...graph, 'app.kubernetes.io/component': 'frontend' }, 'http', 'frontend');
+      podMonitor('dynamo-worker', props.workloadNamespace, { ...graph, 'app.kubernetes.io/component': 'worker' }, 'system', 'worker');
+      podMonitor('dynamo-planner', props.workloadNamespace, { ...graph, 'app.kubernetes.io/component': 'planner' }, 'metrics', 'planner');
+      if (props.selectors.nats) podMonitor('dynamo-nats', props.platformNamespace, props.selectors.nats, 'metrics', 'nats');
+      if (props.selectors.etcd) podMonitor('dynamo-etcd', props.platformNamespace, props.selectors.etcd, 'client', 'etcd');
+      if (props.selectors.operator) podMonitor('dynamo-operator', props.platformNamespace, props.selectors.operator, 'metrics', 'operator');
+      const dcgm = props.dcgmNamespace;
+      if (dcgm) new ApiObject(this, 'dcgm', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: meta('dynamo-dcgm-exporter', dcgm),
+        spec: {
+          selector: { matchLabels: { app: 'nvidia-dcgm-exporter' } },
+          namespaceSelector: { matchNames: [dcgm] },
+          endpoints: [{ port: 'gpu-metrics', interval: '15s', relabelings: [{ targetLabel: 'component', replacement: 'gpu' }] }],
+        },
+      });
+      new ApiObject(this, 'rules', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: meta('dynamo-alerts'),
+        spec: { groups: JSON.parse(JSON.stringify(groups)) as unknown[] },
+      });
+    } else {
+      new KubeConfigMap(this, 'prometheus-config', {
+        metadata: meta('dynamo-prometheus-config'),
+        data: {
+          'prometheus.yml': stringify(prometheusConfig({ platformNamespace: props.platformNamespace, workloadNamespace: props.workloadNamespace })),
+          'dynamo-alerts.yaml': stringify({ groups }),
+        },
+      });
+    }
+
+    new KubeConfigMap(this, 'alertmanager-config', {
+      metadata: meta('dynamo-alertmanager-config'),
+      data: { 'alertmanager.yaml': stringify(alertmanagerConfig()) },
+    });
+
+    const prometheusUrl = props.prometheusUrl ?? `http://kube-prometheus-stack-prometheus.${ns}.svc.cluster.local:9090`;
+    new KubeConfigMap(this, 'datasources', {
+      metadata: meta('dynamo-grafana-datasources', ns, { grafana_datasource: '1' }),
+      data: {
+        'dynamo-datasources.yaml': stringify({
+          apiVersion: 1,
+          datasources: [
+            { name: 'Prometheus', uid: 'prometheus', type: 'prometheus', access: 'proxy', url: prometheusUrl, isDefault: true },
+            ...(props.tempoUrl ? [{ name: 'Tempo', uid: 'tempo', type: 'tempo', access: 'proxy', url: props.tempoUrl }] : []),
+          ],
+        }),
+      },
+    });
+    for (const d of dashboards()) {
+      new KubeConfigMap(this, `dashboard-${d.uid}`, {
+        metadata: meta(`${d.uid}-dashboard`, ns, { grafana_dashboard: '1' }),
+        data: { [`${d.uid}.json`]: JSON.stringify(d.json, null, 2) },
+      });
+    }
+  }
+}
