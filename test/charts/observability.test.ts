@@ -25,8 +25,12 @@ const inFile = (objs: KubeObject[], kind: string) => objs.filter((o) => o.kind =
 
 describe('observability chart', () => {
   it('clouds: PodMonitors for frontends, workers, planners, NATS, etcd and the operator, a DCGM ServiceMonitor and the rules', async () => {
-    expect(inFile(eks, 'PodMonitor').map((m) => m.metadata.name).sort()).toEqual(['dynamo-etcd', 'dynamo-frontend', 'dynamo-nats', 'dynamo-operator', 'dynamo-planner', 'dynamo-worker']);
+    expect(inFile(eks, 'PodMonitor').map((m) => m.metadata.name).sort()).toEqual(['dynamo-etcd', 'dynamo-frontend', 'dynamo-nats', 'dynamo-planner', 'dynamo-worker']);
     expect(one(eks, 'ServiceMonitor', 'dynamo-dcgm-exporter').metadata.namespace).toBe('gpu-operator');
+    // The operator through its metrics Service: the monitor's selector matches that Service's labels.
+    const opMonitor = one(eks, 'ServiceMonitor', 'dynamo-operator') as unknown as { spec: { selector: { matchLabels: Record<string, string> } } };
+    const metricsService = one(eks, 'Service', 'dynamo-platform-dynamo-operator-metrics');
+    expect(metricsService.metadata.labels).toMatchObject(opMonitor.spec.selector.matchLabels);
     const rule = one(eks, 'PrometheusRule', 'dynamo-alerts') as unknown as { spec: { groups: { name: string }[] } };
     expect(rule.spec.groups.map((g) => g.name)).toEqual(expect.arrayContaining(['dynamo-graphs', 'dynamo-graph-vllm-agg', 'dynamo-graph-vllm-disagg', 'dynamo-nats', 'dynamo-etcd', 'dynamo-gpus']));
     for (const o of eks.filter((x) => x.apiVersion.startsWith('monitoring.coreos.com/'))) expect(await validateCore(o)).toEqual([]);
@@ -34,7 +38,7 @@ describe('observability chart', () => {
     expect(frontend.spec.podMetricsEndpoints[0]!.port).toBe('http');
     expect(frontend.spec.podMetricsEndpoints[0]!.relabelings.map((r) => r.targetLabel)).toEqual(['component', 'graph', 'node']);
     // GKE has no GPU Operator (and no namespace for it): no DCGM monitor there.
-    expect(byKind(synthSpec(specsFrom().gke).objects, 'ServiceMonitor')).toEqual([]);
+    expect(byKind(synthSpec(specsFrom().gke).objects, 'ServiceMonitor').map((m) => m.metadata.name)).toEqual(['dynamo-operator']);
   });
 
   it('the validator rejects a broken monitor (so a pass means something)', async () => {

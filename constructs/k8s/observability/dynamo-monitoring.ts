@@ -2,8 +2,8 @@
  * DynamoMonitoring: what a Prometheus, an Alertmanager and a Grafana need to watch Dynamo.
  *
  * - With the Prometheus operator: PodMonitors for the graphs' frontends (`http`), workers (`system`) and planners
- *   (`metrics`), for the NATS exporter, etcd and the Dynamo operator, a ServiceMonitor for the GPU Operator's DCGM
- *   exporter, and the alert rules as a PrometheusRule. Every target gets `component`, `graph` and `node` labels.
+ *   (`metrics`), for the NATS exporter and etcd, ServiceMonitors for the Dynamo operator's metrics Service and the
+ *   GPU Operator's DCGM exporter, and the alert rules as a PrometheusRule. Every target gets `component`, `graph` and `node` labels.
  * - Without it: a `prometheus.yml` with Kubernetes service discovery of the same targets, and the rule file.
  * - Always: the Alertmanager configuration template, Grafana datasources (Prometheus as default, Tempo when tracing
  *   is on) and the dashboards, as ConfigMaps the Grafana sidecar loads (`grafana_dashboard: "1"`).
@@ -76,7 +76,19 @@ export class DynamoMonitoring extends Construct {
       podMonitor('dynamo-planner', props.workloadNamespace, { ...graph, 'app.kubernetes.io/component': 'planner' }, 'metrics', 'planner');
       if (props.selectors.nats) podMonitor('dynamo-nats', props.platformNamespace, props.selectors.nats, 'metrics', 'nats');
       if (props.selectors.etcd) podMonitor('dynamo-etcd', props.platformNamespace, props.selectors.etcd, 'client', 'etcd');
-      if (props.selectors.operator) podMonitor('dynamo-operator', props.platformNamespace, props.selectors.operator, 'metrics', 'operator');
+      if (props.selectors.operator) {
+        // The operator's metrics Service (its labels carry the same selector).
+        new ApiObject(this, 'dynamo-operator', {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'ServiceMonitor',
+          metadata: meta('dynamo-operator', props.platformNamespace),
+          spec: {
+            selector: { matchLabels: { ...props.selectors.operator } },
+            namespaceSelector: { matchNames: [props.platformNamespace] },
+            endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', relabelings: [{ targetLabel: 'component', replacement: 'operator' }] }],
+          },
+        });
+      }
       const dcgm = props.dcgmNamespace;
       if (dcgm) new ApiObject(this, 'dcgm', {
         apiVersion: 'monitoring.coreos.com/v1',
