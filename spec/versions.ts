@@ -84,6 +84,8 @@ export const VERSIONS = {
   tools: {
     /** The model-cache access pod: a shell, Python and pip (`pip install --user huggingface_hub` to download). */
     accessPod: { repository: 'python', tag: '3.12.8-slim-bookworm' },
+    /** `gpu-inventory --enrich`: nvidia-smi comes from the driver, injected by the NVIDIA container runtime. */
+    cudaBase: { repository: 'nvcr.io/nvidia/cuda', tag: '12.8.1-base-ubuntu24.04' },
   },
   kai: {
     chart: { name: 'kai-scheduler', repository: 'oci://ghcr.io/nvidia/kai-scheduler', version: 'v0.9.4' },
@@ -127,7 +129,7 @@ export const VERSIONS = {
   azure: { lustreCsiDriver: ChartRef; localCsiDriver: ChartRef };
   observability: { prometheusStack: ChartRef; tempo: ChartRef };
   aws: { efaDevicePlugin: ChartRef };
-  tools: { accessPod: ImageRef };
+  tools: { accessPod: ImageRef; cudaBase: ImageRef };
   kai: { chart: ChartRef };
   grove: { chart: ChartRef };
   certManager: { chart: ChartRef };
@@ -163,6 +165,7 @@ export function versionRows(): VersionRow[] {
     img('NATS Prometheus exporter', v.nats.exporterImage),
     img('etcd', v.etcd.image),
     img('Model-cache access pod', v.tools.accessPod),
+    img('GPU inventory (nvidia-smi)', v.tools.cudaBase),
     chart('NVIDIA GPU Operator', v.nvidia.gpuOperator),
     chart('AWS EFA device plugin', v.aws.efaDevicePlugin),
     chart('Azure Managed Lustre CSI driver', v.azure.lustreCsiDriver),

@@ -1,0 +1,196 @@
+/**
+ * The operations tools against recorded `kubectl get ... -o json` answers through an injected kubectl runner:
+ * preflight's table, JSON and exit code per cluster state; the GPU inventory and its aggregation, MIG, unlabelled
+ * nodes enriched by nvidia-smi in a pod that is deleted afterwards; graph checks; benchmark resources; and the
+ * one-line hints when kubectl or the context is missing.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { runCli } from '../../tools/cli.js';
+import { type KubectlResult, type KubectlRunner, systemKubectl } from '../../tools/kubectl.js';
+import { ROOT } from '../support/env.js';
+
+const fixture = (name: string): string => readFileSync(join(ROOT, 'test', 'tools', 'fixtures', `${name}.json`), 'utf8');
+
+interface Cluster {
+  nodes?: string;
+  storageclasses?: string;
+  gpuOperatorPods?: string;
+  crds?: string;
+  /** undefined: the Queue API does not exist. */
+  queues?: string;
+  /** Extra answers by joined args. */
+  extra?: Record<string, KubectlResult>;
+}
+
+/** A fake kubectl answering from fixtures; records every call. */
+function cluster(c: Cluster): { runner: KubectlRunner; calls: string[][]; inputs: string[] } {
+  const calls: string[][] = [];
+  const inputs: string[] = [];
+  const ok = (stdout: string): KubectlResult => ({ ok: true, stdout, stderr: '' });
+  const runner: KubectlRunner = (args, input) => {
+    calls.push([...args]);
+    if (input) inputs.push(input);
+    const key = args.join(' ');
+    if (c.extra?.[key]) return c.extra[key]!;
+    if (key === 'get nodes -o json') return ok(fixture(c.nodes ?? 'nodes-healthy'));
+    if (key === 'get storageclasses -o json') return ok(fixture(c.storageclasses ?? 'storageclasses-one-default'));
+    if (key === 'get pods -n gpu-operator -o json') return ok(fixture(c.gpuOperatorPods ?? 'pods-gpu-operator-ready'));
+    if (key === 'get crds -o json') return ok(fixture(c.crds ?? 'crds-pinned'));
+    if (key === 'get queues.scheduling.run.ai -o json') {
+      return c.queues === undefined ? { ok: false, stdout: '', stderr: 'error: the server doesn\'t have a resource type "queues"' } : ok(fixture(c.queues));
+    }
+    return ok('');
+  };
+  return { runner, calls, inputs };
+}
+
+function run(argv: string[], c: Cluster, env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const k = cluster(c);
+  const code = runCli(argv, { runner: k.runner, env, out: (t) => out.push(t), err: (t) => err.push(t), sleep: () => {} });
+  return { code, out: out.join('\n'), err: err.join('\n'), calls: k.calls, inputs: k.inputs };
+}
+const json = <T>(s: string): T => JSON.parse(s) as T;
+type Checks = { target: string; checks: { name: string; status: string; detail: string; hint?: string }[] };
+const statusOf = (r: ReturnType<typeof run>) => Object.fromEntries(json<Checks>(r.out).checks.map((c) => [c.name, c.status]));
+
+describe('preflight', () => {
+  it('a healthy EKS cluster passes every check (table, and exit code 0)', () => {
+    const r = run(['preflight', '--target', 'eks'], { queues: 'queues-default' });
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/^CHECK\s+STATUS\s+DETAIL$/);
+    for (const name of ['cluster reachable', 'default StorageClass', 'GPU nodes labelled', 'GPU Operator running', 'storage classes of the manifests', 'Dynamo CRDs', 'KAI queues']) {
+      expect(r.out).toMatch(new RegExp(`^${name}\\s+PASS\\s`, 'm'));
+    }
+    expect(r.out).toContain('efs-model-cache');
+    expect(r.err).toContain('… listing storage classes');
+  });
+
+  it('--json: the same checks as data, and no progress lines', () => {
+    const r = run(['preflight', '--target', 'eks', '--json'], { queues: 'queues-default' });
+    expect(json<Checks>(r.out).target).toBe('eks');
+    expect(Object.values(statusOf(r))).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
+    expect(r.err).toBe('');
+  });
+
+  it.each<[string, Cluster, string, string, string]>([
+    ['no default StorageClass', { storageclasses: 'storageclasses-none-default', queues: 'queues-default' }, 'default StorageClass', 'FAIL', 'is-default-class'],
+    ['two default StorageClasses', { storageclasses: 'storageclasses-two-defaults', queues: 'queues-default' }, 'default StorageClass', 'WARN', 'keep exactly one default'],
+    ['no GPU nodes on a cloud (scale from zero)', { nodes: 'nodes-no-gpu', queues: 'queues-default' }, 'GPU nodes labelled', 'WARN', 'scale from zero'],
+    ['GPU Operator partly running', { gpuOperatorPods: 'pods-gpu-operator-partial', queues: 'queues-default' }, 'GPU Operator running', 'FAIL', 'describe pod'],
+    ['Dynamo CRDs of another version', { crds: 'crds-old', queues: 'queues-default' }, 'Dynamo CRDs', 'FAIL', 'dynamo-crds-0.9.0'],
+    ['no Dynamo CRDs', { crds: 'crds-none', queues: 'queues-default' }, 'Dynamo CRDs', 'FAIL', 'install the dynamo-crds chart'],
+    ['KAI not installed', {}, 'KAI queues', 'FAIL', 'install KAI'],
+  ])('%s', (_, c, check, status, hint) => {
+    const r = run(['preflight', '--target', 'eks', '--json'], c);
+    const found = json<Checks>(r.out).checks.find((x) => x.name === check)!;
+    expect(found.status).toBe(status);
+    expect(found.hint).toContain(hint);
+    expect(r.code).toBe(status === 'FAIL' ? 1 : 0);
+  });
+
+  it('local: no GPU nodes is a failure; a missing storage class the manifests need is named', () => {
+    const r = run(['preflight', '--target', 'local', '--json'], { nodes: 'nodes-no-gpu' });
+    expect(statusOf(r)['GPU nodes labelled']).toBe('FAIL');
+    expect(r.code).toBe(1);
+    const withClass = run(['preflight', '--target', 'local', '--json'], {}, { DYNAMO_IAC_CONFIG: join(ROOT, 'test', 'tools', 'fixtures', 'nfs-spec.yaml') });
+    const storage = json<Checks>(withClass.out).checks.find((c) => c.name === 'storage classes of the manifests')!;
+    expect(storage).toMatchObject({ status: 'FAIL', detail: 'missing: nfs-rwx' });
+  });
+
+  it('GKE needs no GPU Operator', () => {
+    const r = run(['preflight', '--target', 'gke', '--json'], { queues: 'queues-default', storageclasses: 'storageclasses-one-default' });
+    expect(statusOf(r)['GPU Operator running']).toBe('PASS');
+    expect(r.calls.some((c) => c.includes('gpu-operator'))).toBe(false);
+  });
+
+  it('an unreachable cluster is one failed check with a hint, not a stack trace', () => {
+    const r = run(['preflight', '--target', 'eks'], { extra: { 'get nodes -o json': { ok: false, stdout: '', stderr: 'error: current-context is not set' } } });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/cluster reachable\s+FAIL\s+no current kubectl context: run `kubectl config use-context <name>`/);
+    expect(r.calls).toHaveLength(1);
+  });
+});
+
+describe('gpu-inventory', () => {
+  type Inv = { nodes: { node: string; gpus: number; product?: string; memoryMiB?: number; migCapable: boolean; migDevices: Record<string, number>; source: string }[]; summary?: { node: string; gpusPerNode: number; memoryMiBPerGpu?: number; totalGpus: number } };
+
+  it('labels of GPU feature discovery: count, product, memory; CPU nodes left out; table and JSON', () => {
+    const r = run(['gpu-inventory'], { nodes: 'nodes-healthy' });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ip-10-0-3-20\s+4\s+NVIDIA-L40S\s+45 GiB\s+-\s+labels$/m);
+    expect(r.out).toContain('summary: 4 GPUs; largest node ip-10-0-3-20: 4 x NVIDIA-L40S (45 GiB each)');
+    const inv = json<Inv>(run(['gpu-inventory', '--json'], { nodes: 'nodes-healthy' }).out);
+    expect(inv.nodes).toEqual([{ node: 'ip-10-0-3-20', gpus: 4, product: 'NVIDIA-L40S', memoryMiB: 46068, migCapable: false, migDevices: {}, source: 'labels' }]);
+  });
+
+  it('mixed models: the representative node has the most GPUs, then the most memory per GPU', () => {
+    const inv = json<Inv>(run(['gpu-inventory', '--json'], { nodes: 'nodes-mixed' }).out);
+    expect(inv.summary).toMatchObject({ node: 'h100-1', gpusPerNode: 8, memoryMiBPerGpu: 81559, totalGpus: 20 });
+  });
+
+  it('MIG nodes: capability and the MIG devices they offer', () => {
+    const r = run(['gpu-inventory'], { nodes: 'nodes-mig' });
+    expect(r.out).toMatch(/^mig-1\s+1\s+NVIDIA-A100-SXM4-80GB-MIG-1g\.10gb\s+10 GiB\s+7x1g\.10gb\s+labels$/m);
+  });
+
+  it('nodes without labels: allocatable GPUs; with --enrich, nvidia-smi in a pod on that node, deleted afterwards', () => {
+    const plain = json<Inv>(run(['gpu-inventory', '--json'], { nodes: 'nodes-unlabelled' }).out);
+    expect(plain.nodes).toEqual([{ node: 'gpu-raw-1', gpus: 2, migCapable: false, migDevices: {}, source: 'allocatable' }]);
+    const r = run(['gpu-inventory', '--json', '--enrich'], {
+      nodes: 'nodes-unlabelled',
+      extra: {
+        'get pod gpu-inventory-gpu-raw-1 -n default -o jsonpath={.status.phase}': { ok: true, stdout: 'Succeeded', stderr: '' },
+        'logs gpu-inventory-gpu-raw-1 -n default': { ok: true, stdout: 'NVIDIA A10G, 23028\nNVIDIA A10G, 23028\n', stderr: '' },
+      },
+    });
+    expect(json<Inv>(r.out).nodes[0]).toMatchObject({ product: 'NVIDIA-A10G', memoryMiB: 23028, source: 'nvidia-smi' });
+    const pod = parseAllDocuments(r.inputs[0]!)[0]!.toJS() as { spec: { nodeName: string; containers: { command: string[]; securityContext: object }[] } };
+    expect(pod.spec.nodeName).toBe('gpu-raw-1');
+    expect(pod.spec.containers[0]!.command[0]).toBe('nvidia-smi');
+    expect(pod.spec.containers[0]!.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(r.calls.map((c) => c[0])).toEqual(['get', 'apply', 'get', 'logs', 'delete']);
+  });
+
+  it('--check-graphs: a graph that needs more GPUs per node than the cluster has fails (exit 1)', () => {
+    const spec = join(ROOT, 'test', 'tools', 'fixtures', 'big-graph-spec.yaml');
+    const r = run(['gpu-inventory', '--check-graphs', '--target', 'local'], { nodes: 'nodes-healthy' }, { DYNAMO_IAC_CONFIG: spec });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('FAIL graphs.big.aggregated: needs 8 GPUs per node; the largest GPU node of the cluster has 4');
+    expect(run(['gpu-inventory', '--check-graphs'], { nodes: 'nodes-mixed' }, { DYNAMO_IAC_CONFIG: spec }).code).toBe(0);
+  });
+});
+
+describe('benchmark-resources and errors', () => {
+  it('a 50Gi claim on the target\'s model class and the access pod, as YAML; the token only as a command', () => {
+    const r = run(['benchmark-resources', '--target', 'eks'], {});
+    const objs = parseAllDocuments(r.out).map((d) => d.toJS() as { kind: string; spec: Record<string, unknown> });
+    expect(objs.map((o) => o.kind)).toEqual(['PersistentVolumeClaim', 'Pod']);
+    expect(objs[0]!.spec).toMatchObject({ storageClassName: 'efs-model-cache', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '50Gi' } } });
+    expect(r.out).not.toMatch(/HF_TOKEN|Secret/);
+    expect(r.err).toContain('create secret generic hf-token-secret --from-literal=HF_TOKEN="$HF_TOKEN"');
+  });
+
+  it('a missing kubectl is a one-line hint and exit code 2, not a stack trace', () => {
+    const err: string[] = [];
+    const path = process.env['PATH'];
+    process.env['PATH'] = '/nonexistent';
+    try {
+      const code = runCli(['gpu-inventory'], { runner: systemKubectl, env: {}, out: () => {}, err: (t) => err.push(t) });
+      expect(code).toBe(2);
+    } finally {
+      process.env['PATH'] = path;
+    }
+    expect(err.filter((l) => !l.startsWith('…'))).toEqual(['dynamo-iac gpu-inventory: kubectl not found on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and point it at your cluster']);
+  });
+
+  it('usage errors and unknown commands exit 2 with the usage', () => {
+    expect(run(['nope'], {}).code).toBe(2);
+    expect(run(['preflight', '--target', 'azure'], {}).err).toBe('--target: must be one of local, eks, aks, gke, got "azure"');
+    expect(run([], {}).err).toMatch(/^usage: dynamo-iac <command>/);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The `dynamo-iac` command line: `preflight`, `gpu-inventory` and `benchmark-resources`. Pure over its inputs (the
+ * kubectl runner, the environment, the output streams), so tests drive it with recorded cluster answers.
+ */
+import { parseArgs } from 'node:util';
+import { synthK8sTarget } from '../charts/synth.js';
+import { SpecError } from '../spec/errors.js';
+import { loadSpecs } from '../spec/load.js';
+import { TARGETS, type Target } from '../spec/schema.js';
+import { parseAllDocuments } from 'yaml';
+import { benchmarkResources, hfTokenCommand } from './benchmark.js';
+import { checkGraphs, gpuInventory, renderInventory } from './gpu-inventory.js';
+import { kube, type KubectlRunner, ToolError } from './kubectl.js';
+import { failed, preflight, renderChecks, storageNeeds } from './preflight.js';
+
+export interface CliIo {
+  readonly runner: KubectlRunner;
+  readonly env: NodeJS.ProcessEnv;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Sleep between polls (tests pass a no-op). */
+  readonly sleep?: (ms: number) => void;
+}
+
+const USAGE = `usage: dynamo-iac <command> [options]
+  preflight             check the current kubectl context for a target      [--target T] [--json]
+  gpu-inventory         GPUs per node and the largest node                  [--json] [--enrich] [--check-graphs] [--target T]
+  benchmark-resources   benchmark claim and access pod as YAML              [--target T] [--size 50Gi]
+targets: ${TARGETS.join(', ')} (default: DYNAMO_IAC_TARGET or local); the spec comes from DYNAMO_IAC_CONFIG`;
+
+/** Runs one command; returns the exit code (0 ok, 1 a check failed, 2 usage or tool error). */
+export function runCli(argv: readonly string[], io: CliIo): number {
+  const [command, ...rest] = argv;
+  let values: { target?: string; json?: boolean; enrich?: boolean; 'check-graphs'?: boolean; size?: string };
+  try {
+    values = parseArgs({
+      args: [...rest],
+      options: { target: { type: 'string' }, json: { type: 'boolean' }, enrich: { type: 'boolean' }, 'check-graphs': { type: 'boolean' }, size: { type: 'string' } },
+    }).values;
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const target = (values.target ?? io.env['DYNAMO_IAC_TARGET'] ?? 'local') as Target;
+  if (!TARGETS.includes(target)) {
+    io.err(`--target: must be one of ${TARGETS.join(', ')}, got "${target}"`);
+    return 2;
+  }
+  const progress = (line: string) => {
+    if (!values.json) io.err(line);
+  };
+  try {
+    const spec = () => loadSpecs(io.env)[target];
+    switch (command) {
+      case 'preflight': {
+        const s = spec();
+        const objects = synthK8sTarget(s).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as { kind: string; spec?: unknown; metadata: { name: string } }));
+        const checks = preflight(kube(io.runner, progress), s, storageNeeds(s, objects));
+        io.out(values.json ? JSON.stringify({ target, checks }, null, 2) : renderChecks(checks));
+        return failed(checks) ? 1 : 0;
+      }
+      case 'gpu-inventory': {
+        const inv = gpuInventory(kube(io.runner, progress), { enrich: values.enrich ?? false, ...(io.sleep && { sleep: io.sleep }) });
+        const problems = values['check-graphs'] ? checkGraphs(inv, spec().graphs) : [];
+        io.out(values.json ? JSON.stringify({ ...inv, ...(values['check-graphs'] && { graphProblems: problems }) }, null, 2) : [renderInventory(inv), ...problems.map((p) => `FAIL ${p}`)].join('\n'));
+        return problems.length ? 1 : 0;
+      }
+      case 'benchmark-resources': {
+        const s = spec();
+        io.out(benchmarkResources(s, { ...(values.size && { size: values.size }) }));
+        io.err(`# the Hugging Face token, from your environment:\n${hfTokenCommand(s)}`);
+        return 0;
+      }
+      default:
+        io.err(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof ToolError) {
+      io.err(`dynamo-iac ${command}: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof SpecError) {
+      io.err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+}
