@@ -167,7 +167,9 @@ describe('gpu-inventory', () => {
 
 describe('benchmark-resources and errors', () => {
   it('a 50Gi claim on the target\'s model class and the access pod, as YAML; the token only as a command', () => {
-    const r = run(['benchmark-resources', '--target', 'eks'], {});
+    const token = 'hf_doNotLeakThisValue42';
+    const r = run(['benchmark-resources', '--target', 'eks'], {}, { HF_TOKEN: token });
+    expect(`${r.out}\n${r.err}`).not.toContain(token);
     const objs = parseAllDocuments(r.out).map((d) => d.toJS() as { kind: string; spec: Record<string, unknown> });
     expect(objs.map((o) => o.kind)).toEqual(['PersistentVolumeClaim', 'Pod']);
     expect(objs[0]!.spec).toMatchObject({ storageClassName: 'efs-model-cache', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '50Gi' } } });
