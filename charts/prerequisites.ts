@@ -23,6 +23,9 @@ export interface HelmPrerequisite {
   readonly reason: string;
 }
 
+/** The controller cannot ask the instance metadata for its VPC (IMDSv2, one hop): the EKS stack fills in the id. */
+export const LB_CONTROLLER_VPC_PLACEHOLDER = '<vpc_id output of the eks stack>';
+
 export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
   const out: HelmPrerequisite[] = [
     {
@@ -71,6 +74,18 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
       values: {},
       jsonValues: { tolerations: gpuPoolTolerations(spec) },
       reason: 'exposes vpc.amazonaws.com/efa on EFA nodes',
+    });
+  }
+  if (spec.target === 'eks') {
+    const system = cloudProfile(spec).systemPool;
+    out.push({
+      release: 'aws-load-balancer-controller',
+      namespace: 'kube-system',
+      chart: VERSIONS.aws.loadBalancerController,
+      // Its IAM role is bound to this service account by EKS Pod Identity (the EKS stack).
+      values: { clusterName: spec.cluster.name, region: spec.cluster.region, vpcId: LB_CONTROLLER_VPC_PLACEHOLDER, 'serviceAccount.name': 'aws-load-balancer-controller' },
+      ...(system && { jsonValues: { nodeSelector: system.nodeSelector, tolerations: system.tolerations } }),
+      reason: 'serves the `alb` Ingresses of exposed frontends (and NLB Services)',
     });
   }
   if (spec.target === 'aks' && spec.cluster.modelStorage.kind === 'lustre') {

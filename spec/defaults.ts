@@ -133,7 +133,8 @@ function workloadDefaults(cloud: boolean): WorkloadInput {
       frontendClientNamespaces: [],
     },
     graphs: {
-      'vllm-agg': { example: 'vllm-agg' },
+      // On the clouds the aggregated example sits behind the cloud's internal load balancer, to show that path.
+      'vllm-agg': { example: 'vllm-agg', ...(cloud && { expose: { mode: 'load-balancer' } }) },
       'vllm-disagg': { example: 'vllm-disagg' },
     },
     graphRequests: {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { BACKENDS, graphServiceNameProblem, ROUTER_MODES, type WorkerRole, workerServiceName, FRONTEND_SERVICE_NAME, PLANNER_SERVICE_NAME } from './naming.js';
 import { EXAMPLE_NAMES } from './examples.js';
 import { GPU_CAPACITIES } from './profile/gpu-fit.js';
+import { exposureSchema } from './exposure.js';
 import { graphSchedulingSchema } from './scheduling.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -137,6 +138,7 @@ export const graphSchema = z
       })
       .optional()
       .describe('A per-graph compilation cache (e.g. torch.compile artifacts), shared by its workers.'),
+    expose: exposureSchema,
   })
   .superRefine((g, ctx) => {
     const roles = (['aggregated', 'prefill', 'decode'] as const).filter((r) => g[r] !== undefined);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { graphNameProblems, graphRequestsSchema, graphsSchema, workerGroups, workloadsSchema } from './graphs.js';
+import { exposureProblems } from './exposure.js';
 import { fitGpuPools } from './profile/gpu-fit.js';
 import { DEFAULT_KAI_QUEUE, groveSchema, kaiSchema, queueProblems } from './scheduling.js';
 import { cloudProfile } from './profile/index.js';
@@ -478,6 +479,7 @@ function graphRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
   for (const [name, g] of Object.entries(spec.graphs)) {
     if (!g.enabled) continue;
     for (const p of graphNameProblems(name, g)) ctx.addIssue({ code: 'custom', path: ['graphs', name, ...p.path], message: p.message });
+    for (const p of exposureProblems(g.expose, spec.target)) ctx.addIssue({ code: 'custom', path: ['graphs', name, ...p.path], message: p.message });
     for (const { role, group } of workerGroups(g)) {
       const fit = fitGpuPools(profile, {
         gpus: group.gpus,

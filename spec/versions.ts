@@ -80,6 +80,8 @@ export const VERSIONS = {
   aws: {
     /** Exposes vpc.amazonaws.com/efa on EFA nodes. */
     efaDevicePlugin: { name: 'aws-efa-k8s-device-plugin', repository: 'https://aws.github.io/eks-charts', version: 'v0.5.30' },
+    /** Serves `alb` Ingresses (the exposed frontends) and NLB Services; app v3.5.0. */
+    loadBalancerController: { name: 'aws-load-balancer-controller', repository: 'https://aws.github.io/eks-charts', version: '3.5.0' },
   },
   tools: {
     /** The model-cache access pod: a shell, Python and pip (`pip install --user huggingface_hub` to download). */
@@ -128,7 +130,7 @@ export const VERSIONS = {
   nvidia: { gpuOperator: ChartRef };
   azure: { lustreCsiDriver: ChartRef; localCsiDriver: ChartRef };
   observability: { prometheusStack: ChartRef; tempo: ChartRef };
-  aws: { efaDevicePlugin: ChartRef };
+  aws: { efaDevicePlugin: ChartRef; loadBalancerController: ChartRef };
   tools: { accessPod: ImageRef; cudaBase: ImageRef };
   kai: { chart: ChartRef };
   grove: { chart: ChartRef };
@@ -168,6 +170,7 @@ export function versionRows(): VersionRow[] {
     img('GPU inventory (nvidia-smi)', v.tools.cudaBase),
     chart('NVIDIA GPU Operator', v.nvidia.gpuOperator),
     chart('AWS EFA device plugin', v.aws.efaDevicePlugin),
+    chart('AWS Load Balancer Controller', v.aws.loadBalancerController),
     chart('Azure Managed Lustre CSI driver', v.azure.lustreCsiDriver),
     chart('Azure local CSI driver (NVMe)', v.azure.localCsiDriver),
     chart('kube-prometheus-stack (optional)', v.observability.prometheusStack),

@@ -142,7 +142,9 @@ export class EksStack extends TerraformStack {
           // The AWS CLI mints a fresh token per connection, with the same credentials Terraform uses.
           exec: { command: 'aws', args: ['eks', 'get-token', '--cluster-name', cluster.name, '--region', c.region, '--output', 'json'] },
         },
-        prerequisites: platformPrerequisites(spec),
+        prerequisites: platformPrerequisites(spec).map((p) =>
+          p.release === 'aws-load-balancer-controller' ? { ...p, values: { ...p.values, vpcId: network.vpcId } } : p,
+        ),
         storageClass: { profile: profile.storage.modelCache!, parameters: storage.storageClassParameters },
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
@@ -155,6 +157,7 @@ export class EksStack extends TerraformStack {
     clusterOutputs(spec, (oid, value) => new TerraformOutput(this, oid, { value }));
     out('kubeconfig_command', `aws eks update-kubeconfig --region ${c.region} --name ${c.name}`, 'Writes a kubeconfig entry for the cluster.');
     out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
+    out('vpc_id', network.vpcId, 'VPC of the cluster (the AWS Load Balancer Controller\'s vpcId on the GitOps path).');
     out('oidc_provider_arn', plane.oidcProvider.arn, 'OIDC provider for IRSA.');
     out('gpu_node_groups', Object.fromEntries(gpuGroups.map((g) => [g.node.id.replace(/^gpu-pool-/, ''), g.nodeGroup.nodeGroupName])), 'GPU node groups by pool.');
     if (registry) out('registry_urls', registry.urls, 'ECR repositories by image path.');

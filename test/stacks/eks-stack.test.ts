@@ -216,15 +216,19 @@ describe('EKS resources carry the expected values', () => {
 });
 
 describe('the deploy path', () => {
-  it('Helm releases in dependency order: CRDs, kube-prometheus-stack, GPU Operator (driver from the AMI), Grove, KAI, storage class, platform', () => {
+  it('Helm releases in dependency order: CRDs, kube-prometheus-stack, GPU Operator (driver from the AMI), load balancer controller, Grove, KAI, storage class, platform', () => {
     const releases = Object.entries(eks.resource['helm_release']!);
     const byName = Object.fromEntries(releases.map(([id, r]) => [r['name'] as string, { id, r }]));
-    const order = ['dynamo-crds', 'kube-prometheus-stack', 'gpu-operator', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
+    const order = ['dynamo-crds', 'kube-prometheus-stack', 'gpu-operator', 'aws-load-balancer-controller', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
     expect(Object.keys(byName).sort()).toEqual([...order].sort());
     for (let i = 1; i < order.length; i++) expect(byName[order[i]!]!.r['depends_on']).toEqual([`helm_release.${byName[order[i - 1]!]!.id}`]);
     expect(byName['gpu-operator']!.r['set']).toEqual([{ name: 'driver.enabled', value: 'false' }, { name: 'toolkit.enabled', value: 'false' }]);
     // The operator's DaemonSets tolerate the spot taint too, or spot GPU nodes would get no device plugin.
     expect(String((byName['gpu-operator']!.r['values'] as string[])[0])).toContain('eks.amazonaws.com/capacityType');
+    // The controller gets the VPC id from Terraform (it cannot reach the instance metadata through IMDSv2's one hop).
+    expect(byName['aws-load-balancer-controller']!.r['set']).toEqual(
+      expect.arrayContaining([{ name: 'vpcId', value: expect.stringMatching(/^\$\{aws_vpc\..*\.id\}$/) }, { name: 'serviceAccount.name', value: 'aws-load-balancer-controller' }]),
+    );
     expect(byName['dynamo-crds']!.r['depends_on']).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_eks_node_group\.system-pool/), expect.stringMatching(/^aws_eks_addon\..*coredns/)]));
   });
 
