@@ -5,6 +5,7 @@
 import { type App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { EtcdCluster } from '../constructs/k8s/etcd/etcd-cluster.js';
+import { EtcdSnapshots } from '../constructs/k8s/etcd/etcd-snapshot.js';
 import { NatsCluster } from '../constructs/k8s/nats/nats-cluster.js';
 import { PlatformNamespace } from '../constructs/k8s/namespace/platform-namespace.js';
 import { DynamoOperator } from '../constructs/k8s/operator/dynamo-operator.js';
@@ -13,11 +14,13 @@ import { KaiQueue } from '../constructs/k8s/scheduling/kai-queue.js';
 import { StorageClasses } from '../constructs/k8s/storage/storage-classes.js';
 import type { CloudProfile, StorageClassProfile } from '../spec/profile/types.js';
 import type { PlatformSpec, Spec } from '../spec/schema.js';
+import { VERSIONS } from '../spec/versions.js';
 
 /** Chart ids: the YAML file of each is `<id>.k8s.yaml`. */
 export const PLATFORM_CHARTS = {
   namespace: '00-namespace',
   storage: '01-storage-classes',
+  etcdBackup: '09-etcd-backup',
   etcd: '10-etcd',
   nats: '20-nats',
   operator: '30-dynamo-operator',
@@ -70,6 +73,19 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
         resources: p.etcd.resources,
       })
     : undefined;
+
+  if (etcd && p.etcd.backup.enabled) {
+    new EtcdSnapshots(chart(app, PLATFORM_CHARTS.etcdBackup, ns), 'snapshots', {
+      etcdName: etcd.name,
+      namespace: ns,
+      endpoint: etcd.clientEndpoint,
+      platformVersion: VERSIONS.dynamo.version,
+      storageSize: p.etcd.backup.size,
+      ...(p.etcd.backup.schedule && { schedule: p.etcd.backup.schedule }),
+      ...(profile.storage.block && { storageClassName: profile.storage.block.name }),
+      placement,
+    });
+  }
 
   const nats = p.nats.enabled
     ? new NatsCluster(chart(app, PLATFORM_CHARTS.nats, ns), 'nats', {

@@ -2,6 +2,7 @@
  * Synthesis of the Kubernetes layer: one cdk8s App per target, one YAML file per chart, in apply order.
  * Pure: returns the files instead of writing them, so the caller can swap a whole output folder at once.
  */
+import { applyImagePolicy } from '../constructs/k8s/common/images.js';
 import { App, Yaml } from 'cdk8s';
 import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
@@ -23,6 +24,8 @@ export function buildK8sApp(spec: Spec, outdir?: string): App {
   addPlatformCharts(app, spec, profile);
   addWorkloadCharts(app, spec, profile);
   addObservabilityChart(app, spec);
+  // Last, so it sees every object: the mirror registry and pull Secrets of the spec.
+  applyImagePolicy(app, { ...(spec.platform.images.registry && { registry: spec.platform.images.registry }), pullSecrets: spec.platform.images.pullSecrets });
   return app;
 }
 

@@ -20,6 +20,7 @@ function platformDefaults(ha: boolean): PlatformInput {
     releaseName: 'dynamo-platform',
     podSecurity: 'restricted',
     placement: 'system',
+    images: { pullSecrets: [] },
     nats: {
       replicas: ha ? 3 : 1,
       storageSize: '10Gi',
@@ -31,6 +32,8 @@ function platformDefaults(ha: boolean): PlatformInput {
       replicas: ha ? 3 : 1,
       storageSize: '1Gi',
       resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      // A daily rolling snapshot on the clouds; every target keeps the pre-upgrade snapshot Job.
+      backup: { enabled: true, size: '5Gi', ...(ha && { schedule: '0 3 * * *' }) },
     },
     operator: {
       enabled: true,
@@ -97,6 +100,7 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
       publicEndpoint: true,
       publicAccessCidrs: ['0.0.0.0/0'],
     },
+    logs: { enabled: true, retentionDays: 30 },
     registry: { enabled: true },
     admins: [],
     localAccounts: false,

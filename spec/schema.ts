@@ -106,6 +106,17 @@ const etcdSchema = z
       .describe('etcd members; odd so that a majority (quorum) exists.'),
     storageSize: quantity.describe('Data PVC per member.'),
     resources: resourcesSchema,
+    backup: z
+      .strictObject({
+        enabled: z.boolean().describe('Emit `09-etcd-backup`: a snapshot claim and a pre-upgrade snapshot Job named after the platform version (apply it and wait before upgrading, see the upgrade runbook).'),
+        size: quantity.describe('Capacity of the snapshot claim.'),
+        schedule: z
+          .string()
+          .regex(/^(\S+\s+){4}\S+$/, { message: 'must be a cron schedule with five fields, e.g. "0 3 * * *"' })
+          .optional()
+          .describe('Cron schedule of a rolling snapshot (`scheduled.db`). @default - none'),
+      })
+      .describe('Snapshots of the bundled etcd.'),
   })
   .describe('etcd: state and service discovery for the Dynamo runtime.');
 
@@ -155,6 +166,19 @@ const networkPolicySchema = z
   })
   .describe('NetworkPolicies for the platform.');
 
+const imagesSchema = z
+  .strictObject({
+    registry: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/, { message: 'must be a registry host with an optional path, e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com or myacr.azurecr.io/mirror' })
+      .optional()
+      .describe('Mirror registry: every image we emit (operator, runtimes, NATS, etcd, exporters, access pods) is pulled from here, same repository path and tag. The cloud stacks print theirs as the `image_registry` output; `dynamo-iac images` prints the copy list. @default - the upstream registries'),
+    pullSecrets: z
+      .array(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'must be a Secret name' }))
+      .describe('Existing image pull Secrets every pod references, for registries the node identity cannot pull from (the cloud stacks\' own registries need none). Never created here.'),
+  })
+  .describe('Where the images come from.');
+
 export const platformSchema = z
   .strictObject({
     namespace: dnsLabel('namespace').describe('Namespace of the platform (operator, NATS, etcd).'),
@@ -163,6 +187,7 @@ export const platformSchema = z
     placement: z
       .enum(['system', 'any'])
       .describe('`system`: control-plane pods run only on the system pool. `any`: anywhere, GPU and spot pools included.'),
+    images: imagesSchema,
     nats: natsSchema,
     etcd: etcdSchema,
     operator: operatorSchema,
@@ -258,6 +283,12 @@ export const clusterSchema = z
       .describe('GPU pools keyed by name; the key is the pool name, so adding a pool never renames another.'),
     modelStorage: modelStorageSchema,
     network: networkSchema,
+    logs: z
+      .strictObject({
+        enabled: z.boolean().describe('The cloud\'s managed container-log pipeline: EKS the Amazon CloudWatch Observability add-on (its own Pod Identity role), AKS Container Insights (a Log Analytics workspace), GKE system and workload logging. Off: EKS and AKS ship none, GKE keeps system-component logs only.'),
+        retentionDays: z.number().int().min(1).max(730).describe('Days the logs are kept (AKS Log Analytics workspace; CloudWatch and Cloud Logging keep their own defaults).'),
+      })
+      .describe('Container logs.'),
     registry: z.strictObject({ enabled: z.boolean().describe('Create private image repositories (ECR, ACR, Artifact Registry) for the runtime and operator images.') }).describe('Private image registry.'),
     admins: z.array(z.string().min(1)).describe('Principals with cluster-admin access besides the creator (AWS: IAM role or user ARNs; Azure: Entra ID object ids).'),
     localAccounts: z.boolean().describe('AKS: keep the local (certificate) accounts. Off: every access goes through Entra ID and Azure RBAC. No effect elsewhere.'),

@@ -4,6 +4,7 @@
  * Operator owns it), spot pools from zero, the model store tier of the spec (Azure Managed Lustre by default, as the
  * seed recommends), Azure Container Registry with AcrPull for the kubelet identity, and the deploy path.
  */
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace/index.js';
 import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry/index.js';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider/index.js';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.js';
@@ -50,6 +51,9 @@ export class AksStack extends TerraformStack {
       ...(c.network.existing && { existing: { subnetIds: c.network.existing.subnetIds } }),
     });
     const sys = c.systemPool;
+    const logs = c.logs.enabled
+      ? new LogAnalyticsWorkspace(this, 'logs', { name: `${c.name}-logs`, resourceGroupName: rg.name, location: rg.location, sku: 'PerGB2018', retentionInDays: c.logs.retentionDays })
+      : undefined;
     const aks = new AksCluster(this, 'cluster', {
       name: c.name,
       resourceGroupName: rg.name,
@@ -68,6 +72,7 @@ export class AksStack extends TerraformStack {
       localAccountsDisabled: !c.localAccounts,
       admins: c.admins,
       blobDriver: c.modelStorage.kind === 'blob',
+      ...(logs && { logAnalyticsWorkspaceId: logs.id }),
     });
     const cluster = aks.cluster;
 
@@ -143,6 +148,9 @@ export class AksStack extends TerraformStack {
     out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
     out('oidc_issuer_url', cluster.oidcIssuerUrl, 'OIDC issuer for workload identity federation.');
     out('gpu_node_pools', Object.fromEntries(pools.map((p) => [p.node.id.replace(/^gpu-pool-/, ''), p.pool.name])), 'GPU node pools by name.');
-    if (registry) out('registry_url', registry.loginServer, 'Azure Container Registry login server.');
+    if (registry) {
+      out('registry_url', registry.loginServer, 'Azure Container Registry login server.');
+      out('image_registry', registry.loginServer, 'Mirror registry for platform.images.registry (after `dynamo-iac images` has copied the images).');
+    }
   }
 }

@@ -23,18 +23,15 @@ import { EcrRepositories } from '../constructs/cloud/aws/registry.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
 import { eksProfile } from '../spec/profile/aws.js';
 import type { CloudSpec } from '../spec/schema.js';
+import { mirrorRepositories } from '../spec/images.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
 import { poolSize, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
-/** Repositories that mirror the image paths of the version matrix (registry host dropped). */
-export function mirroredRepositories(): string[] {
-  const d = VERSIONS.dynamo;
-  const images = [d.operatorImage, ...Object.values(d.runtimeImages)];
-  return images.map((i) => i.repository.split('/').slice(1).join('/')).sort();
-}
+/** Repositories that mirror the image paths of the version matrix (registry host dropped, Docker Hub's `library/` kept). */
+export const mirroredRepositories = (): string[] => mirrorRepositories();
 
 export class EksStack extends TerraformStack {
   constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
@@ -78,6 +75,7 @@ export class EksStack extends TerraformStack {
       clusterName: cluster.name,
       efs: c.modelStorage.kind === 'shared-file',
       fsx: c.modelStorage.kind === 'lustre',
+      logs: c.logs.enabled,
     });
     // The literal name (not the cluster's attribute): it goes into tag keys and construct ids, which must be stable.
     // The order (cluster, then node groups) comes from depending on the networking add-ons, which reference it.
@@ -160,7 +158,10 @@ export class EksStack extends TerraformStack {
     out('vpc_id', network.vpcId, 'VPC of the cluster (the AWS Load Balancer Controller\'s vpcId on the GitOps path).');
     out('oidc_provider_arn', plane.oidcProvider.arn, 'OIDC provider for IRSA.');
     out('gpu_node_groups', Object.fromEntries(gpuGroups.map((g) => [g.node.id.replace(/^gpu-pool-/, ''), g.nodeGroup.nodeGroupName])), 'GPU node groups by pool.');
-    if (registry) out('registry_urls', registry.urls, 'ECR repositories by image path.');
+    if (registry) {
+      out('registry_urls', registry.urls, 'ECR repositories by image path.');
+      out('image_registry', `${registry.registryId}.dkr.ecr.${c.region}.amazonaws.com`, 'Mirror registry for platform.images.registry (after `dynamo-iac images` has copied the images).');
+    }
   }
 }
 

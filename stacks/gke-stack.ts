@@ -63,6 +63,7 @@ export class GkeStack extends TerraformStack {
       publicAccessCidrs: c.network.publicAccessCidrs,
       lustre,
       protect: c.protectStatefulResources,
+      workloadLogs: c.logs.enabled,
     });
     const cluster = gke.cluster;
     const ids = new GkeIdentities(this, 'identities', { clusterName: c.name, project, workloadNamespace: spec.workloads.namespace });
@@ -134,7 +135,10 @@ export class GkeStack extends TerraformStack {
     out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
     out('workload_service_account', ids.workloadServiceAccountEmail, `Google service account for workloads: annotate the Kubernetes service account ${spec.workloads.namespace}/${WORKLOAD_KSA} with iam.gke.io/gcp-service-account.`);
     out('gpu_node_pools', Object.fromEntries(pools.map((p) => [p.node.id.replace(/^gpu-pool-/, ''), p.pool.name])), 'GPU node pools by name.');
-    if (registry) out('registry_url', `${c.region}-docker.pkg.dev/${project}/${c.name}-images`, 'Artifact Registry repository.');
+    if (registry) {
+      out('registry_url', `${c.region}-docker.pkg.dev/${project}/${c.name}-images`, 'Artifact Registry repository.');
+      out('image_registry', `${c.region}-docker.pkg.dev/${project}/${c.name}-images`, 'Mirror registry for platform.images.registry (after `dynamo-iac images` has copied the images).');
+    }
   }
 }
 

@@ -5,6 +5,7 @@
  * `kubectl create secret` command.
  */
 import { App, Chart, Yaml } from 'cdk8s';
+import { applyImagePolicy } from '../constructs/k8s/common/images.js';
 import { ModelCache } from '../constructs/k8s/graph/model-cache.js';
 import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
@@ -26,6 +27,8 @@ export function benchmarkResources(spec: Spec, o: BenchmarkOptions = {}): string
     size: o.size ?? '50Gi',
     ...(model ? { storageClassName: model.name, accessMode: model.accessMode } : { accessMode: 'ReadWriteOnce' }),
   });
+  const images = spec.platform.images;
+  applyImagePolicy(chart, { ...(images.registry && { registry: images.registry }), pullSecrets: images.pullSecrets });
   return Yaml.stringify(...chart.toJson());
 }
 

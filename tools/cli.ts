@@ -8,10 +8,15 @@ import { SpecError } from '../spec/errors.js';
 import { loadSpecs } from '../spec/load.js';
 import { TARGETS, type Target } from '../spec/schema.js';
 import { parseAllDocuments } from 'yaml';
+import { mirrorList, rewriteImage } from '../spec/images.js';
+import { imageString, VERSIONS } from '../spec/versions.js';
 import { benchmarkResources, hfTokenCommand } from './benchmark.js';
 import { checkGraphs, gpuInventory, renderInventory } from './gpu-inventory.js';
 import { kube, type KubectlRunner, ToolError } from './kubectl.js';
+import { diffCommand } from './diff.js';
 import { failed, preflight, renderChecks, storageNeeds } from './preflight.js';
+import { teardownPlan } from './teardown.js';
+import { verify } from './verify.js';
 
 export interface CliIo {
   readonly runner: KubectlRunner;
@@ -26,17 +31,23 @@ const USAGE = `usage: dynamo-iac <command> [options]
   preflight             check the current kubectl context for a target      [--target T] [--json]
   gpu-inventory         GPUs per node and the largest node                  [--json] [--enrich] [--check-graphs] [--target T]
   benchmark-resources   benchmark claim and access pod as YAML              [--target T] [--size 50Gi]
+  verify                the seeds' checklist after a deployment             [--target T] [--json]
+  diff OLD NEW          compare two dist folders or two spec files          [--target T] [--json]   (exit 2: a breaking change)
+  teardown-plan         the commands that remove everything, in order       [--target T]
+  images                the mirror copy list: source and destination        [--target T] [--registry R] [--json]
 targets: ${TARGETS.join(', ')} (default: DYNAMO_IAC_TARGET or local); the spec comes from DYNAMO_IAC_CONFIG`;
 
 /** Runs one command; returns the exit code (0 ok, 1 a check failed, 2 usage or tool error). */
 export function runCli(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
-  let values: { target?: string; json?: boolean; enrich?: boolean; 'check-graphs'?: boolean; size?: string };
+  let positionals: string[] = [];
+  let values: { target?: string; json?: boolean; enrich?: boolean; 'check-graphs'?: boolean; size?: string; registry?: string };
   try {
-    values = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: [...rest],
-      options: { target: { type: 'string' }, json: { type: 'boolean' }, enrich: { type: 'boolean' }, 'check-graphs': { type: 'boolean' }, size: { type: 'string' } },
-    }).values;
+      allowPositionals: command === 'diff',
+      options: { target: { type: 'string' }, json: { type: 'boolean' }, enrich: { type: 'boolean' }, 'check-graphs': { type: 'boolean' }, size: { type: 'string' }, registry: { type: 'string' } },
+    }));
   } catch (e) {
     io.err(`${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -60,7 +71,12 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         return failed(checks) ? 1 : 0;
       }
       case 'gpu-inventory': {
-        const inv = gpuInventory(kube(io.runner, progress), { enrich: values.enrich ?? false, ...(io.sleep && { sleep: io.sleep }) });
+        const registry = values.enrich ? spec().platform.images.registry : undefined;
+        const inv = gpuInventory(kube(io.runner, progress), {
+          enrich: values.enrich ?? false,
+          ...(io.sleep && { sleep: io.sleep }),
+          ...(registry && { image: rewriteImage(imageString(VERSIONS.tools.cudaBase), registry) }),
+        });
         const problems = values['check-graphs'] ? checkGraphs(inv, spec().graphs) : [];
         io.out(values.json ? JSON.stringify({ ...inv, ...(values['check-graphs'] && { graphProblems: problems }) }, null, 2) : [renderInventory(inv), ...problems.map((p) => `FAIL ${p}`)].join('\n'));
         return problems.length ? 1 : 0;
@@ -69,6 +85,38 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         const s = spec();
         io.out(benchmarkResources(s, { ...(values.size && { size: values.size }) }));
         io.err(`# the Hugging Face token, from your environment:\n${hfTokenCommand(s)}`);
+        return 0;
+      }
+      case 'verify': {
+        const checks = verify(kube(io.runner, progress), spec());
+        io.out(values.json ? JSON.stringify({ target, checks }, null, 2) : renderChecks(checks));
+        return failed(checks) ? 1 : 0;
+      }
+      case 'diff': {
+        if (positionals.length !== 2) {
+          io.err(`diff needs two arguments: OLD NEW (dist folders or spec files)\n${USAGE}`);
+          return 1;
+        }
+        const [oldArg, newArg] = positionals as [string, string];
+        return diffCommand(oldArg, newArg, { ...(values.target && { target }), ...(values.json && { json: true }) }, { out: io.out, err: io.err, env: io.env });
+      }
+      case 'teardown-plan':
+        io.out(teardownPlan(spec()));
+        return 0;
+      case 'images': {
+        const s = spec();
+        const registry = values.registry ?? s.platform.images.registry;
+        const rows = mirrorList(registry ?? '$REGISTRY');
+        if (values.json) io.out(JSON.stringify({ target, registry: registry ?? null, images: rows }, null, 2));
+        else io.out(rows.map((r) => `${r.source} ${r.destination}`).join('\n'));
+        if (!registry) {
+          io.err(
+            s.target === 'local'
+              ? '# no registry: pass --registry or set platform.images.registry'
+              : `# no registry: the stack's is dynamo-iac images --target ${s.target} --registry "$(terraform -chdir=cdktf.out/stacks/${s.target} output -raw image_registry)"`,
+          );
+        }
+        io.err('# copy each line with: while read src dst; do skopeo copy --all "docker://$src" "docker://$dst"; done');
         return 0;
       }
       default:

@@ -78,7 +78,7 @@ export function summarize(nodes: readonly GpuNode[]): GpuInventory['summary'] {
 }
 
 /** The pod that reads `nvidia-smi` on one node (non-root, no privilege escalation, deleted after use). */
-export function nvidiaSmiPod(node: string, namespace = 'default'): Record<string, unknown> {
+export function nvidiaSmiPod(node: string, namespace = 'default', image = imageString(VERSIONS.tools.cudaBase)): Record<string, unknown> {
   const name = `gpu-inventory-${node.replace(/[^a-z0-9-]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
   return {
     apiVersion: 'v1',
@@ -94,7 +94,7 @@ export function nvidiaSmiPod(node: string, namespace = 'default'): Record<string
       containers: [
         {
           name: 'nvidia-smi',
-          image: imageString(VERSIONS.tools.cudaBase),
+          image,
           command: ['nvidia-smi', '--query-gpu=name,memory.total', '--format=csv,noheader,nounits'],
           env: [
             { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'utility' },
@@ -125,6 +125,8 @@ export interface InventoryOptions {
   /** Milliseconds between polls of the nvidia-smi pod. @default 2000 */
   readonly pollMs?: number;
   readonly sleep?: (ms: number) => void;
+  /** The nvidia-smi image. @default - the CUDA base image of the version matrix */
+  readonly image?: string;
 }
 
 export function gpuInventory(k: Kube, o: InventoryOptions = {}): GpuInventory {
@@ -135,7 +137,7 @@ export function gpuInventory(k: Kube, o: InventoryOptions = {}): GpuInventory {
       out.push(n);
       continue;
     }
-    const pod = nvidiaSmiPod(n.node, o.namespace);
+    const pod = nvidiaSmiPod(n.node, o.namespace, o.image);
     const name = (pod['metadata'] as { name: string }).name;
     const ns = o.namespace ?? 'default';
     k.run(['apply', '-f', '-'], `starting nvidia-smi on ${n.node}`, stringify(pod));

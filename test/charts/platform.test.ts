@@ -15,16 +15,17 @@ const podSpecs = (objs: KubeObject[]) =>
 const defaults = specsFrom();
 
 describe('platform charts', () => {
-  it('one file per chart, named in apply order: namespace, storage classes, etcd, NATS, operator, KAI queues', () => {
+  it('one file per chart, named in apply order: namespace, storage classes, etcd backup, etcd, NATS, operator, KAI queues', () => {
     expect(synthSpec(defaults.eks).files.map((f) => f.path)).toEqual([
       'eks/00-namespace.k8s.yaml',
       'eks/01-storage-classes.k8s.yaml',
+      'eks/09-etcd-backup.k8s.yaml',
       'eks/10-etcd.k8s.yaml',
       'eks/20-nats.k8s.yaml',
       'eks/30-dynamo-operator.k8s.yaml',
       'eks/35-kai-queues.k8s.yaml',
     ]);
-    expect(synthSpec(defaults.local).files.map((f) => f.path)).toEqual(['local/00-namespace.k8s.yaml', 'local/10-etcd.k8s.yaml', 'local/20-nats.k8s.yaml', 'local/30-dynamo-operator.k8s.yaml']);
+    expect(synthSpec(defaults.local).files.map((f) => f.path)).toEqual(['local/00-namespace.k8s.yaml', 'local/09-etcd-backup.k8s.yaml', 'local/10-etcd.k8s.yaml', 'local/20-nats.k8s.yaml', 'local/30-dynamo-operator.k8s.yaml']);
   });
 
   it.each(['eks', 'aks', 'gke'] as const)('%s: control-plane pods select the system pool and tolerate no GPU or spot taint', (target) => {

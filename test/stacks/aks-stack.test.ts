@@ -163,4 +163,15 @@ describe('cross-layer: the stack and dist/aks agree', () => {
     const tier = new Set([profile.storage.block!.name, profile.storage.modelCache!.name, profile.storage.compilationCache!.name]);
     for (const c of byKind(objects, 'PersistentVolumeClaim')) expect(tier).toContain((c as unknown as { spec: { storageClassName: string } }).spec.storageClassName);
   });
+
+  it('container logs: Container Insights into a Log Analytics workspace with managed-identity auth; none with logs off', () => {
+    const ws = Object.entries(base.resource['azurerm_log_analytics_workspace'] ?? {});
+    expect(ws).toHaveLength(1);
+    expect(ws[0]![1]).toMatchObject({ retention_in_days: 30, sku: 'PerGB2018' });
+    const cluster = resources(base, 'azurerm_kubernetes_cluster')[0]!;
+    expect(cluster['oms_agent']).toEqual({ log_analytics_workspace_id: `\${azurerm_log_analytics_workspace.${ws[0]![0]}.id}`, msi_auth_for_monitoring_enabled: true });
+    const off = aks('cluster: { logs: { enabled: false } }').tf;
+    expect(off.resource['azurerm_log_analytics_workspace']).toBeUndefined();
+    expect(resources(off, 'azurerm_kubernetes_cluster')[0]!['oms_agent']).toBeUndefined();
+  });
 });

@@ -159,14 +159,31 @@ describe('EKS resources carry the expected values', () => {
 
   it('ECR: one repository per image of the matrix, immutable tags, scan on push, KMS, protected', () => {
     const repos = resources(eks, 'aws_ecr_repository');
+    // Every image path we emit, so that platform.images.registry can point at this account's registry.
     expect(repos.map((r) => r['name']).sort()).toEqual([
+      'etcd-development/etcd',
+      'library/nats',
+      'library/python',
+      'natsio/prometheus-nats-exporter',
       'nvidia/ai-dynamo/dynamo-frontend',
       'nvidia/ai-dynamo/kubernetes-operator',
       'nvidia/ai-dynamo/sglang-runtime',
       'nvidia/ai-dynamo/tensorrtllm-runtime',
       'nvidia/ai-dynamo/vllm-runtime',
+      'nvidia/cuda',
     ]);
     for (const r of repos) expect(r).toMatchObject({ image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true }, force_delete: false, lifecycle: { prevent_destroy: true } });
+  });
+
+  it('container logs: the CloudWatch Observability add-on with its own CloudWatch role, none with logs off', () => {
+    const cw = resources(eks, 'aws_eks_addon').find((a) => a['addon_name'] === 'amazon-cloudwatch-observability')!;
+    const roleRef = String((cw['pod_identity_association'] as { role_arn: string }[])[0]!.role_arn);
+    const role = Object.entries(eks.resource['aws_iam_role']!).find(([id]) => roleRef.includes(`aws_iam_role.${id}.`))!;
+    const attached = resources(eks, 'aws_iam_role_policy_attachment').filter((a) => String(a['role']).includes(`aws_iam_role.${role[0]}.`)).map((a) => String(a['policy_arn']));
+    expect(attached).toEqual(expect.arrayContaining([expect.stringMatching(/CloudWatchAgentServerPolicy$/)]));
+    const off = synthStacks('cluster: { logs: { enabled: false } }')['eks']!;
+    expect(resources(off, 'aws_eks_addon').map((a) => a['addon_name'])).not.toContain('amazon-cloudwatch-observability');
+    expect(JSON.stringify(off)).not.toContain('CloudWatchAgentServerPolicy');
   });
 
   it('prevent_destroy is on by default and off with protectStatefulResources: false', () => {
@@ -178,11 +195,11 @@ describe('EKS resources carry the expected values', () => {
 
   it('controllers use Pod Identity roles, never the node role: CNI, EBS, EFS, load balancer controller, CloudWatch', () => {
     const addons = Object.fromEntries(resources(eks, 'aws_eks_addon').map((a) => [a['addon_name'] as string, a]));
-    expect(Object.keys(addons).sort()).toEqual(['aws-ebs-csi-driver', 'aws-efs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
-    for (const [name, sa] of [['vpc-cni', 'aws-node'], ['aws-ebs-csi-driver', 'ebs-csi-controller-sa'], ['aws-efs-csi-driver', 'efs-csi-controller-sa']]) {
+    expect(Object.keys(addons).sort()).toEqual(['amazon-cloudwatch-observability', 'aws-ebs-csi-driver', 'aws-efs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    for (const [name, sa] of [['vpc-cni', 'aws-node'], ['aws-ebs-csi-driver', 'ebs-csi-controller-sa'], ['aws-efs-csi-driver', 'efs-csi-controller-sa'], ['amazon-cloudwatch-observability', 'cloudwatch-agent']]) {
       expect(addons[name!]!['pod_identity_association']).toEqual([expect.objectContaining({ service_account: sa })]);
     }
-    expect(resources(eks, 'aws_eks_pod_identity_association').map((a) => `${a['namespace']}/${a['service_account']}`).sort()).toEqual(['amazon-cloudwatch/cloudwatch-agent', 'kube-system/aws-load-balancer-controller']);
+    expect(resources(eks, 'aws_eks_pod_identity_association').map((a) => `${a['namespace']}/${a['service_account']}`).sort()).toEqual(['kube-system/aws-load-balancer-controller']);
     const nodePolicies = resources(eks, 'aws_iam_role_policy_attachment').map((a) => String(a['policy_arn']));
     expect(nodePolicies.filter((p) => p.endsWith('AmazonEKS_CNI_Policy'))).toHaveLength(1);
     const podRoles = resources(eks, 'aws_iam_role').filter((r) => String(r['assume_role_policy']).includes('pods.eks.amazonaws.com'));
@@ -211,7 +228,8 @@ describe('EKS resources carry the expected values', () => {
   it('outputs: cluster name, kubeconfig command, storage class, registry URLs', () => {
     expect(eks.output['kubeconfig_command']!.value).toBe('aws eks update-kubeconfig --region us-west-2 --name dynamo');
     expect(eks.output['model_storage_class']!.value).toBe('efs-model-cache');
-    expect(Object.keys(eks.output['registry_urls']!.value as object)).toHaveLength(5);
+    expect(Object.keys(eks.output['registry_urls']!.value as object)).toHaveLength(10);
+    expect(eks.output['image_registry']!.value).toMatch(/^\$\{aws_ecr_repository\.[^}]+\.registry_id\}\.dkr\.ecr\.us-west-2\.amazonaws\.com$/);
   });
 });
 
@@ -239,7 +257,7 @@ describe('the deploy path', () => {
     const out = mkdtempSync(join(tmpdir(), 'eks-assets-'));
     buildTerraformApp(specsFrom(), out).synth();
     const templates = readdirSync(join(out, 'stacks', 'eks', String(platform['chart']), 'templates')).sort();
-    expect(templates).toEqual(['00-namespace.k8s.yaml', '01-storage-classes.k8s.yaml', '10-etcd.k8s.yaml', '20-nats.k8s.yaml', '30-dynamo-operator.k8s.yaml', '35-kai-queues.k8s.yaml', '40-workloads.k8s.yaml', '41-model-cache-access.k8s.yaml', '70-observability.k8s.yaml']);
+    expect(templates).toEqual(['00-namespace.k8s.yaml', '01-storage-classes.k8s.yaml', '09-etcd-backup.k8s.yaml', '10-etcd.k8s.yaml', '20-nats.k8s.yaml', '30-dynamo-operator.k8s.yaml', '35-kai-queues.k8s.yaml', '40-workloads.k8s.yaml', '41-model-cache-access.k8s.yaml', '70-observability.k8s.yaml']);
     expect(dir).toBeTruthy();
     const withGraphs = synthStacks('cluster: { deploy: { graphs: true } }')['eks']!;
     expect(Object.values(withGraphs.resource['helm_release']!).map((r) => r['name'])).toContain('dynamo-iac-graphs');

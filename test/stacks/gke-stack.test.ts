@@ -125,4 +125,9 @@ describe('cross-layer: the stack and dist/gke agree', () => {
     }
     expect(checked).toBeGreaterThan(2);
   });
+
+  it('container logs: system and workload logging, system components only with logs off', () => {
+    expect(resources(base, 'google_container_cluster')[0]!['logging_config']).toEqual({ enable_components: ['SYSTEM_COMPONENTS', 'WORKLOADS'] });
+    expect(resources(gke('cluster: { logs: { enabled: false } }'), 'google_container_cluster')[0]!['logging_config']).toEqual({ enable_components: ['SYSTEM_COMPONENTS'] });
+  });
 });

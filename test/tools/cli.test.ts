@@ -196,3 +196,47 @@ describe('benchmark-resources and errors', () => {
     expect(run([], {}).err).toMatch(/^usage: dynamo-iac <command>/);
   });
 });
+
+describe('day-2 commands through the command line', () => {
+  const diffFixture = (name: string) => join(ROOT, 'test', 'tools', 'fixtures', 'diff', `${name}.yaml`);
+
+  it('diff OLD NEW: exit 2 with the reason on a breaking change, 0 on a safe one, and usage errors are exit 1', () => {
+    const breaking = run(['diff', diffFixture('base'), diffFixture('backend')], {});
+    expect(breaking.code).toBe(2);
+    expect(breaking.out).toMatch(/BREAKING .*backendFramework/);
+    expect(run(['diff', diffFixture('base'), diffFixture('safe')], {}).code).toBe(0);
+    expect(run(['diff', diffFixture('base')], {}).code).toBe(1);
+    expect(json<{ breaking: unknown[] }>(run(['diff', diffFixture('base'), diffFixture('backend'), '--json'], {}).out).breaking.length).toBeGreaterThan(0);
+  });
+
+  it('verify: an unreachable cluster is one FAIL row and exit 1', () => {
+    const r = run(['verify', '--target', 'eks', '--json'], { extra: { 'get pods -n dynamo-system -o json': { ok: false, stdout: '', stderr: 'error: current-context is not set' } } });
+    expect(r.code).toBe(1);
+    expect(json<Checks>(r.out).checks).toEqual([expect.objectContaining({ name: 'cluster reachable', status: 'FAIL' })]);
+  });
+
+  it('teardown-plan prints the reverse order (graphs, platform, CRDs, GPU Operator, cloud) and runs nothing', () => {
+    const r = run(['teardown-plan', '--target', 'eks'], {});
+    expect(r.code).toBe(0);
+    expect(r.calls).toEqual([]);
+    const at = (s: string) => r.out.indexOf(s);
+    const order = ['50-graph-vllm-agg.k8s.yaml', '40-workloads.k8s.yaml', '10-etcd.k8s.yaml', '00-namespace.k8s.yaml', 'kubectl delete --ignore-not-found crd dynamographdeployments.nvidia.com', 'helm uninstall aws-load-balancer-controller', 'helm uninstall gpu-operator', 'npx cdktf destroy eks'];
+    for (const s of order) expect(at(s), s).toBeGreaterThan(-1);
+    for (let i = 1; i < order.length; i++) expect(at(order[i]!), order[i]).toBeGreaterThan(at(order[i - 1]!));
+    expect(r.out).toContain('prevent_destroy');
+    expect(r.out).toContain('cluster.protectStatefulResources: false');
+    expect(run(['teardown-plan', '--target', 'local'], {}).out).not.toContain('destroy');
+  });
+
+  it('images: the copy list from the version matrix, to the given registry, the stack\'s offered when none is set', () => {
+    const r = run(['images', '--target', 'eks', '--registry', 'r.example/m'], {});
+    expect(r.code).toBe(0);
+    expect(r.calls).toEqual([]);
+    expect(r.out.split('\n')).toContain('nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.9.0 r.example/m/nvidia/ai-dynamo/vllm-runtime:0.9.0');
+    expect(r.out.split('\n')).toContain('nats:2.10.21-alpine r.example/m/library/nats:2.10.21-alpine');
+    const offered = run(['images', '--target', 'aks'], {});
+    expect(offered.err).toContain('output -raw image_registry');
+    const fromSpec = run(['images', '--json'], {}, { DYNAMO_IAC_CONFIG: join(ROOT, 'test', 'tools', 'fixtures', 'mirror-spec.yaml') });
+    expect(json<{ registry: string; images: { destination: string }[] }>(fromSpec.out).images.every((i) => i.destination.startsWith('mirror.example.com/dynamo/'))).toBe(true);
+  });
+});

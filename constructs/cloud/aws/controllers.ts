@@ -128,6 +128,8 @@ export interface EksControllersProps {
   readonly efs: boolean;
   /** Install the FSx for Lustre CSI driver add-on. */
   readonly fsx: boolean;
+  /** Install the Amazon CloudWatch Observability add-on (container logs and Container Insights). */
+  readonly logs: boolean;
 }
 
 export class EksControllers extends Construct {
@@ -159,11 +161,10 @@ export class EksControllers extends Construct {
     this.networking = [agent, cni, proxy];
     this.all = [...this.networking];
 
-    // Roles for controllers installed later (the load balancer controller, the CloudWatch agent).
+    // The role of a controller installed later by the deploy path (the load balancer controller).
     const associate = (key: string, idn: ControllerIdentity) =>
       new EksPodIdentityAssociation(this, `${key}-association`, { clusterName: props.clusterName, namespace: idn.namespace, serviceAccount: idn.serviceAccount, roleArn: role(key, idn).arn });
     associate('loadBalancerController', { namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller', managedPolicies: [], inlinePolicy: LOAD_BALANCER_CONTROLLER_POLICY });
-    associate('cloudWatch', CONTROLLER_IDENTITIES.cloudWatch);
   }
 
   /** The add-ons that run as Deployments (DNS, CSI controllers): created once these nodes exist. */
@@ -174,6 +175,8 @@ export class EksControllers extends Construct {
       this.addon('aws-ebs-csi-driver', { ...this.withIdentity('ebsCsi'), ...onNodes }),
       ...(this.props.efs ? [this.addon('aws-efs-csi-driver', { ...this.withIdentity('efsCsi'), ...onNodes })] : []),
       ...(this.props.fsx ? [this.addon('aws-fsx-csi-driver', { ...this.withIdentity('fsxCsi'), ...onNodes })] : []),
+      // Fluent Bit and the CloudWatch agent, with their own role (never the node role).
+      ...(this.props.logs ? [this.addon('amazon-cloudwatch-observability', { ...this.withIdentity('cloudWatch'), ...onNodes })] : []),
     ];
     this.all.push(...added);
     return added;

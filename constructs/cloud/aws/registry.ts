@@ -15,6 +15,8 @@ export interface EcrRepositoriesProps {
 export class EcrRepositories extends Construct {
   /** Name -> repository URL. */
   public readonly urls: Record<string, string> = {};
+  /** The account's registry id (every repository of an account shares it). */
+  public readonly registryId: string = '';
 
   constructor(scope: Construct, id: string, props: EcrRepositoriesProps) {
     super(scope, id);
@@ -28,6 +30,7 @@ export class EcrRepositories extends Construct {
         lifecycle: { preventDestroy: props.protect },
       });
       this.urls[name] = repo.repositoryUrl;
+      this.registryId = repo.registryId;
     }
   }
 }

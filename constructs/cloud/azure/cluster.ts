@@ -34,6 +34,8 @@ export interface AksClusterProps {
   readonly admins: readonly string[];
   /** Blob CSI driver for the `blob` tier. */
   readonly blobDriver: boolean;
+  /** Container Insights into this Log Analytics workspace. @default - none */
+  readonly logAnalyticsWorkspaceId?: string;
 }
 
 export class AksCluster extends Construct {
@@ -58,6 +60,8 @@ export class AksCluster extends Construct {
       localAccountDisabled: props.localAccountsDisabled,
       azureActiveDirectoryRoleBasedAccessControl: { azureRbacEnabled: true, tenantId: client.tenantId },
       identity: { type: 'SystemAssigned' },
+      // Container Insights with managed-identity authentication (no workspace key on the nodes).
+      ...(props.logAnalyticsWorkspaceId && { omsAgent: { logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, msiAuthForMonitoringEnabled: true } }),
       ...(props.publicEndpoint ? { apiServerAccessProfile: { authorizedIpRanges: [...props.publicAccessCidrs] } } : { privateClusterEnabled: true }),
       networkProfile: {
         networkPlugin: 'azure',

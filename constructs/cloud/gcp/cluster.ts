@@ -20,6 +20,8 @@ export interface GkeClusterProps {
   readonly publicAccessCidrs: readonly string[];
   readonly lustre: boolean;
   readonly protect: boolean;
+  /** Ship workload (container) logs to Cloud Logging besides the system components'. */
+  readonly workloadLogs: boolean;
 }
 
 export class GkeCluster extends Construct {
@@ -40,6 +42,7 @@ export class GkeCluster extends Construct {
       minMasterVersion: props.version,
       workloadIdentityConfig: { workloadPool: `${props.project}.svc.id.goog` },
       enableShieldedNodes: true,
+      loggingConfig: { enableComponents: props.workloadLogs ? ['SYSTEM_COMPONENTS', 'WORKLOADS'] : ['SYSTEM_COMPONENTS'] },
       datapathProvider: 'ADVANCED_DATAPATH',
       privateClusterConfig: {
         enablePrivateNodes: props.privateNodes,

@@ -1,0 +1,119 @@
+/**
+ * EtcdSnapshots: backups of the bundled etcd onto a claim of their own, without Helm hooks, so that GitOps tools and
+ * `kubectl apply` run them the same way.
+ *
+ * - A pre-upgrade Job whose name carries the platform version (`<etcd>-snapshot-pre-<version>`): a Job's template
+ *   cannot change, so a new platform version is a new Job, applied (and waited for) before the new platform; the
+ *   Job of a version already taken is left as it is. It saves `pre-upgrade-<version>.db` and then checks the file
+ *   with `etcdutl snapshot status` (hash and revision), so a truncated snapshot fails the Job.
+ * - Optionally a CronJob that keeps one rolling `scheduled.db` (etcdctl writes `.part` and renames, so a failed run
+ *   never replaces the last good snapshot).
+ *
+ * The etcd release image is distroless: the containers run `etcdctl` and `etcdutl` directly, as the image's
+ * non-root user, with the same restricted security context as the members.
+ */
+import { KubeCronJob, KubeJob, KubePersistentVolumeClaim, type PodSpec, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Construct } from 'constructs';
+import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
+import { appLabels } from '../common/labels.js';
+import { resourceRequirements } from '../common/resources.js';
+import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
+
+export interface EtcdSnapshotsProps {
+  /** The etcd StatefulSet's name (the snapshot objects are named after it). */
+  readonly etcdName: string;
+  readonly namespace: string;
+  /** Client endpoint, host:port. */
+  readonly endpoint: string;
+  /** Platform version the pre-upgrade snapshot is taken for, e.g. `0.9.0`. */
+  readonly platformVersion: string;
+  /** Capacity of the snapshot claim. @default '5Gi' */
+  readonly storageSize?: string;
+  /** @default - the cluster's default class */
+  readonly storageClassName?: string;
+  /** Cron schedule of the rolling snapshot. @default - none */
+  readonly schedule?: string;
+  /** @default - the version matrix's etcd image (its etcdctl matches the server) */
+  readonly image?: ImageRef;
+  /** @default - any node */
+  readonly placement?: WorkloadPlacement;
+}
+
+const UID = 65532;
+const MOUNT = '/snapshots';
+
+/** `0.9.0-post1` -> `0-9-0-post1`: a version as part of an object name. */
+export const versionSlug = (v: string): string => v.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+
+export class EtcdSnapshots extends Construct {
+  public readonly claimName: string;
+  public readonly jobName: string;
+  /** Path of the pre-upgrade snapshot inside the claim. */
+  public readonly preUpgradeFile: string;
+
+  constructor(scope: Construct, id: string, props: EtcdSnapshotsProps) {
+    super(scope, id);
+    this.claimName = `${props.etcdName}-snapshots`;
+    this.jobName = `${props.etcdName}-snapshot-pre-${versionSlug(props.platformVersion)}`.slice(0, 63).replace(/-+$/, '');
+    this.preUpgradeFile = `pre-upgrade-${versionSlug(props.platformVersion)}.db`;
+    const image = imageString(props.image ?? VERSIONS.etcd.image);
+    const labels = appLabels({ name: 'etcd-snapshot', instance: props.etcdName, component: 'backup', version: (props.image ?? VERSIONS.etcd.image).tag });
+    const meta = (name: string) => ({ name, namespace: props.namespace, labels });
+
+    new KubePersistentVolumeClaim(this, 'Claim', {
+      metadata: meta(this.claimName),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(props.storageClassName && { storageClassName: props.storageClassName }),
+        resources: { requests: { storage: Quantity.fromString(props.storageSize ?? '5Gi') } },
+      },
+    });
+
+    const container = (name: string, command: string[]) => ({
+      name,
+      image,
+      imagePullPolicy: 'IfNotPresent',
+      command,
+      env: [{ name: 'ETCDCTL_API', value: '3' }],
+      securityContext: restrictedContainerSecurityContext(),
+      resources: resourceRequirements({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }),
+      volumeMounts: [{ name: 'snapshots', mountPath: MOUNT }],
+    });
+    const save = (file: string) => container('save', ['/usr/local/bin/etcdctl', `--endpoints=http://${props.endpoint}`, '--command-timeout=120s', 'snapshot', 'save', `${MOUNT}/${file}`]);
+    const check = (file: string) => container('check', ['/usr/local/bin/etcdutl', 'snapshot', 'status', `${MOUNT}/${file}`, '--write-out=table']);
+    const pod = (file: string): PodSpec => ({
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: restrictedPodSecurityContext(UID),
+      ...podPlacement(props.placement ?? {}, {}, 1),
+      initContainers: [save(file)],
+      containers: [check(file)],
+      volumes: [{ name: 'snapshots', persistentVolumeClaim: { claimName: this.claimName } }],
+    });
+
+    new KubeJob(this, 'PreUpgrade', {
+      metadata: meta(this.jobName),
+      spec: {
+        // On a first install etcd may still be starting: retries back off 10 s, 20 s, ... for about ten minutes.
+        backoffLimit: 6,
+        activeDeadlineSeconds: 1800,
+        template: { metadata: { labels }, spec: pod(this.preUpgradeFile) },
+      },
+    });
+
+    if (props.schedule) {
+      new KubeCronJob(this, 'Scheduled', {
+        metadata: meta(`${props.etcdName}-snapshot`),
+        spec: {
+          schedule: props.schedule,
+          concurrencyPolicy: 'Forbid',
+          successfulJobsHistoryLimit: 1,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: { spec: { backoffLimit: 2, activeDeadlineSeconds: 900, template: { metadata: { labels }, spec: pod('scheduled.db') } } },
+        },
+      });
+    }
+  }
+}
