@@ -10,8 +10,10 @@ import { valueAt } from '../spec/errors.js';
 import { parseSpecFile, resolveSpecs } from '../spec/load.js';
 import { specSchema, TARGETS } from '../spec/schema.js';
 import { versionRows } from '../spec/versions.js';
+import { teardownPlan } from '../tools/teardown.js';
+import { upgradePlan } from '../tools/upgrade.js';
 
-export const SECTIONS = ['versions', 'install', 'examples', 'spec'] as const;
+export const SECTIONS = ['versions', 'install', 'examples', 'upgrade', 'teardown', 'spec'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -120,6 +122,10 @@ export function renderSection(section: Section): string {
       return renderInstall();
     case 'examples':
       return renderExamples();
+    case 'upgrade':
+      return ['```sh', upgradePlan(resolveSpecs().eks), '```'].join('\n');
+    case 'teardown':
+      return ['```sh', teardownPlan(resolveSpecs().eks), '```'].join('\n');
     case 'spec':
       return renderSpec();
   }

@@ -16,6 +16,7 @@ import { kube, type KubectlRunner, ToolError } from './kubectl.js';
 import { diffCommand } from './diff.js';
 import { failed, preflight, renderChecks, storageNeeds } from './preflight.js';
 import { teardownPlan } from './teardown.js';
+import { upgradePlan } from './upgrade.js';
 import { verify } from './verify.js';
 
 export interface CliIo {
@@ -33,6 +34,7 @@ const USAGE = `usage: dynamo-iac <command> [options]
   benchmark-resources   benchmark claim and access pod as YAML              [--target T] [--size 50Gi]
   verify                the seeds' checklist after a deployment             [--target T] [--json]
   diff OLD NEW          compare two dist folders or two spec files          [--target T] [--json]   (exit 2: a breaking change)
+  upgrade-plan          the ordered upgrade runbook (backups first)         [--target T]
   teardown-plan         the commands that remove everything, in order       [--target T]
   images                the mirror copy list: source and destination        [--target T] [--registry R] [--json]
 targets: ${TARGETS.join(', ')} (default: DYNAMO_IAC_TARGET or local); the spec comes from DYNAMO_IAC_CONFIG`;
@@ -100,6 +102,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         const [oldArg, newArg] = positionals as [string, string];
         return diffCommand(oldArg, newArg, { ...(values.target && { target }), ...(values.json && { json: true }) }, { out: io.out, err: io.err, env: io.env });
       }
+      case 'upgrade-plan':
+        io.out(upgradePlan(spec()));
+        return 0;
       case 'teardown-plan':
         io.out(teardownPlan(spec()));
         return 0;

@@ -240,3 +240,34 @@ describe('day-2 commands through the command line', () => {
     expect(json<{ registry: string; images: { destination: string }[] }>(fromSpec.out).images.every((i) => i.destination.startsWith('mirror.example.com/dynamo/'))).toBe(true);
   });
 });
+
+describe('upgrade-plan', () => {
+  it('backs up resources, CRDs and etcd before upgrading CRDs, prerequisites, the platform (waiting per part), graphs, then verifies', () => {
+    const r = run(['upgrade-plan', '--target', 'eks'], {});
+    expect(r.code).toBe(0);
+    expect(r.calls).toEqual([]);
+    const order = [
+      'npx dynamo-iac diff',
+      'kubectl get dynamographdeployments.nvidia.com',
+      'kubectl get crd dynamographdeployments.nvidia.com',
+      'kubectl apply -f dist/eks/09-etcd-backup.k8s.yaml',
+      'wait --for=condition=complete job/dynamo-platform-etcd-snapshot-pre-0-9-0',
+      'helm upgrade --install dynamo-crds',
+      'helm upgrade --install gpu-operator',
+      'kubectl apply -f dist/eks/10-etcd.k8s.yaml',
+      'rollout status statefulset/dynamo-platform-etcd',
+      'kubectl apply -f dist/eks/20-nats.k8s.yaml',
+      'rollout status statefulset/dynamo-platform-nats',
+      'kubectl apply -f dist/eks/50-graph-vllm-agg.k8s.yaml',
+      'npx dynamo-iac verify --target eks',
+    ];
+    const at = (s: string) => r.out.indexOf(s);
+    for (const s of order) expect(at(s), s).toBeGreaterThan(-1);
+    for (let i = 1; i < order.length; i++) expect(at(order[i]!), order[i]).toBeGreaterThan(at(order[i - 1]!));
+    // The snapshot file is applied once, before the platform, not again with it.
+    expect(r.out.split('09-etcd-backup').length - 1).toBe(1);
+    // Without the bundled etcd there is no snapshot step.
+    const external = run(['upgrade-plan'], {}, { DYNAMO_IAC_CONFIG: join(ROOT, 'test', 'tools', 'fixtures', 'external-etcd-spec.yaml') });
+    expect(external.out).not.toContain('snapshot');
+  });
+});
