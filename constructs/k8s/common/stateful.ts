@@ -19,6 +19,13 @@ export function dataClaimTemplates(size: string, storageClassName: string | unde
   ];
 }
 
+/**
+ * Upgrades replace one member at a time, highest ordinal first, and wait until it has been Ready for 10 s before the
+ * next: a quorum store never loses more than the one member being replaced (Parallel pod management does not apply
+ * to updates). Written out rather than left to defaults, so a diff shows any change to it.
+ */
+export const ONE_MEMBER_AT_A_TIME = { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, minReadySeconds: 10 } as const;
+
 /** Claims outlive a scale-down or a deleted StatefulSet: the data is the point of a stateful store. */
 export const RETAIN_CLAIMS = { whenDeleted: 'Retain', whenScaled: 'Retain' } as const;
 

@@ -17,7 +17,7 @@ import { quantityToBytes } from '../common/quantity.js';
 import { type Resources, resourceRequirements } from '../common/resources.js';
 import { httpProbe } from '../common/probes.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
-import { addQuorumBudget, dataClaimTemplates, type PlatformStoreProps, RETAIN_CLAIMS } from '../common/stateful.js';
+import { addQuorumBudget, dataClaimTemplates, ONE_MEMBER_AT_A_TIME, type PlatformStoreProps, RETAIN_CLAIMS } from '../common/stateful.js';
 import { ETCD_DATA_ROOT, ETCD_PORTS, etcdArgs } from './etcd-args.js';
 
 export interface EtcdClusterProps extends PlatformStoreProps {
@@ -84,6 +84,7 @@ export class EtcdCluster extends Construct {
         serviceName: this.headlessServiceName,
         replicas: this.replicas,
         podManagementPolicy: 'Parallel',
+        ...ONE_MEMBER_AT_A_TIME,
         selector: { matchLabels: selector },
         template: {
           metadata: { labels },

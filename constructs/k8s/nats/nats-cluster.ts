@@ -17,7 +17,7 @@ import { quantityToBytes } from '../common/quantity.js';
 import { type Resources, resourceRequirements } from '../common/resources.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
 import { httpProbe } from '../common/probes.js';
-import { addQuorumBudget, dataClaimTemplates, type PlatformStoreProps, RETAIN_CLAIMS } from '../common/stateful.js';
+import { addQuorumBudget, dataClaimTemplates, ONE_MEMBER_AT_A_TIME, type PlatformStoreProps, RETAIN_CLAIMS } from '../common/stateful.js';
 import { NATS_PID_FILE, NATS_PORTS, NATS_STORE_DIR, renderNatsConf } from './nats-conf.js';
 
 export interface NatsClusterProps extends PlatformStoreProps {
@@ -106,6 +106,7 @@ export class NatsCluster extends Construct {
         serviceName: this.headlessServiceName,
         replicas: this.replicas,
         podManagementPolicy: 'Parallel',
+        ...ONE_MEMBER_AT_A_TIME,
         selector: { matchLabels: selector },
         template: {
           metadata: { labels, annotations: { 'checksum/config': checksum(this.config) } },

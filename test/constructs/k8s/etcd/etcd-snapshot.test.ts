@@ -59,10 +59,12 @@ describe('etcd snapshots (09-etcd-backup)', () => {
   });
 
   it('NATS and etcd roll one member at a time within a budget that keeps quorum', () => {
-    for (const sts of byKind(eks.objects, 'StatefulSet') as (KubeObject & { spec: { replicas: number; updateStrategy?: { type: string; rollingUpdate?: { maxUnavailable?: number } }; selector: { matchLabels: Record<string, string> } } })[]) {
-      // RollingUpdate (the default when absent) replaces one pod at a time and waits for it to be Ready.
-      expect(sts.spec.updateStrategy?.type ?? 'RollingUpdate').toBe('RollingUpdate');
-      expect(sts.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1).toBe(1);
+    const stores = byKind(eks.objects, 'StatefulSet') as (KubeObject & { spec: { replicas: number; minReadySeconds?: number; updateStrategy?: { type: string; rollingUpdate?: { partition?: number; maxUnavailable?: number } }; selector: { matchLabels: Record<string, string> } } })[];
+    expect(stores.map((s) => s.metadata.name).sort()).toEqual(['dynamo-platform-etcd', 'dynamo-platform-nats']);
+    for (const sts of stores) {
+      // RollingUpdate over every ordinal, one pod at a time (no maxUnavailable), each Ready for 10 s before the next.
+      expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+      expect(sts.spec.minReadySeconds).toBe(10);
       const pdb = (byKind(eks.objects, 'PodDisruptionBudget') as (KubeObject & { spec: { minAvailable?: number; selector: { matchLabels: Record<string, string> } } })[]).find(
         (p) => JSON.stringify(p.spec.selector.matchLabels) === JSON.stringify(sts.spec.selector.matchLabels),
       );
