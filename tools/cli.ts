@@ -73,11 +73,13 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         return failed(checks) ? 1 : 0;
       }
       case 'gpu-inventory': {
-        const registry = values.enrich ? spec().platform.images.registry : undefined;
+        // The spec (mirror registry, pull Secrets) matters only to the nvidia-smi pods of --enrich.
+        const images = values.enrich ? spec().platform.images : undefined;
         const inv = gpuInventory(kube(io.runner, progress), {
           enrich: values.enrich ?? false,
           ...(io.sleep && { sleep: io.sleep }),
-          ...(registry && { image: rewriteImage(imageString(VERSIONS.tools.cudaBase), registry) }),
+          ...(images?.registry && { image: rewriteImage(imageString(VERSIONS.tools.cudaBase), images.registry) }),
+          ...(images && { pullSecrets: images.pullSecrets }),
         });
         const problems = values['check-graphs'] ? checkGraphs(inv, spec().graphs) : [];
         io.out(values.json ? JSON.stringify({ ...inv, ...(values['check-graphs'] && { graphProblems: problems }) }, null, 2) : [renderInventory(inv), ...problems.map((p) => `FAIL ${p}`)].join('\n'));

@@ -78,7 +78,7 @@ export function summarize(nodes: readonly GpuNode[]): GpuInventory['summary'] {
 }
 
 /** The pod that reads `nvidia-smi` on one node (non-root, no privilege escalation, deleted after use). */
-export function nvidiaSmiPod(node: string, namespace = 'default', image = imageString(VERSIONS.tools.cudaBase)): Record<string, unknown> {
+export function nvidiaSmiPod(node: string, namespace = 'default', image = imageString(VERSIONS.tools.cudaBase), pullSecrets: readonly string[] = []): Record<string, unknown> {
   const name = `gpu-inventory-${node.replace(/[^a-z0-9-]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
   return {
     apiVersion: 'v1',
@@ -89,6 +89,7 @@ export function nvidiaSmiPod(node: string, namespace = 'default', image = imageS
       restartPolicy: 'Never',
       activeDeadlineSeconds: 300,
       automountServiceAccountToken: false,
+      ...(pullSecrets.length && { imagePullSecrets: pullSecrets.map((name) => ({ name })) }),
       tolerations: [{ operator: 'Exists' }],
       securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
       containers: [
@@ -127,6 +128,8 @@ export interface InventoryOptions {
   readonly sleep?: (ms: number) => void;
   /** The nvidia-smi image. @default - the CUDA base image of the version matrix */
   readonly image?: string;
+  /** Image pull Secrets of the nvidia-smi pod (by name). @default - none */
+  readonly pullSecrets?: readonly string[];
 }
 
 export function gpuInventory(k: Kube, o: InventoryOptions = {}): GpuInventory {
@@ -137,7 +140,7 @@ export function gpuInventory(k: Kube, o: InventoryOptions = {}): GpuInventory {
       out.push(n);
       continue;
     }
-    const pod = nvidiaSmiPod(n.node, o.namespace, o.image);
+    const pod = nvidiaSmiPod(n.node, o.namespace, o.image, o.pullSecrets);
     const name = (pod['metadata'] as { name: string }).name;
     const ns = o.namespace ?? 'default';
     k.run(['apply', '-f', '-'], `starting nvidia-smi on ${n.node}`, stringify(pod));

@@ -154,6 +154,13 @@ describe('gpu-inventory', () => {
     expect(pod.spec.containers[0]!.command[0]).toBe('nvidia-smi');
     expect(pod.spec.containers[0]!.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(r.calls.map((c) => c[0])).toEqual(['get', 'apply', 'get', 'logs', 'delete']);
+    expect(pod.spec).not.toHaveProperty('imagePullSecrets');
+
+    // With a mirror registry and a pull Secret in the spec, the nvidia-smi pod uses both.
+    const mirrored = run(['gpu-inventory', '--json', '--enrich'], { nodes: 'nodes-unlabelled' }, { DYNAMO_IAC_CONFIG: join(ROOT, 'test', 'tools', 'fixtures', 'mirror-spec.yaml') });
+    const mpod = parseAllDocuments(mirrored.inputs[0]!)[0]!.toJS() as { spec: { imagePullSecrets: { name: string }[]; containers: { image: string }[] } };
+    expect(mpod.spec.containers[0]!.image).toBe('mirror.example.com/dynamo/nvidia/cuda:12.8.1-base-ubuntu24.04');
+    expect(mpod.spec.imagePullSecrets).toEqual([{ name: 'mirror-pull' }]);
   });
 
   it('--check-graphs: a graph that needs more GPUs per node than the cluster has fails (exit 1)', () => {
