@@ -8,7 +8,7 @@ import { applyTimeSecrets, helmInstallCommand, type HelmPrerequisite, platformPr
 import { exampleRows } from '../spec/examples.js';
 import { valueAt } from '../spec/errors.js';
 import { parseSpecFile, resolveSpecs } from '../spec/load.js';
-import { specSchema, TARGETS } from '../spec/schema.js';
+import { CLOUD_TARGETS, specSchema, TARGETS } from '../spec/schema.js';
 import { versionRows } from '../spec/versions.js';
 import { teardownPlan } from '../tools/teardown.js';
 import { upgradePlan } from '../tools/upgrade.js';
@@ -29,7 +29,12 @@ export function renderVersions(): string {
 export function renderInstall(): string {
   const base = platformPrerequisites(resolveSpecs().local);
   const isNew = (list: HelmPrerequisite[], seen: HelmPrerequisite[]) => list.filter((p) => !seen.some((b) => b.release === p.release));
-  const cloud = isNew(platformPrerequisites(resolveSpecs().eks), base);
+  const specs = resolveSpecs();
+  const cloud = isNew(
+    CLOUD_TARGETS.flatMap((t) => platformPrerequisites(specs[t])).filter((p, i, all) => all.findIndex((q) => q.release === p.release) === i),
+    base,
+  );
+  const onTargets = (release: string) => CLOUD_TARGETS.filter((t) => platformPrerequisites(specs[t]).some((p) => p.release === release)).join(', ');
   const withWebhook = platformPrerequisites(resolveSpecs(parseSpecFile('platform: { operator: { webhook: { enabled: true } } }', 'webhook example')).local);
   const webhook = isNew(withWebhook, base);
   const switchOf: Record<string, string> = { grove: 'platform.grove.enabled', 'kai-scheduler': 'platform.kai.enabled' };
@@ -37,7 +42,7 @@ export function renderInstall(): string {
     '```sh',
     '# 1. prerequisites, pinned by the version matrix, in this order',
     ...base.map((p) => `${helmInstallCommand(p)}   # ${p.reason}`),
-    ...cloud.map((p) => `${helmInstallCommand(p)}   # with ${switchOf[p.release] ?? p.release} (default on eks, aks, gke): ${p.reason}`),
+    ...cloud.map((p) => `${helmInstallCommand(p)}   # ${switchOf[p.release] ? `with ${switchOf[p.release]} ` : ''}(default on ${onTargets(p.release)}): ${p.reason}`),
     ...webhook.map((p) => `${helmInstallCommand(p)}   # only with platform.operator.webhook.enabled: ${p.reason}`),
     '# 2. the namespaces, then the Secrets the manifests name (values from your environment, never from a file here)',
     'kubectl apply -f dist/<target>/00-namespace.k8s.yaml -f dist/<target>/40-workloads.k8s.yaml',

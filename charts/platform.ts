@@ -84,6 +84,7 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
       ...(p.etcd.backup.schedule && { schedule: p.etcd.backup.schedule }),
       ...(profile.storage.block && { storageClassName: profile.storage.block.name }),
       placement,
+      imagePolicy: { ...(p.images.registry && { registry: p.images.registry }), pullSecrets: p.images.pullSecrets },
     });
   }
 

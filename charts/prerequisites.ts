@@ -23,8 +23,11 @@ export interface HelmPrerequisite {
   readonly reason: string;
 }
 
-/** The controller cannot ask the instance metadata for its VPC (IMDSv2, one hop): the EKS stack fills in the id. */
-export const LB_CONTROLLER_VPC_PLACEHOLDER = '<vpc_id output of the eks stack>';
+/**
+ * The controller cannot ask the instance metadata for its VPC (IMDSv2, one hop): the EKS stack passes the id; the
+ * GitOps install command reads it from the stack's output.
+ */
+export const LB_CONTROLLER_VPC_PLACEHOLDER = '"$(terraform -chdir=cdktf.out/stacks/eks output -raw vpc_id)"';
 
 export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
   const out: HelmPrerequisite[] = [

@@ -32,9 +32,10 @@ export const exposureSchema = z
       .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f-]+$/, { message: 'must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)' })
       .optional()
       .describe('EKS: ACM certificate of an HTTPS listener (443, TLS 1.3 policy); without it the ALB listens on HTTP 80.'),
-    idleTimeoutSeconds: z.number().int().min(60).max(4000).default(600).describe('Load balancer idle timeout: long streamed generations must not be cut (EKS ALB attribute).'),
+    idleTimeoutSeconds: z.number().int().min(60).max(4000).default(600).describe('Idle timeout, so that long generations are not cut: the ALB attribute on EKS, the TCP idle timeout in minutes on AKS (GKE\'s passthrough load balancer has none).'),
+    allowPlainHttp: z.boolean().default(false).describe('Accept an internet-facing frontend without TLS on AKS and GKE (e.g. TLS terminated by a proxy in front). Off: refused.'),
   })
-  .default({ mode: 'none', scheme: 'internal', sourceCidrs: [], idleTimeoutSeconds: 600 })
+  .default({ mode: 'none', scheme: 'internal', sourceCidrs: [], idleTimeoutSeconds: 600, allowPlainHttp: false })
   .describe('Exposure of the frontend outside the cluster; private by default.');
 
 export type ExposureSpec = z.output<typeof exposureSchema>;
@@ -43,8 +44,8 @@ export type ExposureSpec = z.output<typeof exposureSchema>;
 export function exposureProblems(e: ExposureSpec, target: string): { path: string[]; message: string }[] {
   const out: { path: string[]; message: string }[] = [];
   if (e.mode === 'none') {
-    if (e.scheme !== 'internal' || e.sourceCidrs.length || e.certificateArn) {
-      out.push({ path: ['expose', 'mode'], message: 'scheme, sourceCidrs and certificateArn need mode: load-balancer' });
+    if (e.scheme !== 'internal' || e.sourceCidrs.length || e.certificateArn || e.allowPlainHttp) {
+      out.push({ path: ['expose', 'mode'], message: 'scheme, sourceCidrs, certificateArn and allowPlainHttp need mode: load-balancer' });
     }
     return out;
   }
@@ -56,6 +57,9 @@ export function exposureProblems(e: ExposureSpec, target: string): { path: strin
   }
   if (target === 'eks' && e.scheme === 'internet-facing' && !e.certificateArn) {
     out.push({ path: ['expose', 'certificateArn'], message: 'an internet-facing ALB must serve HTTPS (prompts and completions would cross the internet in clear text): set an ACM certificate ARN' });
+  }
+  if ((target === 'aks' || target === 'gke') && e.scheme === 'internet-facing' && !e.allowPlainHttp) {
+    out.push({ path: ['expose', 'allowPlainHttp'], message: `an internet-facing TCP load balancer on ${target} serves plain HTTP (prompts and completions in clear text): put TLS in front and set allowPlainHttp: true, or keep it internal` });
   }
   if (target === 'local' && e.scheme === 'internet-facing') {
     out.push({ path: ['expose', 'scheme'], message: 'on local clusters the load balancer is whatever the cluster provides; internet-facing applies to the cloud targets only' });

@@ -24,8 +24,11 @@ export function parseImage(ref: string): { host: string; path: string; suffix: s
 
 /** The same image in another registry: `nvcr.io/nvidia/x:1` -> `<registry>/nvidia/x:1`, `nats:2` -> `<registry>/library/nats:2`. */
 export function rewriteImage(ref: string, registry: string): string {
+  const target = registry.replace(/\/+$/, '');
+  // Idempotent: an image already in the registry stays (constructs may apply the policy before the app does).
+  if (ref.startsWith(`${target}/`)) return ref;
   const { path, suffix } = parseImage(ref);
-  return `${registry.replace(/\/+$/, '')}/${path}${suffix}`;
+  return `${target}/${path}${suffix}`;
 }
 
 /** Every image of the version matrix, by where it is used, sorted by reference. */

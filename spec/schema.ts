@@ -286,7 +286,7 @@ export const clusterSchema = z
     logs: z
       .strictObject({
         enabled: z.boolean().describe('The cloud\'s managed container-log pipeline: EKS the Amazon CloudWatch Observability add-on (its own Pod Identity role), AKS Container Insights (a Log Analytics workspace), GKE system and workload logging. Off: EKS and AKS ship none, GKE keeps system-component logs only.'),
-        retentionDays: z.number().int().min(1).max(730).describe('Days the logs are kept (AKS Log Analytics workspace; CloudWatch and Cloud Logging keep their own defaults).'),
+        retentionDays: z.number().int().min(30, { message: 'must be at least 30 (the Log Analytics minimum)' }).max(730).describe('Days the logs are kept, 30 to 730 (AKS Log Analytics workspace; CloudWatch and Cloud Logging keep their own defaults).'),
       })
       .describe('Container logs.'),
     registry: z.strictObject({ enabled: z.boolean().describe('Create private image repositories (ECR, ACR, Artifact Registry) for the runtime and operator images.') }).describe('Private image registry.'),

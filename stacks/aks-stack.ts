@@ -4,7 +4,6 @@
  * Operator owns it), spot pools from zero, the model store tier of the spec (Azure Managed Lustre by default, as the
  * seed recommends), Azure Container Registry with AcrPull for the kubelet identity, and the deploy path.
  */
-import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace/index.js';
 import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry/index.js';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider/index.js';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.js';
@@ -13,6 +12,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { platformPrerequisites } from '../charts/prerequisites.js';
 import { AksCluster } from '../constructs/cloud/azure/cluster.js';
+import { AksContainerInsights } from '../constructs/cloud/azure/container-insights.js';
 import { AksLustre } from '../constructs/cloud/azure/model-storage.js';
 import { AksNetwork } from '../constructs/cloud/azure/network.js';
 import { AksGpuNodePool } from '../constructs/cloud/azure/node-pool.js';
@@ -52,7 +52,7 @@ export class AksStack extends TerraformStack {
     });
     const sys = c.systemPool;
     const logs = c.logs.enabled
-      ? new LogAnalyticsWorkspace(this, 'logs', { name: `${c.name}-logs`, resourceGroupName: rg.name, location: rg.location, sku: 'PerGB2018', retentionInDays: c.logs.retentionDays })
+      ? new AksContainerInsights(this, 'logs', { clusterName: c.name, resourceGroupName: rg.name, location: rg.location, retentionDays: c.logs.retentionDays })
       : undefined;
     const aks = new AksCluster(this, 'cluster', {
       name: c.name,
@@ -72,8 +72,9 @@ export class AksStack extends TerraformStack {
       localAccountsDisabled: !c.localAccounts,
       admins: c.admins,
       blobDriver: c.modelStorage.kind === 'blob',
-      ...(logs && { logAnalyticsWorkspaceId: logs.id }),
+      ...(logs && { logAnalyticsWorkspaceId: logs.workspace.id }),
     });
+    logs?.attach(aks.cluster.id);
     const cluster = aks.cluster;
 
     const pools: AksGpuNodePool[] = [];

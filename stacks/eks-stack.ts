@@ -146,7 +146,7 @@ export class EksStack extends TerraformStack {
         storageClass: { profile: profile.storage.modelCache!, parameters: storage.storageClassParameters },
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
-        dependsOn: [system.nodeGroup, ...controllers.all],
+        dependsOn: [system.nodeGroup, ...controllers.all, controllers.loadBalancerControllerIdentity],
       });
     }
 

@@ -39,9 +39,13 @@ const USAGE = `usage: dynamo-iac <command> [options]
   images                the mirror copy list: source and destination        [--target T] [--registry R] [--json]
 targets: ${TARGETS.join(', ')} (default: DYNAMO_IAC_TARGET or local); the spec comes from DYNAMO_IAC_CONFIG`;
 
-/** Runs one command; returns the exit code (0 ok, 1 a check failed, 2 usage or tool error). */
+/**
+ * Runs one command; returns the exit code: 0 ok, 1 a check failed, 2 usage or tool error. `diff` differs: 2 means
+ * a breaking change, so its usage and input errors are 1.
+ */
 export function runCli(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
+  const usageError = command === 'diff' ? 1 : 2;
   let positionals: string[] = [];
   let values: { target?: string; json?: boolean; enrich?: boolean; 'check-graphs'?: boolean; size?: string; registry?: string };
   try {
@@ -52,12 +56,12 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }));
   } catch (e) {
     io.err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
+    return usageError;
   }
   const target = (values.target ?? io.env['DYNAMO_IAC_TARGET'] ?? 'local') as Target;
   if (!TARGETS.includes(target)) {
     io.err(`--target: must be one of ${TARGETS.join(', ')}, got "${target}"`);
-    return 2;
+    return usageError;
   }
   const progress = (line: string) => {
     if (!values.json) io.err(line);
@@ -74,12 +78,14 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       }
       case 'gpu-inventory': {
         // The spec (mirror registry, pull Secrets) matters only to the nvidia-smi pods of --enrich.
-        const images = values.enrich ? spec().platform.images : undefined;
+        const s = values.enrich ? spec() : undefined;
+        const images = s?.platform.images;
         const inv = gpuInventory(kube(io.runner, progress), {
           enrich: values.enrich ?? false,
           ...(io.sleep && { sleep: io.sleep }),
           ...(images?.registry && { image: rewriteImage(imageString(VERSIONS.tools.cudaBase), images.registry) }),
-          ...(images && { pullSecrets: images.pullSecrets }),
+          // Pull Secrets are namespaced: the pod runs where the spec's Secrets live (the workloads namespace).
+          ...(images?.pullSecrets.length && { pullSecrets: images.pullSecrets, namespace: s!.workloads.namespace }),
         });
         const problems = values['check-graphs'] ? checkGraphs(inv, spec().graphs) : [];
         io.out(values.json ? JSON.stringify({ ...inv, ...(values['check-graphs'] && { graphProblems: problems }) }, null, 2) : [renderInventory(inv), ...problems.map((p) => `FAIL ${p}`)].join('\n'));

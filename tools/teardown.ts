@@ -13,7 +13,7 @@ import { DYNAMO_CRDS } from './preflight.js';
 const PROTECTED: Record<'eks' | 'aks' | 'gke', string> = {
   eks: 'the KMS key, the EFS or FSx for Lustre file system and the ECR repositories',
   aks: 'the Azure Managed Lustre file system and the container registry',
-  gke: 'the Filestore or Managed Lustre instance and the Artifact Registry repository',
+  gke: 'the cluster (deletion_protection), the Filestore or Managed Lustre instance and the Artifact Registry repository',
 };
 
 export function teardownPlan(spec: Spec): string {
@@ -45,8 +45,9 @@ export function teardownPlan(spec: Spec): string {
   if (t !== 'local') {
     const protectedNote = spec.cluster.protectStatefulResources
       ? [
-          `# cluster.protectStatefulResources is true: the destroy stops at ${PROTECTED[t]} (prevent_destroy).`,
-          '# To remove them too: back up what you need, set cluster.protectStatefulResources: false, run `npm run synth`, and destroy again.',
+          `# cluster.protectStatefulResources is true: it guards ${PROTECTED[t]} with prevent_destroy, and \`destroy\` refuses the whole plan (nothing is deleted).`,
+          '# To remove everything: back up what you need, set cluster.protectStatefulResources: false, `npx cdktf deploy` once',
+          '# (the flags live in the state), then destroy. To keep a resource instead: `terraform state rm <address>` before destroying.',
         ]
       : [`# cluster.protectStatefulResources is false: ${PROTECTED[t]} are destroyed with their data.`];
     section('The cloud stack (with deploy.platform the Helm releases above are Terraform resources: destroy removes whatever is left, in reverse order).', [

@@ -8,19 +8,29 @@ import { helmInstallCommand, platformPrerequisites } from '../charts/prerequisit
 import { synthK8sTarget } from '../charts/synth.js';
 import type { Spec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
-import { versionSlug } from '../constructs/k8s/etcd/etcd-snapshot.js';
+import { parseAllDocuments } from 'yaml';
 import { DYNAMO_CRDS } from './preflight.js';
+
+/** The resources users write; the DynamoComponentDeployments are the operator's and come back from these. */
+export const BACKED_UP_KINDS = ['dynamographdeployments.nvidia.com', 'dynamographdeploymentrequests.nvidia.com'] as const;
+
+/** jq filter: what the API server sets and refuses on create (resourceVersion, uid, ...), and the status. */
+export const STRIP_SERVER_FIELDS =
+  'del(.items[].metadata.resourceVersion, .items[].metadata.uid, .items[].metadata.managedFields, .items[].metadata.creationTimestamp, .items[].metadata.generation, .items[].metadata.ownerReferences, .items[].status)';
 
 export function upgradePlan(spec: Spec): string {
   const t = spec.target;
   const p = spec.platform;
   const ns = p.namespace;
-  const files = synthK8sTarget(spec).map((f) => f.path.split('/').pop()!);
+  const synthesized = synthK8sTarget(spec);
+  const files = synthesized.map((f) => f.path.split('/').pop()!);
+  // The snapshot Job's name carries a hash of its template: read it from the manifests.
+  const backup = synthesized.find((f) => f.path.endsWith('/09-etcd-backup.k8s.yaml'));
+  const snapshotJob = backup && parseAllDocuments(backup.content).map((d) => d.toJS() as { kind: string; metadata: { name: string } }).find((o) => o.kind === 'Job')?.metadata.name;
   const apply = (pattern: RegExp) => files.filter((f) => pattern.test(f)).map((f) => `kubectl apply -f dist/${t}/${f}`);
   const prereqs = platformPrerequisites(spec);
   const crds = prereqs.find((x) => x.release === 'dynamo-crds')!;
   const others = prereqs.filter((x) => x !== crds);
-  const kinds = [...DYNAMO_CRDS].join(',');
   const lines: string[] = [`# Upgrade of target ${t} to Dynamo ${VERSIONS.dynamo.version}: one step at a time, each checked before the next.`, ''];
   let step = 0;
   const section = (title: string, commands: readonly string[]) => {
@@ -29,14 +39,14 @@ export function upgradePlan(spec: Spec): string {
   section('Read what changes; exit code 2 names every change the cluster rejects or that replaces pods or data.', [
     `npx dynamo-iac diff <previous dist>/${t} dist/${t}`,
   ]);
-  section('Back up the custom resources and the CRDs.', [
-    `kubectl get ${kinds} --all-namespaces -o yaml > backup-dynamo-resources-$(date +%Y%m%d).yaml`,
-    `kubectl get crd ${DYNAMO_CRDS.join(' ')} -o yaml > backup-dynamo-crds-$(date +%Y%m%d).yaml`,
+  section('Back up the graphs, the graph requests and the CRDs, stripped of server-set fields so that `kubectl apply` restores them (the operator recreates what it owns).', [
+    `kubectl get ${BACKED_UP_KINDS.join(',')} --all-namespaces -o json | jq '${STRIP_SERVER_FIELDS}' > backup-dynamo-resources-$(date +%Y%m%d).json`,
+    `kubectl get crd ${DYNAMO_CRDS.join(' ')} -o json | jq '${STRIP_SERVER_FIELDS}' > backup-dynamo-crds-$(date +%Y%m%d).json`,
   ]);
-  if (p.etcd.enabled && p.etcd.backup.enabled) {
+  if (snapshotJob) {
     section('Snapshot etcd: a Job named after the new platform version, on its own claim; wait for it.', [
       `kubectl apply -f dist/${t}/09-etcd-backup.k8s.yaml`,
-      `kubectl -n ${ns} wait --for=condition=complete job/${p.releaseName}-etcd-snapshot-pre-${versionSlug(VERSIONS.dynamo.version)} --timeout=30m`,
+      `kubectl -n ${ns} wait --for=condition=complete job/${snapshotJob} --timeout=30m`,
     ]);
   }
   section('The CRDs first: the new operator serves the new schema.', [helmInstallCommand(crds)]);

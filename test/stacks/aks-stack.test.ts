@@ -38,7 +38,7 @@ describe('AKS resources carry the expected values', () => {
       default_node_pool: { name: 'system', auto_scaling_enabled: true, min_count: 2 },
     });
     expect(resources(aks('cluster: { localAccounts: true }').tf, 'azurerm_kubernetes_cluster')[0]!['local_account_disabled']).toBe(false);
-    expect(resources(base, 'azurerm_role_assignment').map((r) => r['role_definition_name']).sort()).toEqual(['AcrPull', 'Azure Kubernetes Service RBAC Cluster Admin']);
+    expect(resources(base, 'azurerm_role_assignment').map((r) => r['role_definition_name']).sort()).toEqual(['AcrPull', 'Azure Kubernetes Service RBAC Cluster Admin', 'Network Contributor']);
   });
 
   it('every GPU pool skips the AKS driver (gpu_driver None: the GPU Operator owns driver, device plugin and DCGM)', () => {
@@ -164,14 +164,30 @@ describe('cross-layer: the stack and dist/aks agree', () => {
     for (const c of byKind(objects, 'PersistentVolumeClaim')) expect(tier).toContain((c as unknown as { spec: { storageClassName: string } }).spec.storageClassName);
   });
 
-  it('container logs: Container Insights into a Log Analytics workspace with managed-identity auth; none with logs off', () => {
+  it('container logs: Container Insights into a Log Analytics workspace with managed-identity auth, its data collection rule associated with the cluster; none with logs off', () => {
     const ws = Object.entries(base.resource['azurerm_log_analytics_workspace'] ?? {});
     expect(ws).toHaveLength(1);
     expect(ws[0]![1]).toMatchObject({ retention_in_days: 30, sku: 'PerGB2018' });
-    const cluster = resources(base, 'azurerm_kubernetes_cluster')[0]!;
-    expect(cluster['oms_agent']).toEqual({ log_analytics_workspace_id: `\${azurerm_log_analytics_workspace.${ws[0]![0]}.id}`, msi_auth_for_monitoring_enabled: true });
+    const clusters = Object.entries(base.resource['azurerm_kubernetes_cluster']!);
+    expect(clusters[0]![1]['oms_agent']).toEqual({ log_analytics_workspace_id: `\${azurerm_log_analytics_workspace.${ws[0]![0]}.id}`, msi_auth_for_monitoring_enabled: true });
+    const [ruleId, rule] = Object.entries(base.resource['azurerm_monitor_data_collection_rule']!)[0]!;
+    expect(rule['destinations']).toEqual({ log_analytics: [{ name: 'ciworkspace', workspace_resource_id: `\${azurerm_log_analytics_workspace.${ws[0]![0]}.id}` }] });
+    expect((rule['data_flow'] as { streams: string[] }[])[0]!.streams).toContain('Microsoft-ContainerLogV2');
+    const ext = (rule['data_sources'] as { extension: { extension_name: string; extension_json: string }[] }).extension[0]!;
+    expect(ext.extension_name).toBe('ContainerInsights');
+    expect(JSON.parse(ext.extension_json).dataCollectionSettings.enableContainerLogV2).toBe(true);
+    const assoc = Object.values(base.resource['azurerm_monitor_data_collection_rule_association']!)[0]!;
+    expect(assoc).toMatchObject({ target_resource_id: `\${azurerm_kubernetes_cluster.${clusters[0]![0]}.id}`, data_collection_rule_id: `\${azurerm_monitor_data_collection_rule.${ruleId}.id}` });
     const off = aks('cluster: { logs: { enabled: false } }').tf;
-    expect(off.resource['azurerm_log_analytics_workspace']).toBeUndefined();
+    for (const type of ['azurerm_log_analytics_workspace', 'azurerm_monitor_data_collection_rule', 'azurerm_monitor_data_collection_rule_association']) expect(off.resource[type]).toBeUndefined();
     expect(resources(off, 'azurerm_kubernetes_cluster')[0]!['oms_agent']).toBeUndefined();
+    expect(problemsOf('cluster: { logs: { retentionDays: 7 } }')).toContain('cluster.logs.retentionDays: must be at least 30 (the Log Analytics minimum), got 7');
+  });
+
+  it('the cluster identity may create internal load balancers in the node subnet (Network Contributor there)', () => {
+    const cluster = Object.keys(base.resource['azurerm_kubernetes_cluster']!)[0]!;
+    const grant = resources(base, 'azurerm_role_assignment').find((r) => r['role_definition_name'] === 'Network Contributor')!;
+    expect(grant['principal_id']).toBe(`\${azurerm_kubernetes_cluster.${cluster}.identity[0].principal_id}`);
+    expect(String(grant['scope'])).toMatch(/^\$\{azurerm_subnet\.[^}]+\.id\}$/);
   });
 });

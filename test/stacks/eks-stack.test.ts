@@ -175,6 +175,14 @@ describe('EKS resources carry the expected values', () => {
     for (const r of repos) expect(r).toMatchObject({ image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true }, force_delete: false, lifecycle: { prevent_destroy: true } });
   });
 
+  it('the VPC CNI enforces NetworkPolicies, and every release waits for (so destroy outlives) the load balancer controller\'s role binding', () => {
+    const cni = resources(eks, 'aws_eks_addon').find((a) => a['addon_name'] === 'vpc-cni')!;
+    expect(JSON.parse(String(cni['configuration_values']))).toEqual({ enableNetworkPolicy: 'true' });
+    const assoc = Object.entries(eks.resource['aws_eks_pod_identity_association']!).find(([, a]) => a['service_account'] === 'aws-load-balancer-controller')![0];
+    const crds = Object.values(eks.resource['helm_release']!).find((r) => r['name'] === 'dynamo-crds')!;
+    expect(crds['depends_on']).toContain(`aws_eks_pod_identity_association.${assoc}`);
+  });
+
   it('container logs: the CloudWatch Observability add-on with its own CloudWatch role, none with logs off', () => {
     const cw = resources(eks, 'aws_eks_addon').find((a) => a['addon_name'] === 'amazon-cloudwatch-observability')!;
     const roleRef = String((cw['pod_identity_association'] as { role_arn: string }[])[0]!.role_arn);

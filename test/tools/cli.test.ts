@@ -4,13 +4,14 @@
  * nodes enriched by nvidia-smi in a pod that is deleted afterwards; graph checks; benchmark resources; and the
  * one-line hints when kubectl or the context is missing.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../../tools/cli.js';
 import { type KubectlResult, type KubectlRunner, systemKubectl } from '../../tools/kubectl.js';
-import { ROOT } from '../support/env.js';
+import { hasBinary, ROOT } from '../support/env.js';
 
 const fixture = (name: string): string => readFileSync(join(ROOT, 'test', 'tools', 'fixtures', `${name}.json`), 'utf8');
 
@@ -158,7 +159,8 @@ describe('gpu-inventory', () => {
 
     // With a mirror registry and a pull Secret in the spec, the nvidia-smi pod uses both.
     const mirrored = run(['gpu-inventory', '--json', '--enrich'], { nodes: 'nodes-unlabelled' }, { DYNAMO_IAC_CONFIG: join(ROOT, 'test', 'tools', 'fixtures', 'mirror-spec.yaml') });
-    const mpod = parseAllDocuments(mirrored.inputs[0]!)[0]!.toJS() as { spec: { imagePullSecrets: { name: string }[]; containers: { image: string }[] } };
+    const mpod = parseAllDocuments(mirrored.inputs[0]!)[0]!.toJS() as { metadata: { namespace: string }; spec: { imagePullSecrets: { name: string }[]; containers: { image: string }[] } };
+    expect(mpod.metadata.namespace).toBe('dynamo-workloads');
     expect(mpod.spec.containers[0]!.image).toBe('mirror.example.com/dynamo/nvidia/cuda:12.8.1-base-ubuntu24.04');
     expect(mpod.spec.imagePullSecrets).toEqual([{ name: 'mirror-pull' }]);
   });
@@ -213,6 +215,9 @@ describe('day-2 commands through the command line', () => {
     expect(breaking.out).toMatch(/BREAKING .*backendFramework/);
     expect(run(['diff', diffFixture('base'), diffFixture('safe')], {}).code).toBe(0);
     expect(run(['diff', diffFixture('base')], {}).code).toBe(1);
+    // A typo is an input error (1), never mistaken for a breaking change (2).
+    expect(run(['diff', diffFixture('base'), diffFixture('safe'), '--jsn'], {}).code).toBe(1);
+    expect(run(['diff', diffFixture('base'), diffFixture('safe'), '--target', 'eksx'], {}).code).toBe(1);
     expect(json<{ breaking: unknown[] }>(run(['diff', diffFixture('base'), diffFixture('backend'), '--json'], {}).out).breaking.length).toBeGreaterThan(0);
   });
 
@@ -230,8 +235,10 @@ describe('day-2 commands through the command line', () => {
     const order = ['50-graph-vllm-agg.k8s.yaml', '40-workloads.k8s.yaml', '10-etcd.k8s.yaml', '00-namespace.k8s.yaml', 'kubectl delete --ignore-not-found crd dynamographdeployments.nvidia.com', 'helm uninstall aws-load-balancer-controller', 'helm uninstall gpu-operator', 'npx cdktf destroy eks'];
     for (const s of order) expect(at(s), s).toBeGreaterThan(-1);
     for (let i = 1; i < order.length; i++) expect(at(order[i]!), order[i]).toBeGreaterThan(at(order[i - 1]!));
-    expect(r.out).toContain('prevent_destroy');
-    expect(r.out).toContain('cluster.protectStatefulResources: false');
+    expect(r.out).toContain('prevent_destroy, and `destroy` refuses the whole plan (nothing is deleted)');
+    // The flags live in the state: they must be applied before a destroy can pass.
+    expect(r.out).toMatch(/cluster\.protectStatefulResources: false, `npx cdktf deploy` once/);
+    expect(run(['teardown-plan', '--target', 'gke'], {}).out).toContain('the cluster (deletion_protection)');
     expect(run(['teardown-plan', '--target', 'local'], {}).out).not.toContain('destroy');
   });
 
@@ -276,5 +283,29 @@ describe('upgrade-plan', () => {
     // Without the bundled etcd there is no snapshot step.
     const external = run(['upgrade-plan'], {}, { DYNAMO_IAC_CONFIG: join(ROOT, 'test', 'tools', 'fixtures', 'external-etcd-spec.yaml') });
     expect(external.out).not.toContain('snapshot');
+  });
+});
+
+describe.skipIf(!hasBinary('jq', 'jq'))('the backup filter of the upgrade runbook, run by the real jq', () => {
+  it('strips what the API server refuses on create and keeps the spec, so `kubectl apply` restores the file', () => {
+    const plan = run(['upgrade-plan', '--target', 'eks'], {}).out;
+    const line = plan.split('\n').find((l) => l.startsWith('kubectl get dynamographdeployments.nvidia.com,dynamographdeploymentrequests.nvidia.com'))!;
+    const filter = /\| jq '([^']+)'/.exec(line)![1]!;
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'nvidia.com/v1alpha1',
+          kind: 'DynamoGraphDeployment',
+          metadata: { name: 'g', namespace: 'w', resourceVersion: '42', uid: 'u-1', generation: 3, creationTimestamp: '2026-01-01T00:00:00Z', managedFields: [{}], labels: { a: 'b' } },
+          spec: { backendFramework: 'vllm', services: {} },
+          status: { state: 'successful' },
+        },
+      ],
+    };
+    const r = spawnSync('jq', [filter], { input: JSON.stringify(list), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).items[0]).toEqual({ apiVersion: 'nvidia.com/v1alpha1', kind: 'DynamoGraphDeployment', metadata: { name: 'g', namespace: 'w', labels: { a: 'b' } }, spec: { backendFramework: 'vllm', services: {} } });
   });
 });

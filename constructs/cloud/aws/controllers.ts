@@ -137,6 +137,11 @@ export class EksControllers extends Construct {
   public readonly networking: EksAddon[];
   /** Every add-on, for what must wait until storage and DNS work. */
   public readonly all: EksAddon[];
+  /**
+   * The load balancer controller's role binding. The deploy path depends on it, so that `destroy` keeps the role
+   * until every release is gone and the controller can still delete the load balancers of the exposed graphs.
+   */
+  public readonly loadBalancerControllerIdentity: EksPodIdentityAssociation;
   private readonly addon: (name: string, extra?: Partial<ConstructorParameters<typeof EksAddon>[2]>) => EksAddon;
   private readonly withIdentity: (key: keyof typeof CONTROLLER_IDENTITIES) => { podIdentityAssociation: { roleArn: string; serviceAccount: string }[] };
   private readonly props: EksControllersProps;
@@ -156,7 +161,9 @@ export class EksControllers extends Construct {
     this.withIdentity = withIdentity;
     this.props = props;
     const agent = addon('eks-pod-identity-agent');
-    const cni = addon('vpc-cni', { ...withIdentity('vpcCni'), dependsOn: [agent] });
+    // The VPC CNI's network policy agent enforces our NetworkPolicies (default deny, per-component allow rules);
+    // the add-on leaves it off unless told.
+    const cni = addon('vpc-cni', { ...withIdentity('vpcCni'), configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }), dependsOn: [agent] });
     const proxy = addon('kube-proxy');
     this.networking = [agent, cni, proxy];
     this.all = [...this.networking];
@@ -164,7 +171,7 @@ export class EksControllers extends Construct {
     // The role of a controller installed later by the deploy path (the load balancer controller).
     const associate = (key: string, idn: ControllerIdentity) =>
       new EksPodIdentityAssociation(this, `${key}-association`, { clusterName: props.clusterName, namespace: idn.namespace, serviceAccount: idn.serviceAccount, roleArn: role(key, idn).arn });
-    associate('loadBalancerController', { namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller', managedPolicies: [], inlinePolicy: LOAD_BALANCER_CONTROLLER_POLICY });
+    this.loadBalancerControllerIdentity = associate('loadBalancerController', { namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller', managedPolicies: [], inlinePolicy: LOAD_BALANCER_CONTROLLER_POLICY });
   }
 
   /** The add-ons that run as Deployments (DNS, CSI controllers): created once these nodes exist. */

@@ -98,5 +98,13 @@ export class AksCluster extends Construct {
         principalId: principal,
       }));
     }
+    // The cluster identity creates internal load balancers in the node subnet (created here or brought): without
+    // Network Contributor on it, an internal LoadBalancer Service stays pending (403 LinkedAuthorizationFailed).
+    new RoleAssignment(this, 'subnet-network-contributor', {
+      scope: props.nodeSubnetId,
+      roleDefinitionName: 'Network Contributor',
+      principalId: this.cluster.identity.principalId,
+      skipServicePrincipalAadCheck: true,
+    });
   }
 }

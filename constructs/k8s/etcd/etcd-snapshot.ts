@@ -2,9 +2,10 @@
  * EtcdSnapshots: backups of the bundled etcd onto a claim of their own, without Helm hooks, so that GitOps tools and
  * `kubectl apply` run them the same way.
  *
- * - A pre-upgrade Job whose name carries the platform version (`<etcd>-snapshot-pre-<version>`): a Job's template
- *   cannot change, so a new platform version is a new Job, applied (and waited for) before the new platform; the
- *   Job of a version already taken is left as it is. It saves `pre-upgrade-<version>.db` and then checks the file
+ * - A pre-upgrade Job whose name carries the platform version and a hash of its pod template
+ *   (`<etcd>-snapshot-pre-<version>-<hash>`): a Job's template cannot change, so a new platform version (or a new
+ *   image, registry, pull Secret or placement) is a new Job, applied and waited for before the new platform, instead
+ *   of an update the API server rejects. It saves `pre-upgrade-<version>.db` and then checks the file
  *   with `etcdutl snapshot status` (hash and revision), so a truncated snapshot fails the Job.
  * - Optionally a CronJob that keeps one rolling `scheduled.db` (etcdctl writes `.part` and renames, so a failed run
  *   never replaces the last good snapshot).
@@ -15,6 +16,9 @@
 import { KubeCronJob, KubeJob, KubePersistentVolumeClaim, type PodSpec, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
+import { rewriteImage } from '../../../spec/images.js';
+import { checksum } from '../common/checksum.js';
+import type { ImagePolicy } from '../common/images.js';
 import { appLabels } from '../common/labels.js';
 import { resourceRequirements } from '../common/resources.js';
 import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
@@ -38,6 +42,8 @@ export interface EtcdSnapshotsProps {
   readonly image?: ImageRef;
   /** @default - any node */
   readonly placement?: WorkloadPlacement;
+  /** Mirror registry and pull Secrets, applied here so that the Job's name hashes the template the cluster gets. */
+  readonly imagePolicy?: ImagePolicy;
 }
 
 const UID = 65532;
@@ -48,6 +54,7 @@ export const versionSlug = (v: string): string => v.toLowerCase().replace(/[^a-z
 
 export class EtcdSnapshots extends Construct {
   public readonly claimName: string;
+  /** `<etcd>-snapshot-pre-<version>-<template hash>`, at most 63 characters. */
   public readonly jobName: string;
   /** Path of the pre-upgrade snapshot inside the claim. */
   public readonly preUpgradeFile: string;
@@ -55,9 +62,10 @@ export class EtcdSnapshots extends Construct {
   constructor(scope: Construct, id: string, props: EtcdSnapshotsProps) {
     super(scope, id);
     this.claimName = `${props.etcdName}-snapshots`;
-    this.jobName = `${props.etcdName}-snapshot-pre-${versionSlug(props.platformVersion)}`.slice(0, 63).replace(/-+$/, '');
     this.preUpgradeFile = `pre-upgrade-${versionSlug(props.platformVersion)}.db`;
-    const image = imageString(props.image ?? VERSIONS.etcd.image);
+    const registry = props.imagePolicy?.registry;
+    const pullSecrets = [...(props.imagePolicy?.pullSecrets ?? [])].sort();
+    const image = registry ? rewriteImage(imageString(props.image ?? VERSIONS.etcd.image), registry) : imageString(props.image ?? VERSIONS.etcd.image);
     const labels = appLabels({ name: 'etcd-snapshot', instance: props.etcdName, component: 'backup', version: (props.image ?? VERSIONS.etcd.image).tag });
     const meta = (name: string) => ({ name, namespace: props.namespace, labels });
 
@@ -88,18 +96,22 @@ export class EtcdSnapshots extends Construct {
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(UID),
       ...podPlacement(props.placement ?? {}, {}, 1),
+      ...(pullSecrets.length && { imagePullSecrets: pullSecrets.map((name) => ({ name })) }),
       initContainers: [save(file)],
       containers: [check(file)],
       volumes: [{ name: 'snapshots', persistentVolumeClaim: { claimName: this.claimName } }],
     });
 
+    const template = { metadata: { labels }, spec: pod(this.preUpgradeFile) };
+    const base = `${props.etcdName}-snapshot-pre-${versionSlug(props.platformVersion)}`.slice(0, 54).replace(/-+$/, '');
+    this.jobName = `${base}-${checksum(JSON.stringify(template)).slice(0, 8)}`;
     new KubeJob(this, 'PreUpgrade', {
       metadata: meta(this.jobName),
       spec: {
         // On a first install etcd may still be starting: retries back off 10 s, 20 s, ... for about ten minutes.
         backoffLimit: 6,
         activeDeadlineSeconds: 1800,
-        template: { metadata: { labels }, spec: pod(this.preUpgradeFile) },
+        template,
       },
     });
 

@@ -29,7 +29,7 @@ export interface FrontendExposureProps {
   readonly networkCidrs?: readonly string[];
   /** `aws-alb`: ACM certificate ARN; the ALB then listens on HTTPS 443 only. */
   readonly certificateArn?: string;
-  /** `aws-alb`: idle timeout in seconds. @default 600 */
+  /** Idle timeout in seconds: the ALB attribute, or the Azure load balancer's TCP idle timeout (whole minutes, 4-100). @default 600 */
   readonly idleTimeoutSeconds?: number;
   /** Emit the NetworkPolicy (when the namespace denies ingress by default). @default true */
   readonly networkPolicy?: boolean;
@@ -96,8 +96,9 @@ export class FrontendExposure extends Construct {
         'gcp-lb': { 'networking.gke.io/load-balancer-type': 'Internal' },
         'plain-lb': {},
       };
+      const idle: Record<string, string> = props.flavor === 'azure-lb' ? { 'service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout': String(Math.min(100, Math.max(4, Math.ceil((props.idleTimeoutSeconds ?? 600) / 60)))) } : {};
       new KubeService(this, 'Service', {
-        metadata: { name: this.name, namespace: props.namespace, labels, annotations: scheme === 'internal' ? internal[props.flavor] : {} },
+        metadata: { name: this.name, namespace: props.namespace, labels, annotations: { ...(scheme === 'internal' ? internal[props.flavor] : {}), ...idle } },
         spec: {
           type: 'LoadBalancer',
           selector: frontendPods,

@@ -51,6 +51,11 @@ describe('image references', () => {
     expect(rewriteImage(from, 'r.example/')).toBe(to);
   });
 
+  it('is idempotent: an image already in the registry stays', () => {
+    const once = rewriteImage('nats:2.10.21-alpine', 'r.example/mirror');
+    expect(rewriteImage(once, 'r.example/mirror')).toBe(once);
+  });
+
   it('parses host, path and tag', () => {
     expect(parseImage('python:3.12')).toEqual({ host: 'docker.io', path: 'library/python', suffix: ':3.12' });
     expect(parseImage('nvcr.io/nvidia/cuda:12.8.1-base-ubuntu24.04')).toEqual({ host: 'nvcr.io', path: 'nvidia/cuda', suffix: ':12.8.1-base-ubuntu24.04' });

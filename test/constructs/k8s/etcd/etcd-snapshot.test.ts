@@ -24,7 +24,7 @@ const job = byKind(eks.objects, 'Job')[0] as Job;
 
 describe('etcd snapshots (09-etcd-backup)', () => {
   it('a pre-upgrade Job per platform version, on its own claim, in its own file applied before etcd', () => {
-    expect(job.metadata.name).toBe(`dynamo-platform-etcd-snapshot-pre-${versionSlug(VERSIONS.dynamo.version)}`);
+    expect(job.metadata.name).toMatch(new RegExp(`^dynamo-platform-etcd-snapshot-pre-${versionSlug(VERSIONS.dynamo.version)}-[0-9a-f]{8}$`));
     expect(eks.files.find((f) => f.content.includes('kind: Job'))!.path).toBe('eks/09-etcd-backup.k8s.yaml');
     const pod = job.spec.template.spec;
     expect(pod.volumes[0]!.persistentVolumeClaim.claimName).toBe('dynamo-platform-etcd-snapshots');
@@ -42,6 +42,20 @@ describe('etcd snapshots (09-etcd-backup)', () => {
     expect(pod.containers[0]!.command.slice(0, 3)).toEqual(['/usr/local/bin/etcdutl', 'snapshot', 'status']);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(pod.restartPolicy).toBe('Never');
+  });
+
+  it('a Job\'s template is immutable: a new image, registry or pull Secret is a new Job name, the same input the same name', () => {
+    const jobOf = (yaml?: string) => byKind(synthSpec(specsFrom(yaml).eks).objects, 'Job')[0] as Job;
+    expect(jobOf().metadata.name).toBe(job.metadata.name);
+    const mirrored = jobOf('platform: { images: { registry: r.example/m, pullSecrets: [pull] } }');
+    expect(mirrored.metadata.name).not.toBe(job.metadata.name);
+    expect(mirrored.metadata.name.length).toBeLessThanOrEqual(63);
+    // The app-wide image pass leaves the Job as the construct wrote it (so the name hashes what the cluster gets).
+    expect(mirrored.spec.template.spec.initContainers[0]!.image).toBe(`r.example/m/etcd-development/etcd:${VERSIONS.etcd.image.tag}`);
+    expect((mirrored.spec.template.spec as unknown as { imagePullSecrets: unknown }).imagePullSecrets).toEqual([{ name: 'pull' }]);
+    const long = jobOf('platform: { releaseName: a-release-name-of-thirty-char } ');
+    expect(long.metadata.name.length).toBeLessThanOrEqual(63);
+    expect(long.metadata.name).toMatch(/-[0-9a-f]{8}$/);
   });
 
   it('versions become name-safe slugs', () => {

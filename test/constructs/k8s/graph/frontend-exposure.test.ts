@@ -18,15 +18,15 @@ type Policy = KubeObject & { spec: { podSelector: { matchLabels: Record<string, 
 const CERT = 'arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const VARIANT = `
 graphs:
-  open: { example: vllm-agg, expose: { mode: load-balancer, scheme: internet-facing, sourceCidrs: [203.0.113.0/24] } }
+  open: { example: vllm-agg, expose: { mode: load-balancer, scheme: internet-facing, sourceCidrs: [203.0.113.0/24], allowPlainHttp: true } }
   quiet: { example: sglang-agg }
 targets:
   eks:
     graphs:
-      open: { expose: { certificateArn: "${CERT}", idleTimeoutSeconds: 1200 } }
+      open: { expose: { certificateArn: "${CERT}", idleTimeoutSeconds: 1200, allowPlainHttp: false } }
   local:
     graphs:
-      open: { expose: { scheme: internal } }
+      open: { expose: { scheme: internal, allowPlainHttp: false } }
 `;
 
 describe('frontend exposure', () => {
@@ -73,14 +73,15 @@ describe('frontend exposure', () => {
     ['gke', 'networking.gke.io/load-balancer-type', 'Internal'],
   ] as const)('%s: an internal LoadBalancer Service by default, the public one only when asked, client addresses preserved', (target, key, value) => {
     const internal = byKind(synthSpec(defaults[target]).objects, 'Service', 'vllm-agg-frontend-lb')[0] as Service;
-    expect(internal.metadata.annotations).toEqual({ [key]: value });
+    // AKS also carries the TCP idle timeout (600 s = 10 minutes); GKE's passthrough load balancer has none.
+    expect(internal.metadata.annotations).toEqual({ [key]: value, ...(target === 'aks' && { 'service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout': '10' }) });
     expect(internal.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['10.0.0.0/16'], ports: [{ port: 80, targetPort: FRONTEND_HTTP_PORT }] });
     expect(internal.spec.selector).toEqual({ 'app.kubernetes.io/name': 'dynamo-graph', 'app.kubernetes.io/instance': 'vllm-agg', 'app.kubernetes.io/component': 'frontend' });
     expect(byKind(synthSpec(defaults[target]).objects, 'Ingress')).toEqual([]);
 
     const objs = synthSpec(variant[target]).objects;
     const open = byKind(objs, 'Service', 'open-frontend-lb')[0] as Service;
-    expect(open.metadata.annotations ?? {}).toEqual({});
+    expect(Object.keys(open.metadata.annotations ?? {})).not.toContain(key);
     expect(open.spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24']);
     const policy = byKind(objs, 'NetworkPolicy', 'open-frontend-from-load-balancer')[0] as Policy;
     expect(policy.spec.ingress[0]!.from).toEqual([{ ipBlock: { cidr: '203.0.113.0/24' } }]);
@@ -114,7 +115,8 @@ describe('frontend exposure', () => {
     ['internet-facing without client ranges', 'graphs: { g: { example: vllm-agg, expose: { mode: load-balancer, scheme: internet-facing } } }', 'graphs.g.expose.sourceCidrs: an internet-facing frontend needs the client ranges allowed to reach it (write 0.0.0.0/0 to open it to everyone)'],
     ['an internet-facing ALB without a certificate', 'targets: { eks: { graphs: { g: { example: vllm-agg, expose: { mode: load-balancer, scheme: internet-facing, sourceCidrs: [0.0.0.0/0] } } } } }', 'graphs.g.expose.certificateArn: an internet-facing ALB must serve HTTPS (prompts and completions would cross the internet in clear text): set an ACM certificate ARN'],
     ['an ACM certificate on AKS', `targets: { aks: { graphs: { g: { example: vllm-agg, expose: { mode: load-balancer, certificateArn: "${CERT}" } } } } }`, 'targets.aks.graphs.g.expose.certificateArn: an ACM certificate terminates TLS on an AWS ALB; target aks uses a TCP load balancer: terminate TLS in front of it'],
-    ['options without a load balancer', 'graphs: { g: { example: vllm-agg, expose: { sourceCidrs: [10.1.0.0/16] } } }', 'graphs.g.expose.mode: scheme, sourceCidrs and certificateArn need mode: load-balancer'],
+    ['plain HTTP to the internet on GKE', 'targets: { gke: { graphs: { g: { example: vllm-agg, expose: { mode: load-balancer, scheme: internet-facing, sourceCidrs: [0.0.0.0/0] } } } } }', 'graphs.g.expose.allowPlainHttp: an internet-facing TCP load balancer on gke serves plain HTTP (prompts and completions in clear text): put TLS in front and set allowPlainHttp: true, or keep it internal'],
+    ['options without a load balancer', 'graphs: { g: { example: vllm-agg, expose: { sourceCidrs: [10.1.0.0/16] } } }', 'graphs.g.expose.mode: scheme, sourceCidrs, certificateArn and allowPlainHttp need mode: load-balancer'],
   ])('rejects %s', (_, text, expected) => {
     expect(problemsOf(text).some((p) => p.startsWith(expected))).toBe(true);
   });
