@@ -8,6 +8,7 @@ import { platformPrerequisites } from '../charts/prerequisites.js';
 import { synthK8sTarget } from '../charts/synth.js';
 import type { Spec } from '../spec/schema.js';
 import { DYNAMO_CRDS } from './preflight.js';
+import { Runbook } from './runbook.js';
 
 /** The resources each cloud stack protects with prevent_destroy (cluster.protectStatefulResources). */
 const PROTECTED: Record<'eks' | 'aks' | 'gke', string> = {
@@ -24,12 +25,8 @@ export function teardownPlan(spec: Spec): string {
   const workloadFiles = files.filter((f) => /^(4\d|7\d)-/.test(f)).reverse();
   const platformFiles = files.filter((f) => /^[0-3]\d-/.test(f)).reverse();
   const ns = spec.workloads.namespace;
-  const lines: string[] = [`# Teardown of target ${t}: run the steps in order; each waits for the previous one.`, ''];
-  let step = 0;
-  const section = (title: string, commands: readonly string[]) => {
-    if (commands.length === 0) return;
-    lines.push(`# ${++step}. ${title}`, ...commands, '');
-  };
+  const book = new Runbook(`Teardown of target ${t}: run the steps in order; each waits for the previous one.`);
+  const section = (title: string, commands: readonly string[]) => book.section(title, commands);
   section('Graphs and graph requests: the operator removes their pods (GPU nodes then scale to zero) and the load balancer controller their load balancers.', [
     ...del(graphFiles),
     `kubectl -n ${ns} wait --for=delete dynamographdeployments.nvidia.com --all --timeout=15m`,
@@ -55,5 +52,5 @@ export function teardownPlan(spec: Spec): string {
       `npx cdktf destroy ${t}    # or: terraform -chdir=cdktf.out/stacks/${t} destroy`,
     ]);
   }
-  return lines.join('\n').trimEnd();
+  return book.toString();
 }

@@ -10,6 +10,7 @@ import type { Spec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { parseAllDocuments } from 'yaml';
 import { DYNAMO_CRDS } from './preflight.js';
+import { Runbook } from './runbook.js';
 
 /** The resources users write; the DynamoComponentDeployments are the operator's and come back from these. */
 export const BACKED_UP_KINDS = ['dynamographdeployments.nvidia.com', 'dynamographdeploymentrequests.nvidia.com'] as const;
@@ -31,11 +32,8 @@ export function upgradePlan(spec: Spec): string {
   const prereqs = platformPrerequisites(spec);
   const crds = prereqs.find((x) => x.release === 'dynamo-crds')!;
   const others = prereqs.filter((x) => x !== crds);
-  const lines: string[] = [`# Upgrade of target ${t} to Dynamo ${VERSIONS.dynamo.version}: one step at a time, each checked before the next.`, ''];
-  let step = 0;
-  const section = (title: string, commands: readonly string[]) => {
-    if (commands.length) lines.push(`# ${++step}. ${title}`, ...commands, '');
-  };
+  const book = new Runbook(`Upgrade of target ${t} to Dynamo ${VERSIONS.dynamo.version}: one step at a time, each checked before the next.`);
+  const section = (title: string, commands: readonly string[]) => book.section(title, commands);
   section('Read what changes; exit code 2 names every change the cluster rejects or that replaces pods or data.', [
     `npx dynamo-iac diff <previous dist>/${t} dist/${t}`,
   ]);
@@ -63,5 +61,5 @@ export function upgradePlan(spec: Spec): string {
   ]);
   section('The graphs, workloads and observability.', apply(/^[4-7]\d-/));
   section('Verify: the operator, NATS, etcd, every graph, the claims, Prometheus targets and the token Secret.', [`npx dynamo-iac verify --target ${t}`]);
-  return lines.join('\n').trimEnd();
+  return book.toString();
 }
