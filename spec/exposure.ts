@@ -16,11 +16,11 @@
  * offline against the Kubernetes schemas like everything else we emit.
  */
 import { z } from 'zod';
+import { cidr } from './fields.js';
 
 export const EXPOSURE_MODES = ['none', 'load-balancer'] as const;
 export const EXPOSURE_SCHEMES = ['internal', 'internet-facing'] as const;
 
-const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, { message: 'must be an IPv4 CIDR such as 10.0.0.0/16' });
 
 export const exposureSchema = z
   .strictObject({

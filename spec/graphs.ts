@@ -8,18 +8,9 @@ import { BACKENDS, graphServiceNameProblem, ROUTER_MODES, type WorkerRole, worke
 import { EXAMPLE_NAMES } from './examples.js';
 import { GPU_CAPACITIES } from './profile/gpu-fit.js';
 import { exposureSchema } from './exposure.js';
+import { DNS_LABEL, dnsLabel, quantity } from './fields.js';
 import { graphSchedulingSchema } from './scheduling.js';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dnsLabel = (what: string) =>
-  z
-    .string()
-    .max(63, { message: `${what} must be at most 63 characters` })
-    .regex(DNS_LABEL, { message: `${what} must be a DNS label (lower-case letters, digits and '-', alphanumeric at both ends)` });
-
-const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/, {
-  message: 'must be a Kubernetes quantity such as 10Gi, 512Mi, 500m or 2',
-});
 const positiveInt = (what: string) => z.number().int({ message: `${what} must be a whole number` }).min(1, { message: `${what} must be a positive integer` });
 const seconds = (min: number) => z.number().int({ message: 'must be a whole number of seconds' }).min(min, { message: `must be at least ${min} seconds` });
 

@@ -5,6 +5,7 @@
  * spec loader both use them, so a rule is written once.
  */
 import { z } from 'zod';
+import { DNS_LABEL } from './fields.js';
 
 /** Upstream's names (Dynamo 0.9.0 operator `consts.go`, KAI v0.9.4 chart). */
 export const KAI_SCHEDULER_NAME = 'kai-scheduler';
@@ -70,7 +71,7 @@ export const groveSchema = z
 export const kaiSchema = z
   .strictObject({
     enabled: z.boolean().describe('Install the KAI scheduler and create the queues; graphs are scheduled by KAI.'),
-    queues: z.record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'a queue name must be a DNS label' }), queueSchema).describe('Queues keyed by name. The default hierarchy is upstream\'s: `dynamo-default` with the child `dynamo`.'),
+    queues: z.record(z.string().regex(DNS_LABEL, { message: 'a queue name must be a DNS label' }), queueSchema).describe('Queues keyed by name. The default hierarchy is upstream\'s: `dynamo-default` with the child `dynamo`.'),
   })
   .describe('KAI scheduler: queues with GPU quotas.');
 

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { graphNameProblems, graphRequestsSchema, graphsSchema, workerGroups, workloadsSchema } from './graphs.js';
 import { exposureProblems } from './exposure.js';
+import { cidr, DNS_LABEL, dnsLabel, quantity } from './fields.js';
 import { fitGpuPools } from './profile/gpu-fit.js';
 import { DEFAULT_KAI_QUEUE, groveSchema, kaiSchema, queueProblems } from './scheduling.js';
 import { cloudProfile } from './profile/index.js';
@@ -17,19 +18,6 @@ export const CLOUD_TARGETS = ['eks', 'aks', 'gke'] as const;
 export type CloudTarget = (typeof CLOUD_TARGETS)[number];
 export const isCloudTarget = (t: Target): t is CloudTarget => t !== 'local';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dnsLabel = (what: string) =>
-  z
-    .string()
-    .max(63, { message: `${what} must be at most 63 characters` })
-    .regex(DNS_LABEL, { message: `${what} must be a DNS label (lower-case letters, digits and '-', alphanumeric at both ends)` });
-
-/** A Kubernetes resource quantity such as `10Gi`, `500m` or `2`. */
-export const quantity = z
-  .string()
-  .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/, {
-    message: 'must be a Kubernetes quantity such as 10Gi, 512Mi, 500m or 2',
-  });
 
 const resourceList = z.strictObject({
   cpu: quantity.optional().describe('CPU, e.g. `500m`.'),
@@ -245,7 +233,6 @@ const modelStorageSchema = z
   })
   .describe('Shared model storage (ReadWriteMany), mounted as the model cache.');
 
-const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, { message: 'must be an IPv4 CIDR such as 10.0.0.0/16' });
 
 const networkSchema = z
   .strictObject({
@@ -302,7 +289,7 @@ export const clusterSchema = z
 export const observabilitySchema = z
   .strictObject({
     enabled: z.boolean().describe('Emit monitors, alert rules, the Alertmanager template, Grafana datasources and dashboards (`70-observability`).'),
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a DNS label' }).describe('Namespace of Prometheus, Alertmanager and Grafana (rules, dashboards and configuration go there).'),
+    namespace: z.string().regex(DNS_LABEL, { message: 'must be a DNS label' }).describe('Namespace of Prometheus, Alertmanager and Grafana (rules, dashboards and configuration go there).'),
     prometheusOperator: z.boolean().describe('Emit the Prometheus operator\'s PodMonitors, ServiceMonitor and PrometheusRule (its CRDs must exist); off: a plain prometheus.yml with Kubernetes service discovery.'),
     installStack: z.boolean().describe('The cloud deploy path installs kube-prometheus-stack (pinned) first, selecting our monitors and rules.'),
     tracing: z
