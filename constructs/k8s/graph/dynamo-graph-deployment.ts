@@ -45,6 +45,7 @@ import {
 } from './dgd-types.js';
 import { type GpuPlacement, renderGpuPlacement } from './gpu-placement.js';
 import { canaryEnv, frontendProbes, FRONTEND_HTTP_PORT, type HealthProps, healthProblems, workerProbes } from './health.js';
+import { graphObjectLabels, type GraphComponent, graphPodSelector } from './pod-labels.js';
 
 /** The image user of Dynamo's runtime images (`dynamo`, uid 1000, group 0). */
 export const RUNTIME_UID = 1000;
@@ -229,10 +230,8 @@ export class DynamoGraphDeployment extends Construct {
     problems.push(...topologyProblems(props));
     problems.push(...healthProblems(props.health ?? {}, 'health'));
 
-    const podLabels = (component: string, service: string) => ({
-      'app.kubernetes.io/name': 'dynamo-graph',
-      'app.kubernetes.io/instance': this.name,
-      'app.kubernetes.io/component': component,
+    const podLabels = (component: GraphComponent, service: string) => ({
+      ...graphPodSelector({ graph: this.name, component }),
       'app.kubernetes.io/managed-by': MANAGED_BY,
       'dynamo-iac.io/service': service.toLowerCase(),
     });
@@ -494,7 +493,7 @@ export class DynamoGraphDeployment extends Construct {
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        labels: { ...props.labels, 'app.kubernetes.io/name': 'dynamo-graph', 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/managed-by': MANAGED_BY },
+        labels: { ...props.labels, ...graphObjectLabels(this.name) },
         ...(Object.keys(annotations).length && { annotations }),
       },
       spec: {

@@ -11,8 +11,8 @@
  */
 import { IntOrString, KubeIngress, KubeNetworkPolicy, KubeService } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
-import { MANAGED_BY } from '../common/labels.js';
 import { FRONTEND_HTTP_PORT } from './health.js';
+import { graphObjectLabels, graphPodSelector } from './pod-labels.js';
 
 export type LoadBalancerFlavor = 'aws-alb' | 'azure-lb' | 'gcp-lb' | 'plain-lb';
 
@@ -53,8 +53,8 @@ export class FrontendExposure extends Construct {
     const scheme = props.scheme ?? 'internal';
     const network = props.networkCidrs?.length ? props.networkCidrs : ANY;
     const clients = props.sourceCidrs?.length ? props.sourceCidrs : network;
-    const labels = { 'app.kubernetes.io/name': 'dynamo-graph', 'app.kubernetes.io/instance': props.graph, 'app.kubernetes.io/managed-by': MANAGED_BY };
-    const frontendPods = { 'app.kubernetes.io/name': 'dynamo-graph', 'app.kubernetes.io/instance': props.graph, 'app.kubernetes.io/component': 'frontend' };
+    const labels = graphObjectLabels(props.graph);
+    const frontendPods = graphPodSelector({ graph: props.graph, component: 'frontend' });
     const backendPort = { port: IntOrString.fromNumber(FRONTEND_HTTP_PORT), protocol: 'TCP' };
 
     if (props.flavor === 'aws-alb') {

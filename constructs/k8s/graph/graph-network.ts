@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { MANAGED_BY } from '../common/labels.js';
 import { namespacesByName, tcpPort } from '../common/network.js';
 import { FRONTEND_HTTP_PORT, PLANNER_METRICS_PORT, WORKER_SYSTEM_PORT } from './health.js';
+import { graphPodSelector } from './pod-labels.js';
 
 export interface GraphNetworkPolicyProps {
   readonly namespace: string;
@@ -33,7 +34,7 @@ export class GraphNetworkPolicy extends Construct {
       new KubeNetworkPolicy(this, 'FrontendClients', {
         metadata: meta('graph-frontends-from-clients'),
         spec: {
-          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'dynamo-graph', 'app.kubernetes.io/component': 'frontend' } },
+          podSelector: { matchLabels: graphPodSelector({ component: 'frontend' }) },
           policyTypes: ['Ingress'],
           ingress: [{ from: clients, ports: tcpPort(FRONTEND_HTTP_PORT) }],
         },
@@ -44,7 +45,7 @@ export class GraphNetworkPolicy extends Construct {
       new KubeNetworkPolicy(this, 'Monitoring', {
         metadata: meta('graph-metrics-from-monitoring'),
         spec: {
-          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'dynamo-graph' } },
+          podSelector: { matchLabels: graphPodSelector() },
           policyTypes: ['Ingress'],
           ingress: [{ from: monitoring, ports: [...tcpPort(FRONTEND_HTTP_PORT), ...tcpPort(WORKER_SYSTEM_PORT), ...tcpPort(PLANNER_METRICS_PORT)] }],
         },

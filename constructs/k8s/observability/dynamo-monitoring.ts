@@ -17,6 +17,7 @@ import { alertmanagerConfig } from './alertmanager-config.js';
 import { alertRuleGroups, type GraphSlo } from './alert-rules.js';
 import { dashboards } from './dashboards.js';
 import { prometheusConfig } from './prometheus-config.js';
+import { graphPodSelector } from '../graph/pod-labels.js';
 
 export interface MonitoredSelectors {
   /** Pod labels of NATS, etcd and the operator. */
@@ -70,10 +71,9 @@ export class DynamoMonitoring extends Construct {
             podMetricsEndpoints: [{ port, path: '/metrics', interval: '15s', relabelings: relabel(component) }],
           },
         });
-      const graph = { 'app.kubernetes.io/name': 'dynamo-graph' };
-      podMonitor('dynamo-frontend', props.workloadNamespace, { ...graph, 'app.kubernetes.io/component': 'frontend' }, 'http', 'frontend');
-      podMonitor('dynamo-worker', props.workloadNamespace, { ...graph, 'app.kubernetes.io/component': 'worker' }, 'system', 'worker');
-      podMonitor('dynamo-planner', props.workloadNamespace, { ...graph, 'app.kubernetes.io/component': 'planner' }, 'metrics', 'planner');
+      podMonitor('dynamo-frontend', props.workloadNamespace, graphPodSelector({ component: 'frontend' }), 'http', 'frontend');
+      podMonitor('dynamo-worker', props.workloadNamespace, graphPodSelector({ component: 'worker' }), 'system', 'worker');
+      podMonitor('dynamo-planner', props.workloadNamespace, graphPodSelector({ component: 'planner' }), 'metrics', 'planner');
       if (props.selectors.nats) podMonitor('dynamo-nats', props.platformNamespace, props.selectors.nats, 'metrics', 'nats');
       if (props.selectors.etcd) podMonitor('dynamo-etcd', props.platformNamespace, props.selectors.etcd, 'client', 'etcd');
       if (props.selectors.operator) {

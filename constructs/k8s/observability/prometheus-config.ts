@@ -4,6 +4,7 @@
  * exporter, etcd, the operator, the DCGM exporter), the alert rule files, and Alertmanager.
  */
 import { FRONTEND_HTTP_PORT, PLANNER_METRICS_PORT, WORKER_SYSTEM_PORT } from '../graph/health.js';
+import { GRAPH_APP } from '../graph/pod-labels.js';
 
 export interface PrometheusConfigProps {
   readonly platformNamespace: string;
@@ -31,7 +32,7 @@ export function prometheusConfig(p: PrometheusConfigProps): Record<string, unkno
   });
   const graph = (component: string, port: string, portNumber: number) =>
     pods(`dynamo-${component}`, [p.workloadNamespace], [
-      keepLabel('app.kubernetes.io/name', 'dynamo-graph'),
+      keepLabel('app.kubernetes.io/name', GRAPH_APP),
       keepLabel('app.kubernetes.io/component', component),
       keepPort(port),
       { target_label: 'component', replacement: component },
