@@ -8,3 +8,5 @@ export * from './naming.js';
 export * from './scheduling.js';
 export * from './graphs.js';
 export * from './examples.js';
+export * from './exposure.js';
+export * from './images.js';

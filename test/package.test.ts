@@ -24,4 +24,25 @@ describe('package entry', () => {
     expect(out.kinds).toContain('Deployment');
     expect(out.spot).toBe('kubernetes.azure.com/scalesetpriority');
   });
+
+  it('the day-2 constructs are exported too: exposure, image policy, etcd snapshots, KAI queues, monitoring', () => {
+    const consumer = `
+import { App, Chart } from 'cdk8s';
+import { applyImagePolicy, EtcdCluster, EtcdSnapshots, FrontendExposure, KaiQueue, DynamoMonitoring } from 'dynamo-iac';
+const app = new App();
+const chart = new Chart(app, 'mine', { namespace: 'team-a', disableResourceNameHashes: true });
+const etcd = new EtcdCluster(chart, 'etcd');
+new EtcdSnapshots(chart, 'snap', { etcdName: etcd.name, namespace: 'team-a', endpoint: etcd.clientEndpoint, platformVersion: '0.9.0' });
+new FrontendExposure(chart, 'expose', { graph: 'g', namespace: 'team-a', flavor: 'gcp-lb' });
+applyImagePolicy(app, { registry: 'r.example' });
+console.log(JSON.stringify({ kinds: chart.toJson().map((o) => o.kind), queue: typeof KaiQueue, monitoring: typeof DynamoMonitoring,
+  images: chart.toJson().filter((o) => o.kind === 'StatefulSet').map((o) => o.spec.template.spec.containers[0].image) }));
+`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', consumer], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { kinds: string[]; queue: string; monitoring: string; images: string[] };
+    expect(out.kinds).toEqual(expect.arrayContaining(['Job', 'Service', 'NetworkPolicy']));
+    expect([out.queue, out.monitoring]).toEqual(['function', 'function']);
+    expect(out.images[0]).toMatch(/^r\.example\/etcd-development\/etcd:/);
+  });
 });
