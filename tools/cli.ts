@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { synthK8sTarget } from '../charts/synth.js';
 import { SpecError } from '../spec/errors.js';
 import { loadSpecs } from '../spec/load.js';
-import { TARGETS, type Target } from '../spec/schema.js';
+import { type Spec, TARGETS, type Target } from '../spec/schema.js';
 import { parseAllDocuments } from 'yaml';
 import { mirrorList, rewriteImage } from '../spec/images.js';
 import { imageString, VERSIONS } from '../spec/versions.js';
@@ -67,7 +67,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     if (!values.json) io.err(line);
   };
   try {
-    const spec = () => loadSpecs(io.env)[target];
+    // Loaded on first use (not every command needs it) and once: reading and validating the file is the slow part.
+    let loaded: Spec | undefined;
+    const spec = (): Spec => (loaded ??= loadSpecs(io.env)[target]);
     switch (command) {
       case 'preflight': {
         const s = spec();
