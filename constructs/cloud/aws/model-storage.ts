@@ -3,9 +3,9 @@
  * target in every private subnet and a security group that admits NFS from the VPC only; the EFS CSI driver then
  * provisions one access point per claim (`efs-ap`). `lustre`: FSx for Lustre, provisioned per claim by the FSx CSI
  * driver in the first private subnet, behind a security group with the Lustre ports (TCP 988 and 1018-1023) open
- * both ways between the file servers themselves and between the file servers and their clients: the servers call
- * the clients back, so the nodes' group admits them too (AWS FSx for Lustre User Guide, "File system access control
- * with Amazon VPC": inbound and outbound rules of the file system's and of the clients' security groups).
+ * both ways between the file servers themselves and between the file servers and their clients, so the nodes'
+ * group admits the servers too (AWS FSx for Lustre User Guide, "File system access control with Amazon VPC": the
+ * inbound and outbound rules of the file system's and of the Lustre clients' security groups).
  *
  * `storageClassParameters` is what the deploy path writes into the StorageClass the cloud profile names.
  */
