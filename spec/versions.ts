@@ -103,7 +103,11 @@ export const VERSIONS = {
     /**
      * Control-plane versions the cloud stacks request: the newest minor that every pinned component supports and
      * that all three clouds offer in standard support (see KUBERNETES_SUPPORT). The GPU Operator bounds it: v25.10.1
-     * supports 1.30 to 1.35 on EKS, AKS and GKE. The cluster-autoscaler chart must match this minor.
+     * is validated on 1.30 to 1.35 on EKS, AKS and GKE (its platform-support page; 1.35 from v25.10.1 on), not 1.36.
+     * KAI v0.9.4 and Grove v0.1.0-alpha.6 state no range: both build on the Kubernetes 1.34 client libraries (one
+     * minor of skew); KAI's end-to-end tests run on 1.34, Grove's on 1.33. The Azure Lustre CSI chart 0.6.0 asks for
+     * 1.29 or later; the EKS and GKE CSI drivers are managed add-ons that follow the cluster's minor. The
+     * cluster-autoscaler chart must match this minor.
      */
     eks: '1.35',
     aks: '1.35',

@@ -158,3 +158,13 @@ describe('a new GPU pool needs only the fields that matter', () => {
     ]);
   });
 });
+
+describe('cluster.kubernetesSupport', () => {
+  it('extended support is an EKS setting: the other clouds refuse it, naming the field', () => {
+    expect(problemsOf('targets: { eks: { cluster: { kubernetesSupport: extended } } }')).toEqual([]);
+    expect(problemsOf('cluster: { kubernetesSupport: extended }')).toEqual([
+      'cluster.kubernetesSupport: extended support is an EKS setting; on aks use standard, got "extended"',
+      'cluster.kubernetesSupport: extended support is an EKS setting; on gke use standard, got "extended"',
+    ]);
+  });
+});
