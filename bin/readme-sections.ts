@@ -9,7 +9,7 @@ import { exampleRows } from '../spec/examples.js';
 import { valueAt } from '../spec/errors.js';
 import { parseSpecFile, resolveSpecs } from '../spec/load.js';
 import { CLOUD_TARGETS, specSchema, TARGETS } from '../spec/schema.js';
-import { versionRows } from '../spec/versions.js';
+import { supportRows, versionRows } from '../spec/versions.js';
 import { teardownPlan } from '../tools/teardown.js';
 import { upgradePlan } from '../tools/upgrade.js';
 
@@ -23,6 +23,12 @@ export function renderVersions(): string {
     '| component | artifact | version |',
     '|---|---|---|',
     ...versionRows().map((r) => `| ${cell(r.component)} | \`${cell(r.artifact)}\` | \`${r.version}\` |`),
+    '',
+    'End of standard support of the pinned Kubernetes minor (`npm run synth` warns once a pinned minor is past it):',
+    '',
+    '| cloud | Kubernetes | end of standard support | source |',
+    '|---|---|---|---|',
+    ...supportRows().map((r) => `| ${r.cloud} | \`${r.minor}\` | ${r.endOfStandardSupport} | ${cell(r.source)} |`),
   ].join('\n');
 }
 

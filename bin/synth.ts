@@ -5,6 +5,9 @@
  * Bad input never half-succeeds: everything is synthesized into temporary folders beside the outputs, and the
  * folders are swapped in only when all of it succeeded. On failure the exit code is 1 and the old outputs stay.
  *
+ * A pinned Kubernetes minor past its cloud's end of standard support is a warning on stderr, not a failure.
+ * DYNAMO_IAC_NOW (an ISO date) sets the clock of that check.
+ *
  *   node build/bin/synth.js [--only k8s|tf] [--dist DIR] [--tf-out DIR]
  */
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { synthK8sTarget } from '../charts/synth.js';
 import { SpecError } from '../spec/errors.js';
+import { kubernetesSupportWarnings } from '../spec/kubernetes-support.js';
 import { loadSpecs } from '../spec/load.js';
 import { CLOUD_TARGETS, TARGETS } from '../spec/schema.js';
 
@@ -43,9 +47,19 @@ function swapIn(staging: string, final: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
+/** Now, or DYNAMO_IAC_NOW when set (tests and what-if checks). */
+function clock(): Date {
+  const at = process.env['DYNAMO_IAC_NOW'];
+  if (!at) return new Date();
+  const t = Date.parse(at);
+  if (Number.isNaN(t)) throw new Error(`DYNAMO_IAC_NOW: must be an ISO date such as 2027-04-01, got "${at}"`);
+  return new Date(t);
+}
+
 const staged: [string, string][] = [];
 try {
   const specs = loadSpecs();
+  for (const w of kubernetesSupportWarnings(specs, clock())) console.error(`warning: ${w}`);
   if (doK8s) {
     const dir = stagingFor(values.dist!);
     staged.push([dir, values.dist!]);

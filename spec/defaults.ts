@@ -84,6 +84,8 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
     name: 'dynamo',
     region: c.region,
     kubernetesVersion: VERSIONS.kubernetes[target],
+    // Never drift into paid extended support silently (EKS).
+    kubernetesSupport: 'standard',
     systemPool: { name: 'system', instanceType: c.system, minNodes: 2, maxNodes: 4, labels: {}, taints: [] },
     gpuPools: { gpu: gpuPool('on-demand'), gpuspot: gpuPool('spot') },
     // AKS follows the seed's recommendation: model cache on Azure Managed Lustre, compilation cache on Azure Disk.

@@ -193,8 +193,8 @@ const poolBounds = {
   desiredNodes: z.number().int().min(0).optional().describe('Nodes at creation (later left to the autoscaler). @default - minNodes'),
   diskSizeGiB: z.number().int().min(20, { message: 'must be at least 20 GiB' }).max(16384).optional().describe('Root disk per node. @default 50 (system), 200 (GPU: images of 10-20 GB and model downloads)'),
   zones: z.array(z.string().min(1)).optional().describe('Zones of the pool. @default - every zone of the cluster'),
-  labels: labels.describe('Extra node labels.'),
-  taints: z.array(taintSchema).describe('Extra node taints (the GPU and spot taints of the cloud are added by the profile).'),
+  labels: labels.default({}).describe('Extra node labels. @default {}'),
+  taints: z.array(taintSchema).default([]).describe('Extra node taints (the GPU and spot taints of the cloud are added by the profile). @default []'),
 };
 
 export const systemPoolSchema = z
@@ -264,6 +264,11 @@ export const clusterSchema = z
     name: dnsLabel('cluster.name').max(40).describe('Cluster name; also prefixes cloud resources.'),
     region: z.string().min(1).describe('Cloud region (AWS region, Azure location, GCP region).'),
     kubernetesVersion: z.string().regex(/^1\.[0-9]{2}$/, { message: 'must be a minor version such as 1.33' }).describe('Control-plane version (from the version matrix).'),
+    kubernetesSupport: z
+      .enum(['standard', 'extended'])
+      .describe(
+        'EKS `upgrade_policy.support_type`. `standard`: at the end of standard support EKS upgrades the control plane to the next minor, never billing extended support. `extended`: the cluster may stay on its minor for up to 12 more months at the extended-support price per cluster hour. AKS and GKE refuse `extended` (AKS long-term support needs the Premium tier, GKE the Extended channel; neither is built here).',
+      ),
     systemPool: systemPoolSchema,
     gpuPools: z
       .record(dnsLabel('gpuPools key').max(32), gpuPoolSchema)
@@ -463,6 +468,9 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
     if (spec.cluster.systemPool.taints.length) {
       ctx.addIssue({ code: 'custom', path: ['cluster', 'systemPool', 'taints'], message: 'the AKS system pool is the default node pool, which takes no taints here (the platform runs on it untainted)' });
     }
+  }
+  if (spec.target !== 'eks' && spec.cluster.kubernetesSupport === 'extended') {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'kubernetesSupport'], message: `extended support is an EKS setting; on ${spec.target} use standard` });
   }
   const ms = spec.cluster.modelStorage;
   if (spec.target !== 'aks' && (ms.kind === 'disk' || ms.kind === 'blob')) {

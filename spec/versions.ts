@@ -100,10 +100,18 @@ export const VERSIONS = {
     chart: { name: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.17.2' },
   },
   kubernetes: {
-    /** Control-plane versions the cloud stacks request. */
-    eks: '1.33',
-    aks: '1.33',
-    gke: '1.33',
+    /**
+     * Control-plane versions the cloud stacks request: the newest minor that every pinned component supports and
+     * that all three clouds offer in standard support (see KUBERNETES_SUPPORT). The GPU Operator bounds it: v25.10.1
+     * is validated on 1.30 to 1.35 on EKS, AKS and GKE (its platform-support page; 1.35 from v25.10.1 on), not 1.36.
+     * KAI v0.9.4 and Grove v0.1.0-alpha.6 state no range: both build on the Kubernetes 1.34 client libraries (one
+     * minor of skew); KAI's end-to-end tests run on 1.34, Grove's on 1.33. The Azure Lustre CSI chart 0.6.0 asks for
+     * 1.29 or later; the EKS and GKE CSI drivers are managed add-ons that follow the cluster's minor. The
+     * cluster-autoscaler chart must match this minor.
+     */
+    eks: '1.35',
+    aks: '1.35',
+    gke: '1.35',
   },
   cdk: {
     cdktf: '0.21.0',
@@ -189,4 +197,57 @@ export function versionRows(): VersionRow[] {
       version: p.version,
     })),
   ];
+}
+
+/** When a cloud stops standard support of a Kubernetes minor, and where that date is published. */
+export interface KubernetesSupport {
+  /** The published calendar the dates come from. */
+  readonly source: string;
+  /** Minor -> first day without standard support (ISO date, UTC). */
+  readonly endOfStandardSupport: Readonly<Record<string, string>>;
+  /** How the dates were read, where the calendar is not day-exact. */
+  readonly note?: string;
+}
+
+/**
+ * End of standard support per cloud and minor, as the clouds published them (checked 2026-11-30). After it EKS bills
+ * extended support (or upgrades the cluster, with `upgrade_policy` STANDARD), AKS needs LTS on the Premium tier, and
+ * GKE upgrades the cluster unless it is on the Extended channel. `npm run synth` warns when a pinned minor is past it.
+ */
+export const KUBERNETES_SUPPORT = {
+  eks: {
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html (Amazon EKS Kubernetes release calendar)',
+    endOfStandardSupport: { '1.33': '2026-07-29', '1.34': '2026-12-02', '1.35': '2027-03-27' },
+  },
+  aks: {
+    source: 'https://learn.microsoft.com/azure/aks/supported-kubernetes-versions (AKS Kubernetes release calendar, "End of life")',
+    endOfStandardSupport: { '1.33': '2026-07-01', '1.34': '2026-11-01', '1.35': '2027-03-01' },
+    note: 'the calendar gives a month: the first day of that month is used',
+  },
+  gke: {
+    source: 'https://cloud.google.com/kubernetes-engine/docs/release-schedule (GKE release schedule, "End of standard support")',
+    endOfStandardSupport: { '1.33': '2026-08-03', '1.34': '2026-10-01', '1.35': '2027-04-11' },
+  },
+} as const satisfies Record<'eks' | 'aks' | 'gke', KubernetesSupport>;
+
+/** One row of the README's standard-support table: the pinned minor of each cloud. */
+export interface SupportRow {
+  readonly cloud: string;
+  readonly minor: string;
+  readonly endOfStandardSupport: string;
+  readonly source: string;
+}
+
+export function supportRows(): SupportRow[] {
+  const names = { eks: 'Amazon EKS', aks: 'Azure AKS', gke: 'Google GKE' } as const;
+  return (['eks', 'aks', 'gke'] as const).map((cloud) => {
+    const support: KubernetesSupport = KUBERNETES_SUPPORT[cloud];
+    const minor = VERSIONS.kubernetes[cloud];
+    return {
+      cloud: names[cloud],
+      minor,
+      endOfStandardSupport: support.endOfStandardSupport[minor] ?? 'not recorded',
+      source: support.note ? `${support.source}; ${support.note}` : support.source,
+    };
+  });
 }

@@ -16,6 +16,7 @@ import { platformPrerequisites } from '../charts/prerequisites.js';
 import { EksControlPlane } from '../constructs/cloud/aws/cluster.js';
 import { EksControllers } from '../constructs/cloud/aws/controllers.js';
 import { ServiceRole } from '../constructs/cloud/aws/iam.js';
+import { EfaNetworking } from '../constructs/cloud/aws/efa.js';
 import { EksModelStorage } from '../constructs/cloud/aws/model-storage.js';
 import { EksNetwork } from '../constructs/cloud/aws/network.js';
 import { EksNodeGroup } from '../constructs/cloud/aws/node-group.js';
@@ -60,6 +61,7 @@ export class EksStack extends TerraformStack {
       publicAccessCidrs: c.network.publicAccessCidrs,
       admins: c.admins,
       protect: c.protectStatefulResources,
+      supportType: c.kubernetesSupport === 'extended' ? 'EXTENDED' : 'STANDARD',
     });
     const cluster = plane.cluster;
     const clusterSecurityGroup = cluster.vpcConfig.clusterSecurityGroupId;
@@ -99,7 +101,7 @@ export class EksStack extends TerraformStack {
       gpuGroups.push(
         new EksNodeGroup(this, `gpu-pool-${name}`, {
           ...common,
-          ...(pool.zones && { subnetIds: subnetsInZones(this, `gpu-pool-${name}-subnets`, network.privateSubnetIds, pool.zones) }),
+          ...(pool.zones && !pool.fastNetwork && { subnetIds: subnetsInZones(this, `gpu-pool-${name}-subnets`, network.privateSubnetIds, pool.zones) }),
           name,
           instanceType: pool.instanceType,
           amiType: 'AL2023_x86_64_NVIDIA',
@@ -109,7 +111,15 @@ export class EksStack extends TerraformStack {
           // GPU taint, spot taint, the spec's own: exactly what the profile tells the workloads to tolerate.
           taints: profile.gpuPools[name]!.taints,
           gpusPerNode: pool.gpusPerNode,
-          ...(pool.fastNetwork && efaGroup && { efa: { securityGroupIds: [clusterSecurityGroup, efaGroup.id] } }),
+          ...(pool.fastNetwork &&
+            efaGroup && {
+              efa: new EfaNetworking(this, `gpu-pool-${name}-efa`, {
+                instanceType: pool.instanceType,
+                privateSubnetIds: network.privateSubnetIds,
+                ...(pool.zones && { zones: pool.zones }),
+                securityGroupIds: [clusterSecurityGroup, efaGroup.id],
+              }),
+            }),
         }),
       );
     }
@@ -125,6 +135,7 @@ export class EksStack extends TerraformStack {
       vpcId: network.vpcId,
       vpcCidr,
       privateSubnetIds: network.privateSubnetIds,
+      clientSecurityGroupId: clusterSecurityGroup,
       kmsKeyArn: plane.key.arn,
       protect: c.protectStatefulResources,
     });

@@ -77,6 +77,18 @@ describe('synth CLI', () => {
     expect(r.stderr).toContain(`DYNAMO_IAC_CONFIG=${join(dir, 'nope.yaml')}: cannot read the file (ENOENT)`);
   });
 
+  it('a pinned Kubernetes minor past its end of standard support is a warning on stderr, not a failure (DYNAMO_IAC_NOW sets the clock)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-eos-'));
+    const late = run(dir, { DYNAMO_IAC_NOW: '2099-01-01' }, ['--only', 'k8s']);
+    expect(late.code).toBe(0);
+    expect(late.stderr).toMatch(/^warning: EKS Kubernetes \d+\.\d+ .* is past the end of standard support/m);
+    expect(late.stderr.match(/^warning: /gm)).toHaveLength(3);
+    const early = run(dir, { DYNAMO_IAC_NOW: '2026-11-30' }, ['--only', 'k8s']);
+    expect(early.code).toBe(0);
+    expect(early.stderr).not.toContain('warning:');
+    expect(run(dir, { DYNAMO_IAC_NOW: 'someday' }, ['--only', 'k8s']).stderr).toContain('DYNAMO_IAC_NOW: must be an ISO date');
+  });
+
   it('a JSON spec file works like YAML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'synth-json-'));
     writeFileSync(join(dir, 'spec.json'), JSON.stringify({ platform: { namespace: 'inference-platform' } }));

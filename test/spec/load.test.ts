@@ -132,3 +132,39 @@ describe('merging the file over the defaults', () => {
     expect(resolveSpecs(parseSpecFile('', 'empty.yaml'))).toEqual(resolveSpecs());
   });
 });
+
+describe('a new GPU pool needs only the fields that matter', () => {
+  const pool = (instanceType: string, accelerator: string) => `{ instanceType: ${instanceType}, accelerator: ${accelerator}, gpusPerNode: 1, capacity: on-demand, fastNetwork: false, minNodes: 0, maxNodes: 1 }`;
+  const text = [
+    'targets:',
+    `  eks: { cluster: { gpuPools: { l4: ${pool('g6.xlarge', 'nvidia-l4')} } } }`,
+    `  aks: { cluster: { gpuPools: { a10: ${pool('Standard_NV36ads_A10_v5', 'nvidia-a10')} } } }`,
+    `  gke: { cluster: { gpuPools: { l4: ${pool('g2-standard-4', 'nvidia-l4')} } } }`,
+  ].join('\n');
+
+  it('labels and taints default to empty on every cloud', () => {
+    expect(problemsOf(text)).toEqual([]);
+    const specs = resolveSpecs(parseSpecFile(text, 'spec.yaml'));
+    for (const [target, name] of [['eks', 'l4'], ['aks', 'a10'], ['gke', 'l4']] as const) {
+      const spec = specs[target];
+      if (spec.target === 'local') throw new Error('a cloud target');
+      expect(spec.cluster.gpuPools[name], `${target}.${name}`).toMatchObject({ labels: {}, taints: [] });
+    }
+  });
+
+  it('the defaults never hide a wrong value: a taint without an effect is still refused', () => {
+    expect(problemsOf('targets: { eks: { cluster: { gpuPools: { l4: { instanceType: g6.xlarge, accelerator: nvidia-l4, gpusPerNode: 1, capacity: spot, fastNetwork: false, minNodes: 0, maxNodes: 1, taints: [{ key: a }] } } } } }')).toEqual([
+      "targets.eks.cluster.gpuPools.l4.taints[0].effect: must be one of NoSchedule, PreferNoSchedule, NoExecute, got nothing",
+    ]);
+  });
+});
+
+describe('cluster.kubernetesSupport', () => {
+  it('extended support is an EKS setting: the other clouds refuse it, naming the field', () => {
+    expect(problemsOf('targets: { eks: { cluster: { kubernetesSupport: extended } } }')).toEqual([]);
+    expect(problemsOf('cluster: { kubernetesSupport: extended }')).toEqual([
+      'cluster.kubernetesSupport: extended support is an EKS setting; on aks use standard, got "extended"',
+      'cluster.kubernetesSupport: extended support is an EKS setting; on gke use standard, got "extended"',
+    ]);
+  });
+});

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTerraformApp } from '../../stacks/app.js';
+import { VERSIONS } from '../../spec/versions.js';
 import { cloudProfile } from '../../spec/profile/index.js';
 import { byKind, problemsOf, specsFrom, synthSpec } from '../support/synth.js';
 
@@ -27,7 +28,7 @@ const addresses = (tf: TfJson) => Object.entries(tf.resource).flatMap(([type, rs
 describe('AKS resources carry the expected values', () => {
   it('the cluster: matrix version, OIDC issuer and workload identity, Azure RBAC, local accounts off, Cilium network policy', () => {
     expect(resources(base, 'azurerm_kubernetes_cluster')[0]).toMatchObject({
-      kubernetes_version: '1.33',
+      kubernetes_version: VERSIONS.kubernetes.aks,
       oidc_issuer_enabled: true,
       workload_identity_enabled: true,
       role_based_access_control_enabled: true,

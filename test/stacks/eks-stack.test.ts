@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTerraformApp } from '../../stacks/app.js';
+import { VERSIONS } from '../../spec/versions.js';
 import { CLOUD_TARGETS } from '../../spec/schema.js';
 import { ROOT } from '../support/env.js';
 import { byKind, specsFrom, synthSpec } from '../support/synth.js';
@@ -35,7 +36,7 @@ targets:
   eks:
     cluster:
       gpuPools:
-        h100: { instanceType: p5.48xlarge, accelerator: nvidia-h100-80gb, gpusPerNode: 8, capacity: on-demand, fastNetwork: true, minNodes: 0, maxNodes: 4, labels: { team: a }, taints: [{ key: dedicated, value: h100, effect: NoSchedule }] }
+        h100: { instanceType: p5.48xlarge, accelerator: nvidia-h100-80gb, gpusPerNode: 8, capacity: on-demand, fastNetwork: true, minNodes: 0, maxNodes: 4, zones: [us-west-2a, us-west-2b], labels: { team: a }, taints: [{ key: dedicated, value: h100, effect: NoSchedule }] }
 `;
 const base = synthStacks();
 const eks = base['eks']!;
@@ -43,6 +44,30 @@ const efa = synthStacks(EFA)['eks']!;
 
 const resources = (tf: TfJson, type: string) => Object.values(tf.resource[type] ?? {});
 const addresses = (tf: TfJson) => Object.entries(tf.resource).flatMap(([type, rs]) => Object.keys(rs).map((n) => `${type}.${n}`)).sort();
+interface Dynamic {
+  for_each: string;
+  iterator: string;
+  content: Record<string, unknown>;
+}
+
+/**
+ * What Terraform makes of the EFA `dynamic "network_interfaces"` block for an instance type with these attributes of
+ * `aws_ec2_instance_type`: the expressions are the small HCL subset of literals, `==`, `?:`, `min` and `range`,
+ * which read the same in JavaScript once the references are replaced by values.
+ */
+function evaluateInterfaces(block: Dynamic, facts: Record<string, number>): Record<string, unknown>[] {
+  const evaluate = (expr: string, card?: number): unknown => {
+    let e = expr.replace(/^\$\{([^]*)\}$/, '$1').replace(/data\.aws_ec2_instance_type\.[\w-]+\.(\w+)/g, (_, attr: string) => String(facts[attr]));
+    if (card !== undefined) e = e.replaceAll(`${block.iterator}.value`, String(card));
+    expect(e, 'only literals, ==, ?:, min and range are left').toMatch(/^[\sa-z0-9(),=?:"-]*$/);
+    const range = (start: number, limit: number, step = 1) => Array.from({ length: Math.max(0, Math.ceil((limit - start) / step)) }, (_, i) => start + i * step);
+    return new Function('range', 'min', `return (${e});`)(range, Math.min) as unknown;
+  };
+  return (evaluate(block.for_each) as number[]).map((card) =>
+    Object.fromEntries(Object.entries(block.content).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('${') && v.includes(`${block.iterator}.`) ? evaluate(v, card) : v])),
+  );
+}
+
 const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []);
 
 describe('reference integrity and provider pins (every stack)', () => {
@@ -86,16 +111,19 @@ describe('EKS resources carry the expected values', () => {
   it('the cluster: version from the matrix, secrets encrypted with a rotating KMS key, API access entries, private endpoint, every log type', () => {
     const [cluster] = resources(eks, 'aws_eks_cluster');
     expect(cluster).toMatchObject({
-      version: '1.33',
+      version: VERSIONS.kubernetes.eks,
       access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true },
       vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] },
       enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+      // Never into paid extended support silently: at its end EKS upgrades the cluster instead.
+      upgrade_policy: { support_type: 'STANDARD' },
     });
     expect(cluster!['encryption_config']).toEqual({ resources: ['secrets'], provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.[^}]+\.arn\}$/) } });
     expect(resources(eks, 'aws_kms_key')[0]).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
     expect(resources(eks, 'aws_iam_openid_connect_provider')).toHaveLength(1);
     const priv = synthStacks('cluster: { network: { publicEndpoint: false }, admins: ["arn:aws:iam::123456789012:role/platform"] }')['eks']!;
     expect(resources(priv, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ endpoint_public_access: false });
+    expect(resources(synthStacks('targets: { eks: { cluster: { kubernetesSupport: extended } } }')['eks']!, 'aws_eks_cluster')[0]!['upgrade_policy']).toEqual({ support_type: 'EXTENDED' });
     expect(resources(priv, 'aws_eks_access_policy_association')[0]).toMatchObject({ policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', access_scope: { type: 'cluster' } });
   });
 
@@ -133,17 +161,55 @@ describe('EKS resources carry the expected values', () => {
     expect(JSON.stringify(resources(eks, 'aws_autoscaling_group_tag')[0]!['autoscaling_group_name'])).toMatch(/aws_eks_node_group\..*\.resources\[0\]\.autoscaling_groups\[0\]\.name/);
   });
 
-  it('EFA pools: cluster placement group, an EFA interface with the self-referencing group, one subnet, EFA device plugin', () => {
-    const lt = resources(efa, 'aws_launch_template').find((l) => l['network_interfaces'])!;
-    expect(lt['network_interfaces']).toEqual([expect.objectContaining({ interface_type: 'efa', device_index: 0, network_card_index: 0 })]);
+  it('EFA pools: one EFA interface per network card as the instance type reports it, primary on card 0, EFA-only on the others', () => {
+    const lt = resources(efa, 'aws_launch_template').find((l) => l['dynamic'])!;
+    const block = (lt['dynamic'] as Record<string, Dynamic>)['network_interfaces']!;
+    // The count comes from the data source of the pool's own instance type, at plan time.
+    const [typeId] = /data\.aws_ec2_instance_type\.([^.]+)\./.exec(block.for_each)!.slice(1);
+    expect(efa.data!['aws_ec2_instance_type']![typeId!]).toMatchObject({ instance_type: 'p5.48xlarge' });
+    const p5 = evaluateInterfaces(block, { maximum_network_cards: 32, efa_maximum_interfaces: 32 });
+    expect(p5).toHaveLength(32);
+    expect(p5.map((i) => i['network_card_index'])).toEqual([...Array(32).keys()]);
+    expect(p5[0]).toMatchObject({ device_index: 0, interface_type: 'efa' });
+    for (const i of p5.slice(1)) expect(i).toMatchObject({ device_index: 1, interface_type: 'efa-only' });
+    for (const i of p5) expect(i['security_groups']).toEqual([expect.stringMatching(/cluster_security_group_id/), expect.stringMatching(/aws_security_group\.efa-sg\.id/)]);
+    // A one-card type gets its one primary interface; never more EFA interfaces than the type has.
+    expect(evaluateInterfaces(block, { maximum_network_cards: 1, efa_maximum_interfaces: 1 })).toEqual([expect.objectContaining({ interface_type: 'efa', device_index: 0 })]);
+    expect(evaluateInterfaces(block, { maximum_network_cards: 4, efa_maximum_interfaces: 2 })).toHaveLength(2);
+    expect(lt['network_interfaces']).toBeUndefined();
     expect(resources(efa, 'aws_placement_group')).toEqual([expect.objectContaining({ strategy: 'cluster' })]);
-    const h100 = resources(efa, 'aws_eks_node_group').find((g) => g['node_group_name'] === 'h100')!;
-    expect(h100['subnet_ids']).toHaveLength(1);
-    expect(h100['taint']).toContainEqual({ key: 'dedicated', value: 'h100', effect: 'NO_SCHEDULE' });
     const rules = [...resources(efa, 'aws_vpc_security_group_ingress_rule'), ...resources(efa, 'aws_vpc_security_group_egress_rule')].filter((r) => r['ip_protocol'] === '-1');
     expect(rules).toHaveLength(2);
     for (const r of rules) expect(r['referenced_security_group_id']).toBe(r['security_group_id']);
     expect(resources(efa, 'helm_release').map((r) => r['name'])).toContain('aws-efa-k8s-device-plugin');
+  });
+
+  it('EFA pools with zones: exactly one subnet, a private one in a zone of the pool that offers the instance type', () => {
+    const h100 = resources(efa, 'aws_eks_node_group').find((g) => g['node_group_name'] === 'h100')!;
+    expect(h100['taint']).toContainEqual({ key: 'dedicated', value: 'h100', effect: 'NO_SCHEDULE' });
+    const subnetIds = h100['subnet_ids'] as string[];
+    expect(subnetIds).toHaveLength(1);
+    const [subnetsId] = /^\$\{element\(sort\(data\.aws_subnets\.([^.]+)\.ids\), 0\)\}$/.exec(subnetIds[0]!)!.slice(1);
+    const subnets = efa.data!['aws_subnets']![subnetsId!]!;
+    const filter = Object.fromEntries((subnets['filter'] as { name: string; values: unknown }[]).map((f) => [f.name, f.values]));
+    // Among the cluster's private subnets only ...
+    expect(filter['subnet-id']).toEqual(resources(efa, 'aws_subnet').filter((s) => String((s['tags'] as Record<string, string>)['Name']).includes('-private-')).map((_, i) => expect.stringContaining(`private-${i}`)));
+    // ... in the zones that offer the type, within the pool's zones.
+    const [offeringsId] = /^\$\{data\.aws_ec2_instance_type_offerings\.([^.]+)\.locations\}$/.exec(String(filter['availability-zone']))!.slice(1);
+    expect(efa.data!['aws_ec2_instance_type_offerings']![offeringsId!]).toMatchObject({
+      location_type: 'availability-zone',
+      filter: [{ name: 'instance-type', values: ['p5.48xlarge'] }, { name: 'location', values: ['us-west-2a', 'us-west-2b'] }],
+    });
+    // An empty choice fails the plan with a message, instead of a node group with no subnet.
+    expect(subnets['lifecycle']).toEqual({ postcondition: [expect.objectContaining({ condition: '${length(self.ids) > 0}' })] });
+    for (const type of ['aws_ec2_instance_type', 'aws_ec2_instance_type_offerings']) {
+      for (const d of Object.values(efa.data![type]!)) expect((d['lifecycle'] as { postcondition: unknown[] }).postcondition).toHaveLength(1);
+    }
+    // Without zones the group still gets one subnet, from any zone that offers the type.
+    const anyZone = synthStacks(EFA.replace('zones: [us-west-2a, us-west-2b], ', ''))['eks']!;
+    const g = resources(anyZone, 'aws_eks_node_group').find((x) => x['node_group_name'] === 'h100')!;
+    expect(g['subnet_ids']).toEqual([expect.stringMatching(/^\$\{element\(sort\(data\.aws_subnets\./)]);
+    expect(Object.values(anyZone.data!['aws_ec2_instance_type_offerings']!)[0]!['filter']).toEqual([{ name: 'instance-type', values: ['p5.48xlarge'] }]);
   });
 
   it('model storage: encrypted, protected EFS with a mount target per private subnet; FSx for Lustre as the alternative', () => {
@@ -155,6 +221,34 @@ describe('EKS resources carry the expected values', () => {
     expect(resources(lustre, 'aws_eks_addon').map((a) => a['addon_name'])).toContain('aws-fsx-csi-driver');
     const storage = resources(lustre, 'helm_release').find((r) => r['name'] === 'dynamo-iac-storage')!;
     expect(String((storage['values'] as string[])[0])).toContain('"perUnitStorageThroughput" = "1000"');
+  });
+
+  it('FSx for Lustre: TCP 988 and 1018-1023 both ways between the file servers, and between them and the nodes (the clients)', () => {
+    const lustre = synthStacks('cluster: { modelStorage: { kind: lustre } }')['eks']!;
+    const [fsId] = Object.entries(lustre.resource['aws_security_group']!).find(([, g]) => g['name'] === 'dynamo-model-storage')!;
+    const fs = `\${aws_security_group.${fsId}.id}`;
+    const [clusterId] = Object.keys(lustre.resource['aws_eks_cluster']!);
+    const nodes = `\${aws_eks_cluster.${clusterId}.vpc_config[0].cluster_security_group_id}`;
+    // The nodes of every pool carry the cluster security group: no launch template names another for them.
+    for (const lt of resources(lustre, 'aws_launch_template')) expect(lt['vpc_security_group_ids']).toBeUndefined();
+    const rules = (kind: 'ingress' | 'egress') => resources(lustre, `aws_vpc_security_group_${kind}_rule`);
+    const covers = (r: Record<string, unknown>, port: number) => r['ip_protocol'] === '-1' || (r['ip_protocol'] === 'tcp' && Number(r['from_port']) <= port && port <= Number(r['to_port']));
+    // Traffic from A to B on a port needs A's egress to B and B's ingress from A (security groups are per interface).
+    const flows = (from: string, to: string, port: number) =>
+      rules('egress').some((r) => r['security_group_id'] === from && r['referenced_security_group_id'] === to && covers(r, port)) &&
+      rules('ingress').some((r) => r['security_group_id'] === to && r['referenced_security_group_id'] === from && covers(r, port));
+    for (const port of [988, 1018, 1019, 1020, 1021, 1022, 1023]) {
+      expect(flows(fs, fs, port), `file server <-> file server :${port}`).toBe(true);
+      expect(flows(nodes, fs, port), `node -> file server :${port}`).toBe(true);
+      expect(flows(fs, nodes, port), `file server -> node :${port}`).toBe(true);
+    }
+    // Nothing else is opened on the file system: not the ports between, not a CIDR.
+    for (const r of [...rules('ingress'), ...rules('egress')].filter((x) => x['security_group_id'] === fs)) {
+      expect(r['cidr_ipv4']).toBeUndefined();
+      expect([[988, 988], [1018, 1023]]).toContainEqual([r['from_port'], r['to_port']]);
+    }
+    const storage = resources(lustre, 'helm_release').find((r) => r['name'] === 'dynamo-iac-storage')!;
+    expect(String((storage['values'] as string[])[0])).toContain(`"securityGroupIds" = aws_security_group.${fsId}.id,`);
   });
 
   it('ECR: one repository per image of the matrix, immutable tags, scan on push, KMS, protected', () => {
@@ -278,7 +372,7 @@ describe('the deploy path', () => {
 describe('address stability', () => {
   it('adding a GPU pool adds only its own resources; removing one removes only its own', () => {
     const before = addresses(eks);
-    const added = addresses(synthStacks(`cluster: { gpuPools: { a100: { instanceType: p4d.24xlarge, accelerator: nvidia-a100, gpusPerNode: 8, capacity: on-demand, fastNetwork: false, minNodes: 0, maxNodes: 1, labels: {}, taints: [] } } }`)['eks']!);
+    const added = addresses(synthStacks(`cluster: { gpuPools: { a100: { instanceType: p4d.24xlarge, accelerator: nvidia-a100, gpusPerNode: 8, capacity: on-demand, fastNetwork: false, minNodes: 0, maxNodes: 1 } } }`)['eks']!);
     const removed = addresses(synthStacks('cluster: { gpuPools: { gpuspot: null } }')['eks']!);
     // Only the new pool's own resources appear; the deploy path's releases keep their addresses.
     expect(added.filter((a) => !before.includes(a)).every((a) => a.includes('gpu-pool-a100'))).toBe(true);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTerraformApp } from '../../stacks/app.js';
+import { VERSIONS } from '../../spec/versions.js';
 import { byKind, specsFrom, synthSpec } from '../support/synth.js';
 
 type Block = Record<string, Record<string, Record<string, any>>>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,7 +29,7 @@ describe('GKE resources carry the expected values', () => {
   it('a regional VPC-native cluster: release channel and matrix version, Workload Identity, shielded nodes, Dataplane V2, private nodes', () => {
     expect(resources(base, 'google_container_cluster')[0]).toMatchObject({
       location: 'us-central1',
-      min_master_version: '1.33',
+      min_master_version: VERSIONS.kubernetes.gke,
       release_channel: { channel: 'REGULAR' },
       networking_mode: 'VPC_NATIVE',
       remove_default_node_pool: true,

@@ -1,7 +1,9 @@
 /**
  * EksControlPlane: the EKS cluster with envelope encryption of Secrets (a customer-managed KMS key with rotation),
  * API authentication mode with access entries (the creator and the spec's admins), the private endpoint always on
- * and the public one optional with allowed CIDRs, every control-plane log type, and the OIDC provider for IRSA.
+ * and the public one optional with allowed CIDRs, every control-plane log type, the OIDC provider for IRSA, and the
+ * upgrade policy (STANDARD by default: at the end of standard support EKS upgrades the cluster instead of moving it
+ * into extended support, which is billed per cluster hour; EKS itself defaults to EXTENDED).
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry/index.js';
@@ -27,6 +29,8 @@ export interface EksControlPlaneProps {
   readonly protect: boolean;
   /** Days of control-plane logs. @default 90 */
   readonly logRetentionDays?: number;
+  /** `upgrade_policy.support_type`: STANDARD never bills extended support. @default 'STANDARD' */
+  readonly supportType?: 'STANDARD' | 'EXTENDED';
 }
 
 export class EksControlPlane extends Construct {
@@ -58,6 +62,7 @@ export class EksControlPlane extends Construct {
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.key.arn } },
       enabledClusterLogTypes: [...EKS_LOG_TYPES],
+      upgradePolicy: { supportType: props.supportType ?? 'STANDARD' },
       dependsOn: [logs, role.role],
     });
     this.oidcProvider = new IamOpenidConnectProvider(this, 'oidc', {

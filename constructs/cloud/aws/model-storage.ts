@@ -2,7 +2,10 @@
  * The model store on EKS. `shared-file`: an encrypted EFS file system (elastic or bursting throughput) with a mount
  * target in every private subnet and a security group that admits NFS from the VPC only; the EFS CSI driver then
  * provisions one access point per claim (`efs-ap`). `lustre`: FSx for Lustre, provisioned per claim by the FSx CSI
- * driver in the first private subnet, behind a security group with the Lustre ports.
+ * driver in the first private subnet, behind a security group with the Lustre ports (TCP 988 and 1018-1023) open
+ * both ways between the file servers themselves and between the file servers and their clients, so the nodes'
+ * group admits the servers too (AWS FSx for Lustre User Guide, "File system access control with Amazon VPC": the
+ * inbound and outbound rules of the file system's and of the Lustre clients' security groups).
  *
  * `storageClassParameters` is what the deploy path writes into the StorageClass the cloud profile names.
  */
@@ -20,6 +23,8 @@ export interface EksModelStorageProps {
   readonly vpcId: string;
   readonly vpcCidr: string;
   readonly privateSubnetIds: readonly string[];
+  /** The security group of the nodes that mount the store (Lustre clients): the cluster security group. */
+  readonly clientSecurityGroupId: string;
   readonly kmsKeyArn: string;
   readonly protect: boolean;
 }
@@ -37,14 +42,12 @@ export class EksModelStorage extends Construct {
     super(scope, id);
     const sg = new SecurityGroup(this, 'sg', {
       name: `${props.clusterName}-model-storage`,
-      description: `${props.kind === 'lustre' ? 'FSx for Lustre' : 'EFS'} model store of ${props.clusterName}: from the VPC only`,
+      description: props.kind === 'lustre' ? `FSx for Lustre model store of ${props.clusterName}: Lustre with the cluster nodes only` : `EFS model store of ${props.clusterName}: from the VPC only`,
       vpcId: props.vpcId,
     });
     this.securityGroupId = sg.id;
-    const from = (port: number, to = port, suffix = '') =>
-      new VpcSecurityGroupIngressRule(this, `ingress-${port}${suffix}`, { securityGroupId: sg.id, cidrIpv4: props.vpcCidr, ipProtocol: 'tcp', fromPort: port, toPort: to });
     if (props.kind === 'shared-file') {
-      from(2049);
+      new VpcSecurityGroupIngressRule(this, 'ingress-2049', { securityGroupId: sg.id, cidrIpv4: props.vpcCidr, ipProtocol: 'tcp', fromPort: 2049, toPort: 2049 });
       this.fileSystem = new EfsFileSystem(this, 'fs', {
         creationToken: `${props.clusterName}-models`,
         encrypted: true,
@@ -57,11 +60,7 @@ export class EksModelStorage extends Construct {
       props.privateSubnetIds.forEach((subnetId, i) => new EfsMountTarget(this, `mount-${i}`, { fileSystemId: this.fileSystem!.id, subnetId, securityGroups: [sg.id] }));
       this.storageClassParameters = { provisioningMode: 'efs-ap', fileSystemId: this.fileSystem.id, directoryPerms: '750', basePath: '/dynamo' };
     } else {
-      from(988);
-      from(1018, 1023);
-      // Lustre servers and clients talk to each other within the group too.
-      new VpcSecurityGroupIngressRule(this, 'ingress-self', { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 988, toPort: 1023 });
-      new VpcSecurityGroupEgressRule(this, 'egress-self', { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 988, toPort: 1023 });
+      lustreRules(this, sg.id, props.clientSecurityGroupId);
       this.storageClassParameters = {
         subnetId: props.privateSubnetIds[0]!,
         securityGroupIds: sg.id,
@@ -70,6 +69,28 @@ export class EksModelStorage extends Construct {
         dataCompressionType: 'LZ4',
         fileSystemTypeVersion: '2.15',
       };
+    }
+  }
+}
+
+/** The Lustre ports: LNet (988) and the range the servers and clients also use. */
+export const LUSTRE_PORTS = [[988, 988], [1018, 1023]] as const;
+
+/**
+ * Lustre traffic both ways: file servers with each other (self), file servers to and from the clients, on the file
+ * system's group and on the clients' group (which need not allow all egress).
+ */
+function lustreRules(scope: Construct, fsGroup: string, clientGroup: string): void {
+  const pairs = [
+    ['fs-self', fsGroup, fsGroup],
+    ['fs-clients', fsGroup, clientGroup],
+    ['clients-fs', clientGroup, fsGroup],
+  ] as const;
+  for (const [name, group, peer] of pairs) {
+    for (const [from, to] of LUSTRE_PORTS) {
+      const rule = { securityGroupId: group, referencedSecurityGroupId: peer, ipProtocol: 'tcp', fromPort: from, toPort: to };
+      new VpcSecurityGroupIngressRule(scope, `lustre-in-${name}-${from}`, rule);
+      new VpcSecurityGroupEgressRule(scope, `lustre-out-${name}-${from}`, rule);
     }
   }
 }

@@ -30,15 +30,12 @@ export interface EksNetworkProps {
 export class EksNetwork extends Construct {
   public readonly vpcId: string;
   public readonly privateSubnetIds: string[];
-  /** The first private subnet: EFA node groups live in one subnet (one zone). */
-  public readonly firstPrivateSubnetId: string;
 
   constructor(scope: Construct, id: string, props: EksNetworkProps) {
     super(scope, id);
     if (props.existing) {
       this.vpcId = props.existing.vpcId;
       this.privateSubnetIds = [...props.existing.privateSubnetIds];
-      this.firstPrivateSubnetId = this.privateSubnetIds[0]!;
       return;
     }
     const zones = props.zones ?? 3;
@@ -79,6 +76,5 @@ export class EksNetwork extends Construct {
       new RouteTableAssociation(this, `private-${i}-association`, { subnetId: priv.id, routeTableId: routes.id });
       this.privateSubnetIds.push(priv.id);
     }
-    this.firstPrivateSubnetId = this.privateSubnetIds[0]!;
   }
 }

@@ -3,7 +3,7 @@
  * still read instance metadata work while tokens stay mandatory), an encrypted gp3 root volume, the Kubernetes
  * labels and taints, and the cluster-autoscaler tags on the Auto Scaling group itself (managed node groups do not
  * propagate their tags there), which is what lets a pool scale up from zero. With EFA: a cluster placement group,
- * an EFA network interface and the EFA security group.
+ * one subnet and one EFA interface per network card (see EfaNetworking).
  */
 import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag/index.js';
 import { EksNodeGroup as AwsEksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group/index.js';
@@ -12,6 +12,7 @@ import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group/index.js
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { NodePoolShape } from '../node-pool-shape.js';
+import type { EfaInterfacesBlock } from './efa.js';
 import { toEksTaint } from './taints.js';
 
 export type EksAmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_x86_64_NVIDIA';
@@ -29,8 +30,8 @@ export interface EksNodeGroupProps extends NodePoolShape {
   readonly capacityType: 'ON_DEMAND' | 'SPOT';
   /** GPUs per node, advertised to the autoscaler for scale-from-zero. */
   readonly gpusPerNode?: number;
-  /** EFA: the security groups of the EFA interface (the cluster's and the self-referencing EFA group). */
-  readonly efa?: { readonly securityGroupIds: readonly string[] };
+  /** EFA: the one subnet of the group and its network interfaces (EfaNetworking); `subnetIds` is then ignored. */
+  readonly efa?: { readonly subnetId: string; readonly networkInterfaces: EfaInterfacesBlock };
   /** Resources the node group waits for (e.g. the VPC CNI add-on). */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -47,14 +48,12 @@ export class EksNodeGroup extends Construct {
       updateDefaultVersion: true,
       metadataOptions: { ...IMDS_OPTIONS },
       blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: props.diskSizeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } }],
-      ...(props.efa && {
-        networkInterfaces: [{ deviceIndex: 0, networkCardIndex: 0, interfaceType: 'efa', deleteOnTermination: 'true', securityGroups: [...props.efa.securityGroupIds] }],
-      }),
       ...(placement && { placement: { groupName: placement.name } }),
       tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { Name: `${props.clusterName}-${props.name}` } })),
     });
+    if (props.efa) this.launchTemplate.addOverride('dynamic.network_interfaces', props.efa.networkInterfaces);
     // EFA groups stay in one subnet (one zone): the placement group and low-latency fabric are per zone.
-    const subnets = props.efa ? [props.subnetIds[0]!] : [...props.subnetIds];
+    const subnets = props.efa ? [props.efa.subnetId] : [...props.subnetIds];
     this.nodeGroup = new AwsEksNodeGroup(this, 'group', {
       clusterName: props.clusterName,
       nodeGroupName: props.name,
