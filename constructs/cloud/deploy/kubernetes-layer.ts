@@ -18,6 +18,7 @@ import type { HelmPrerequisite } from '../../../charts/prerequisites.js';
 import type { SynthFile } from '../../../charts/synth.js';
 import type { StorageClassProfile } from '../../../spec/profile/types.js';
 import { VERSIONS } from '../../../spec/versions.js';
+import { chartSource } from './chart-source.js';
 import { LocalChart } from './local-chart.js';
 
 export interface ClusterAccess {
@@ -82,17 +83,13 @@ export class KubernetesLayer extends Construct {
 
     for (const p of props.prerequisites) {
       const values = p.jsonValues && nestDotted(p.jsonValues);
-      const oci = p.chart.repository.startsWith('oci://');
-      const ngcTgz = p.chart.repository.includes('helm.ngc.nvidia.com/nvidia/ai-dynamo');
       chain(
         new Release(this, p.release, {
           provider,
           name: p.release,
           namespace: p.namespace,
           createNamespace: p.namespace !== 'default',
-          // NGC serves the Dynamo charts as archives by URL; OCI and https repositories by name and version.
-          ...(ngcTgz ? { chart: `${p.chart.repository}/${p.chart.name}-${p.chart.version}.tgz` } : { repository: p.chart.repository, chart: p.chart.name, version: p.chart.version }),
-          ...(oci && { repository: p.chart.repository }),
+          ...chartSource(p.chart),
           set: Object.entries(p.values).map(([name, value]) => ({ name, value })),
           ...(values !== undefined && { values: [stringify(values, { aliasDuplicateObjects: false })] }),
           wait: true,
