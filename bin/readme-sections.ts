@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { applyTimeSecrets, helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
+import { MODEL_STORAGE_CLASS_OUTPUT } from '../constructs/cloud/deploy/model-storage-class.js';
 import { exampleRows } from '../spec/examples.js';
+import { cloudProfile } from '../spec/profile/index.js';
 import { valueAt } from '../spec/errors.js';
 import { parseSpecFile, resolveSpecs } from '../spec/load.js';
 import { type Spec, specSchema, TARGETS } from '../spec/schema.js';
@@ -39,6 +41,9 @@ export function renderTargetInstall(spec: Spec): string[] {
     '```sh',
     '# 1. prerequisites, pinned by the version matrix, in this order',
     ...platformPrerequisites(spec).map((p) => `${helmInstallCommand(p)}   # ${SWITCH_OF[p.release] ? `with ${SWITCH_OF[p.release]}: ` : ''}${p.reason}`),
+    ...(cloudProfile(spec).storage.modelCache?.createdBy === 'cloud'
+      ? [`terraform -chdir=cdktf.out/stacks/${spec.target} output -raw ${MODEL_STORAGE_CLASS_OUTPUT} | kubectl apply -f -   # the model StorageClass, with the ids of the storage the stack created`]
+      : []),
     '# 2. the namespaces, then the Secrets the manifests name (values from your environment, never from a file here)',
     `kubectl apply -f ${dist}/00-namespace.k8s.yaml -f ${dist}/40-workloads.k8s.yaml`,
     ...applyTimeSecrets(spec).map((s) => `${s.command}   # ${s.reason}`),

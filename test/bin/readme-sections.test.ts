@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderInstall, renderTargetInstall } from '../../bin/readme-sections.js';
+import { MODEL_STORAGE_CLASS_OUTPUT } from '../../constructs/cloud/deploy/model-storage-class.js';
 import { buildTerraformApp } from '../../stacks/app.js';
 import { CLOUD_TARGETS, type CloudTarget, type Target } from '../../spec/schema.js';
 import { ROOT } from '../support/env.js';
@@ -40,6 +41,7 @@ observability: { tracing: { enabled: true, install: true } }
 targets:
   eks: { cluster: { gpuPools: { gpu: { fastNetwork: true, instanceType: p5.48xlarge, gpusPerNode: 8, accelerator: nvidia-h100-80gb } } } }
   aks: { cluster: { modelStorage: { compilationCache: local } } }
+  gke: { cluster: { modelStorage: { kind: lustre } } }
 `,
 };
 
@@ -153,6 +155,27 @@ describe.each(Object.keys(VARIANTS))('README install commands against the deploy
       }
       expect(c.json, r.name).toEqual(r.values ? parse(r.values[0]!) : {});
     }
+  });
+
+  it.each(CLOUD_TARGETS)('%s: the releases of our own charts have their GitOps step: the model StorageClass from the stack output holding the same object, then dist/<target>/', (target) => {
+    const tf = stacks[target];
+    const block = renderTargetInstall(specs[target]);
+    const local = installOrder(tf).filter((r) => r.chart.startsWith('assets/'));
+    expect(local.map((r) => r.name).filter((n) => n !== 'dynamo-iac-storage')).toEqual(['dynamo-iac-platform']);
+    expect(block).toContain(`kubectl apply -f dist/${target}/`);
+    const storage = local.find((r) => r.name === 'dynamo-iac-storage');
+    const output = tf.output[MODEL_STORAGE_CLASS_OUTPUT]?.value as string | undefined;
+    const command = block.find((l) => l.includes(`output -raw ${MODEL_STORAGE_CLASS_OUTPUT} | kubectl apply -f -`));
+    // The three exist together or not at all (with the deploy path on, as here).
+    expect({ release: Boolean(storage), output: Boolean(output), command: Boolean(command) }).toEqual({ release: Boolean(output), output: Boolean(command), command: Boolean(storage) });
+    // EFS on eks by default, Lustre on aks by default and on gke in the second spec.
+    if (target !== 'gke' || variant === 'everything') expect(storage).toBeDefined();
+    if (!storage) return;
+    expect(command!.startsWith(`terraform -chdir=cdktf.out/stacks/${target} `)).toBe(true);
+    // One object, two encodings: jsonencode(X) for kubectl, yamlencode({storageClass = X}) for the chart's template.
+    const inner = /^\$\{jsonencode\((.*)\)\}$/s.exec(output!)?.[1];
+    expect(inner).toMatch(/"kind" = "StorageClass"/);
+    expect(storage.values).toEqual([`\${yamlencode({"storageClass" = ${inner}})}`]);
   });
 });
 
