@@ -4,11 +4,13 @@
  * README differs.
  */
 import { z } from 'zod';
-import { applyTimeSecrets, helmInstallCommand, type HelmPrerequisite, platformPrerequisites } from '../charts/prerequisites.js';
+import { applyTimeSecrets, helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
+import { MODEL_STORAGE_CLASS_OUTPUT } from '../constructs/cloud/deploy/model-storage-class.js';
 import { exampleRows } from '../spec/examples.js';
+import { cloudProfile } from '../spec/profile/index.js';
 import { valueAt } from '../spec/errors.js';
 import { parseSpecFile, resolveSpecs } from '../spec/load.js';
-import { CLOUD_TARGETS, specSchema, TARGETS } from '../spec/schema.js';
+import { type Spec, specSchema, TARGETS } from '../spec/schema.js';
 import { supportRows, versionRows } from '../spec/versions.js';
 import { teardownPlan } from '../tools/teardown.js';
 import { upgradePlan } from '../tools/upgrade.js';
@@ -32,29 +34,42 @@ export function renderVersions(): string {
   ].join('\n');
 }
 
-export function renderInstall(): string {
-  const base = platformPrerequisites(resolveSpecs().local);
-  const isNew = (list: HelmPrerequisite[], seen: HelmPrerequisite[]) => list.filter((p) => !seen.some((b) => b.release === p.release));
-  const specs = resolveSpecs();
-  const cloud = isNew(
-    CLOUD_TARGETS.flatMap((t) => platformPrerequisites(specs[t])).filter((p, i, all) => all.findIndex((q) => q.release === p.release) === i),
-    base,
-  );
-  const onTargets = (release: string) => CLOUD_TARGETS.filter((t) => platformPrerequisites(specs[t]).some((p) => p.release === release)).join(', ');
-  const withWebhook = platformPrerequisites(resolveSpecs(parseSpecFile('platform: { operator: { webhook: { enabled: true } } }', 'webhook example')).local);
-  const webhook = isNew(withWebhook, base);
-  const switchOf: Record<string, string> = { grove: 'platform.grove.enabled', 'kai-scheduler': 'platform.kai.enabled' };
+/** What each release needs switched on, for the comment of its command. */
+const SWITCH_OF: Readonly<Record<string, string>> = { grove: 'platform.grove.enabled', 'kai-scheduler': 'platform.kai.enabled' };
+
+/**
+ * The whole GitOps install of one target with its default spec: the prerequisites the deploy path installs for that
+ * target (same charts, versions, namespaces and values), the namespaces and apply-time Secrets, then `dist/<target>/`.
+ */
+export function renderTargetInstall(spec: Spec): string[] {
+  const dist = `dist/${spec.target}`;
   return [
     '```sh',
     '# 1. prerequisites, pinned by the version matrix, in this order',
-    ...base.map((p) => `${helmInstallCommand(p)}   # ${p.reason}`),
-    ...cloud.map((p) => `${helmInstallCommand(p)}   # ${switchOf[p.release] ? `with ${switchOf[p.release]} ` : ''}(default on ${onTargets(p.release)}): ${p.reason}`),
-    ...webhook.map((p) => `${helmInstallCommand(p)}   # only with platform.operator.webhook.enabled: ${p.reason}`),
+    ...platformPrerequisites(spec).map((p) => `${helmInstallCommand(p)}   # ${SWITCH_OF[p.release] ? `with ${SWITCH_OF[p.release]}: ` : ''}${p.reason}`),
+    ...(cloudProfile(spec).storage.modelCache?.createdBy === 'cloud'
+      ? [`terraform -chdir=cdktf.out/stacks/${spec.target} output -raw ${MODEL_STORAGE_CLASS_OUTPUT} | kubectl apply -f -   # the model StorageClass, with the ids of the storage the stack created`]
+      : []),
     '# 2. the namespaces, then the Secrets the manifests name (values from your environment, never from a file here)',
-    'kubectl apply -f dist/<target>/00-namespace.k8s.yaml -f dist/<target>/40-workloads.k8s.yaml',
-    ...applyTimeSecrets(resolveSpecs().eks).map((s) => `${s.command}   # ${s.reason}`),
-    '# 3. the platform, the KAI queues and the graphs of one target, in file order (00-namespace ... 60-graph-request-*)',
-    'kubectl apply -f dist/<target>/',
+    `kubectl apply -f ${dist}/00-namespace.k8s.yaml -f ${dist}/40-workloads.k8s.yaml`,
+    ...applyTimeSecrets(spec).map((s) => `${s.command}   # ${s.reason}`),
+    '# 3. the platform, the KAI queues and the graphs, in file order (00-namespace ... 60-graph-request-*)',
+    `kubectl apply -f ${dist}/`,
+    '```',
+  ];
+}
+
+export function renderInstall(): string {
+  const specs = resolveSpecs();
+  const base = platformPrerequisites(specs.local);
+  const withWebhook = platformPrerequisites(resolveSpecs(parseSpecFile('platform: { operator: { webhook: { enabled: true } } }', 'webhook example')).local);
+  const webhook = withWebhook.filter((p) => !base.some((b) => b.release === p.release));
+  return [
+    ...TARGETS.flatMap((t) => [`**\`${t}\`**`, '', ...renderTargetInstall(specs[t]), '']),
+    'With `platform.operator.webhook.enabled`, before step 3 on any target:',
+    '',
+    '```sh',
+    ...webhook.map((p) => `${helmInstallCommand(p)}   # ${p.reason}`),
     '```',
   ].join('\n');
 }

@@ -12,8 +12,9 @@ import { DynamoOperator } from '../constructs/k8s/operator/dynamo-operator.js';
 import type { WorkloadPlacement } from '../constructs/k8s/common/placement.js';
 import { KaiQueue } from '../constructs/k8s/scheduling/kai-queue.js';
 import { StorageClasses } from '../constructs/k8s/storage/storage-classes.js';
-import type { CloudProfile, StorageClassProfile } from '../spec/profile/types.js';
+import { type CloudProfile, everyPoolToleration, type StorageClassProfile } from '../spec/profile/types.js';
 import type { PlatformSpec, Spec } from '../spec/schema.js';
+import { UPSTREAM_GROVE_TERMINATION_DELAY } from '../spec/scheduling.js';
 import { VERSIONS } from '../spec/versions.js';
 
 /** Chart ids: the YAML file of each is `<id>.k8s.yaml`. */
@@ -27,9 +28,16 @@ export const PLATFORM_CHARTS = {
   queues: '35-kai-queues',
 } as const;
 
-/** Control-plane placement: the system pool on clouds; on local clusters, any node but preferably not a GPU node. */
+/**
+ * Control-plane placement. `system`: the system pool on clouds; on local clusters, any node but preferably not a GPU
+ * node. `any`: no node selector and a toleration of every taint any pool of the target carries (the GPU taint, the
+ * cloud's spot taint, the pools' own), as upstream's AKS spot example does, still preferring nodes without GPUs.
+ */
 export function controlPlanePlacement(profile: CloudProfile, placement: PlatformSpec['placement']): WorkloadPlacement {
-  if (placement === 'any') return {};
+  if (placement === 'any') {
+    const tolerations = everyPoolToleration(profile);
+    return { ...(tolerations.length && { tolerations }), avoidNodesLabelled: profile.gpuNodeLabel };
+  }
   if (profile.systemPool) return { nodeSelector: profile.systemPool.nodeSelector, tolerations: profile.systemPool.tolerations };
   return { avoidNodesLabelled: profile.gpuNodeLabel };
 }
@@ -117,7 +125,7 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
         discoveryBackend: o.discoveryBackend,
         ...(o.webhook.enabled && { webhook: { failurePolicy: o.webhook.failurePolicy, timeoutSeconds: o.webhook.timeoutSeconds } }),
         upstreamWildcardRbac: o.upstreamWildcardRbac,
-        ...(p.grove.enabled && p.grove.terminationDelay && { groveTerminationDelay: p.grove.terminationDelay }),
+        ...(p.grove.enabled && { groveTerminationDelay: p.grove.terminationDelay ?? UPSTREAM_GROVE_TERMINATION_DELAY }),
         resources: o.resources,
         placement,
         monitoringNamespaces: np.monitoringNamespaces,

@@ -3,6 +3,7 @@
  * cert-manager when the operator's webhook is on. Ordered; the README's install commands and the cloud deploy path
  * both read this list.
  */
+import { chartSource } from '../constructs/cloud/deploy/chart-source.js';
 import { MPI_SSH_SECRET } from '../constructs/k8s/operator/dynamo-operator.js';
 import { cloudProfile } from '../spec/profile/index.js';
 import { tolerationsFor } from '../spec/profile/gpu-fit.js';
@@ -147,9 +148,14 @@ function gpuPoolTolerations(spec: Spec): Toleration[] {
 }
 
 /**
- * The NVIDIA GPU Operator where the cloud does not run the device plugin itself: EKS (the AL2023 NVIDIA AMI has the
- * driver and the container toolkit, so only the operands run) and AKS (the pools skip AKS's driver, the operator
- * installs it). GKE installs drivers and the device plugin itself; `local` clusters bring their own.
+ * The NVIDIA GPU Operator where the cloud does not run the device plugin itself. Exactly one installer owns each GPU
+ * node's driver:
+ * - EKS: the `AL2023_x86_64_NVIDIA` AMI of our GPU node groups has the driver and the container toolkit, so the
+ *   operator runs only the operands (device plugin, GPU feature discovery, DCGM);
+ * - AKS: our GPU pools are created with `gpu_driver = "None"` (as the Dynamo AKS guide asks), so the operator
+ *   installs the driver and the toolkit (its chart's defaults, stated explicitly);
+ * - GKE installs the driver (`gpu_driver_installation_config`) and its own device plugin: no GPU Operator;
+ * - `local` clusters bring their own.
  */
 export function gpuOperatorPrerequisite(spec: Spec): HelmPrerequisite | undefined {
   if (spec.target !== 'eks' && spec.target !== 'aks') return undefined;
@@ -158,27 +164,25 @@ export function gpuOperatorPrerequisite(spec: Spec): HelmPrerequisite | undefine
     release: 'gpu-operator',
     namespace: 'gpu-operator',
     chart: VERSIONS.nvidia.gpuOperator,
-    values: spec.target === 'eks' ? { 'driver.enabled': 'false', 'toolkit.enabled': 'false' } : {},
+    values: spec.target === 'eks' ? { 'driver.enabled': 'false', 'toolkit.enabled': 'false' } : { 'driver.enabled': 'true', 'toolkit.enabled': 'true' },
     jsonValues: { 'daemonsets.tolerations': tolerations, 'node-feature-discovery.worker.tolerations': tolerations },
-    reason: 'the NVIDIA device plugin, GPU feature discovery and DCGM on the GPU pools',
+    reason:
+      spec.target === 'eks'
+        ? 'the NVIDIA device plugin, GPU feature discovery and DCGM on the GPU pools (their AL2023 NVIDIA AMI has the driver and the toolkit)'
+        : 'the NVIDIA driver, container toolkit, device plugin, GPU feature discovery and DCGM on the GPU pools (created without AKS\'s driver)',
   };
 }
 
-/** The shell command that installs one prerequisite, as the README prints it. */
+/** The shell command that installs one prerequisite, as the README prints it: the same chart source and values. */
 export function helmInstallCommand(p: HelmPrerequisite): string {
   const set = [
     ...Object.entries(p.values).map(([k, v]) => ` --set ${k}=${v}`),
     ...Object.entries(p.jsonValues ?? {}).map(([k, v]) => ` --set-json '${k}=${JSON.stringify(v)}'`),
   ].join('');
   const ns = `--namespace ${p.namespace}${p.namespace === 'default' ? '' : ' --create-namespace'}`;
-  if (p.chart.repository.startsWith('oci://')) {
-    return `helm upgrade --install ${p.release} ${p.chart.repository}/${p.chart.name} --version ${p.chart.version} ${ns}${set}`;
-  }
-  if (p.chart.repository.includes('helm.ngc.nvidia.com')) {
-    // NGC serves chart archives by URL, as upstream's install guide fetches them.
-    return `helm upgrade --install ${p.release} ${p.chart.repository}/${p.chart.name}-${p.chart.version}.tgz ${ns}${set}`;
-  }
-  return `helm upgrade --install ${p.release} ${p.chart.name} --repo ${p.chart.repository} --version ${p.chart.version} ${ns}${set}`;
+  const src = chartSource(p.chart);
+  const chart = src.repository === undefined ? src.chart : src.repository.startsWith('oci://') ? `${src.repository}/${src.chart}` : `${src.chart} --repo ${src.repository}`;
+  return `helm upgrade --install ${p.release} ${chart}${src.version === undefined ? '' : ` --version ${src.version}`} ${ns}${set}`;
 }
 
 /** A Secret the manifests reference by name and that is created at apply time, from the user's environment. */

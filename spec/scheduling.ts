@@ -17,6 +17,13 @@ export const DEFAULT_KAI_QUEUE = 'dynamo';
 export const ENABLE_GROVE_ANNOTATION = 'nvidia.com/enable-grove';
 /** The parent queue upstream's platform chart creates above `dynamo`. */
 export const DEFAULT_PARENT_QUEUE = 'dynamo-default';
+/**
+ * `--grove-termination-delay` that upstream's platform chart passes (`dynamo-operator.dynamo.groveTerminationDelay`
+ * in deploy/helm/charts/platform/values.yaml, 0.9.0). Without the flag the 0.9.0 binary falls back to its own
+ * `DefaultGroveTerminationDelay` of 15 minutes (`internal/consts/consts.go`), which ends a gang that lost a pod long
+ * before a GPU node comes back from a scale-up or a repair.
+ */
+export const UPSTREAM_GROVE_TERMINATION_DELAY = '4h';
 
 // ---------------------------------------------------------------------------------------------- queues
 
@@ -64,7 +71,7 @@ export const groveSchema = z
       .string()
       .regex(/^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/, { message: 'must be a Go duration such as 4h, 30m or 90s' })
       .optional()
-      .describe('`--grove-termination-delay`: how long a gang with missing pods may run before Grove terminates it. @default - the operator\'s (4h in upstream\'s chart)'),
+      .describe(`\`--grove-termination-delay\`: how long a gang with missing pods may run before Grove terminates it. @default - ${UPSTREAM_GROVE_TERMINATION_DELAY}, as upstream's platform chart passes (the operator binary alone would use 15m)`),
   })
   .describe('Grove: gang scheduling and multinode orchestration.');
 

@@ -17,6 +17,7 @@ import { AksLustre } from '../constructs/cloud/azure/model-storage.js';
 import { AksNetwork } from '../constructs/cloud/azure/network.js';
 import { AksGpuNodePool } from '../constructs/cloud/azure/node-pool.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
+import { type CloudStorageClass, modelStorageClassOutput } from '../constructs/cloud/deploy/model-storage-class.js';
 import { AKS_SPOT_LABEL, aksProfile } from '../spec/profile/azure.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
@@ -125,9 +126,9 @@ export class AksStack extends TerraformStack {
       });
     }
 
+    const modelClass: CloudStorageClass | undefined = store && { profile: profile.storage.modelCache!, parameters: store.storageClassParameters };
     if (c.deploy.platform) {
       pinProvider(this, 'helm', VERSIONS.providers.helm);
-      const modelClass = profile.storage.modelCache!;
       new KubernetesLayer(this, 'kubernetes', {
         access: {
           host: cluster.kubeConfig.get(0).host,
@@ -136,7 +137,7 @@ export class AksStack extends TerraformStack {
           exec: { command: 'kubelogin', args: ['get-token', '--login', 'azurecli', '--server-id', AKS_SERVER_APP_ID] },
         },
         prerequisites: platformPrerequisites(spec),
-        ...(store && { storageClass: { profile: modelClass, parameters: store.storageClassParameters } }),
+        ...(modelClass && { storageClass: modelClass }),
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
         dependsOn: [cluster, ...pools.map((p) => p.pool), ...aks.adminAssignments],
@@ -147,6 +148,7 @@ export class AksStack extends TerraformStack {
     clusterOutputs(spec, (oid, value) => new TerraformOutput(this, oid, { value }));
     out('kubeconfig_command', `az aks get-credentials --resource-group ${c.name} --name ${c.name} && kubelogin convert-kubeconfig -l azurecli`, 'Writes a kubeconfig entry for the cluster (Entra ID login).');
     out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
+    if (modelClass) modelStorageClassOutput(this, modelClass);
     out('oidc_issuer_url', cluster.oidcIssuerUrl, 'OIDC issuer for workload identity federation.');
     out('gpu_node_pools', Object.fromEntries(pools.map((p) => [p.node.id.replace(/^gpu-pool-/, ''), p.pool.name])), 'GPU node pools by name.');
     if (registry) {

@@ -22,6 +22,7 @@ import { EksNetwork } from '../constructs/cloud/aws/network.js';
 import { EksNodeGroup } from '../constructs/cloud/aws/node-group.js';
 import { EcrRepositories } from '../constructs/cloud/aws/registry.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
+import { type CloudStorageClass, modelStorageClassOutput } from '../constructs/cloud/deploy/model-storage-class.js';
 import { eksProfile } from '../spec/profile/aws.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { mirrorRepositories } from '../spec/images.js';
@@ -141,6 +142,8 @@ export class EksStack extends TerraformStack {
     });
     const registry = c.registry.enabled ? new EcrRepositories(this, 'registry', { names: mirroredRepositories(), kmsKeyArn: plane.key.arn, protect: c.protectStatefulResources }) : undefined;
 
+    const modelClass: CloudStorageClass = { profile: profile.storage.modelCache!, parameters: storage.storageClassParameters };
+
     // ------------------------------------------------------------------ deploy path
     if (c.deploy.platform) {
       pinProvider(this, 'helm', VERSIONS.providers.helm);
@@ -154,7 +157,7 @@ export class EksStack extends TerraformStack {
         prerequisites: platformPrerequisites(spec).map((p) =>
           p.release === 'aws-load-balancer-controller' ? { ...p, values: { ...p.values, vpcId: network.vpcId } } : p,
         ),
-        storageClass: { profile: profile.storage.modelCache!, parameters: storage.storageClassParameters },
+        storageClass: modelClass,
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
         dependsOn: [system.nodeGroup, ...controllers.all, controllers.loadBalancerControllerIdentity],
@@ -166,6 +169,7 @@ export class EksStack extends TerraformStack {
     clusterOutputs(spec, (oid, value) => new TerraformOutput(this, oid, { value }));
     out('kubeconfig_command', `aws eks update-kubeconfig --region ${c.region} --name ${c.name}`, 'Writes a kubeconfig entry for the cluster.');
     out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
+    modelStorageClassOutput(this, modelClass);
     out('vpc_id', network.vpcId, 'VPC of the cluster (the AWS Load Balancer Controller\'s vpcId on the GitOps path).');
     out('oidc_provider_arn', plane.oidcProvider.arn, 'OIDC provider for IRSA.');
     out('gpu_node_groups', Object.fromEntries(gpuGroups.map((g) => [g.node.id.replace(/^gpu-pool-/, ''), g.nodeGroup.nodeGroupName])), 'GPU node groups by pool.');

@@ -17,6 +17,7 @@ import { GkeIdentities, WORKLOAD_KSA } from '../constructs/cloud/gcp/identities.
 import { GkeNetwork } from '../constructs/cloud/gcp/network.js';
 import { GkeNodePool } from '../constructs/cloud/gcp/node-pool.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
+import { type CloudStorageClass, modelStorageClassOutput } from '../constructs/cloud/deploy/model-storage-class.js';
 import { gkeProfile } from '../spec/profile/gcp.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
@@ -109,9 +110,11 @@ export class GkeStack extends TerraformStack {
         })
       : undefined;
 
+    const cacheClass = profile.storage.modelCache!;
+    const modelClass: CloudStorageClass | undefined =
+      cacheClass.createdBy === 'cloud' ? { profile: cacheClass, parameters: { perUnitStorageThroughput: String(GKE_LUSTRE_THROUGHPUT[c.modelStorage.tier]) } } : undefined;
     if (c.deploy.platform) {
       pinProvider(this, 'helm', VERSIONS.providers.helm);
-      const modelClass = profile.storage.modelCache!;
       new KubernetesLayer(this, 'kubernetes', {
         access: {
           host: `https://${cluster.endpoint}`,
@@ -120,9 +123,7 @@ export class GkeStack extends TerraformStack {
           exec: { command: 'gke-gcloud-auth-plugin', args: [] },
         },
         prerequisites: platformPrerequisites(spec),
-        ...(modelClass.createdBy === 'cloud' && {
-          storageClass: { profile: modelClass, parameters: { perUnitStorageThroughput: String(GKE_LUSTRE_THROUGHPUT[c.modelStorage.tier]) } },
-        }),
+        ...(modelClass && { storageClass: modelClass }),
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
         dependsOn: [system.pool, ...pools.map((p) => p.pool), ...(peering ? [peering] : [])],
@@ -133,6 +134,7 @@ export class GkeStack extends TerraformStack {
     clusterOutputs(spec, (oid, value) => new TerraformOutput(this, oid, { value }));
     out('kubeconfig_command', `gcloud container clusters get-credentials ${c.name} --region ${c.region}`, 'Writes a kubeconfig entry for the cluster.');
     out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
+    if (modelClass) modelStorageClassOutput(this, modelClass);
     out('workload_service_account', ids.workloadServiceAccountEmail, `Google service account for workloads: annotate the Kubernetes service account ${spec.workloads.namespace}/${WORKLOAD_KSA} with iam.gke.io/gcp-service-account.`);
     out('gpu_node_pools', Object.fromEntries(pools.map((p) => [p.node.id.replace(/^gpu-pool-/, ''), p.pool.name])), 'GPU node pools by name.');
     if (registry) {

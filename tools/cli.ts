@@ -1,5 +1,5 @@
 /**
- * The `dynamo-iac` command line: `preflight`, `gpu-inventory` and `benchmark-resources`. Pure over its inputs (the
+ * The `dynamo-iac` command line: the commands of COMMANDS, and `--help`. Pure over its inputs (the
  * kubectl runner, the environment, the output streams), so tests drive it with recorded cluster answers.
  */
 import { parseArgs } from 'node:util';
@@ -28,16 +28,29 @@ export interface CliIo {
   readonly sleep?: (ms: number) => void;
 }
 
-const USAGE = `usage: dynamo-iac <command> [options]
-  preflight             check the current kubectl context for a target      [--target T] [--json]
-  gpu-inventory         GPUs per node and the largest node                  [--json] [--enrich] [--check-graphs] [--target T]
-  benchmark-resources   benchmark claim and access pod as YAML              [--target T] [--size 50Gi]
-  verify                the seeds' checklist after a deployment             [--target T] [--json]
-  diff OLD NEW          compare two dist folders or two spec files          [--target T] [--json]   (exit 2: a breaking change)
-  upgrade-plan          the ordered upgrade runbook (backups first)         [--target T]
-  teardown-plan         the commands that remove everything, in order       [--target T]
-  images                the mirror copy list: source and destination        [--target T] [--registry R] [--json]
-targets: ${TARGETS.join(', ')} (default: DYNAMO_IAC_TARGET or local); the spec comes from DYNAMO_IAC_CONFIG`;
+/** Every command: its arguments, a one-line description and its options. The usage text is rendered from this. */
+export const COMMANDS = {
+  preflight: { args: '', summary: 'check the current kubectl context for a target', options: '[--target T] [--json]' },
+  'gpu-inventory': { args: '', summary: 'GPUs per node and the largest node', options: '[--json] [--enrich] [--check-graphs] [--target T]' },
+  'benchmark-resources': { args: '', summary: 'benchmark claim and access pod as YAML', options: '[--target T] [--size 50Gi]' },
+  verify: { args: '', summary: "the seeds' checklist after a deployment", options: '[--target T] [--json]' },
+  diff: { args: 'OLD NEW', summary: 'compare two dist folders or two spec files', options: '[--target T] [--json]   (exit 2: a breaking change)' },
+  'upgrade-plan': { args: '', summary: 'the ordered upgrade runbook (backups first)', options: '[--target T]' },
+  'teardown-plan': { args: '', summary: 'the commands that remove everything, in order', options: '[--target T]' },
+  images: { args: '', summary: 'the mirror copy list: source and destination', options: '[--target T] [--registry R] [--json]' },
+} as const satisfies Record<string, { args: string; summary: string; options: string }>;
+export type CommandName = keyof typeof COMMANDS;
+
+const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMANDS, name);
+
+export const USAGE = [
+  'usage: dynamo-iac <command> [options]',
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${`${name} ${c.args}`.trim().padEnd(21)} ${c.summary.padEnd(51)} ${c.options}`),
+  `targets: ${TARGETS.join(', ')} (default: DYNAMO_IAC_TARGET or local); the spec comes from DYNAMO_IAC_CONFIG`,
+  'dynamo-iac --help (or -h, or no argument) prints this',
+].join('\n');
+
+const HELP = new Set(['--help', '-h', 'help']);
 
 /**
  * Runs one command; returns the exit code: 0 ok, 1 a check failed, 2 usage or tool error. `diff` differs: 2 means
@@ -45,6 +58,15 @@ targets: ${TARGETS.join(', ')} (default: DYNAMO_IAC_TARGET or local); the spec c
  */
 export function runCli(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
+  // Asking for help (alone or after a command) is not an error: the usage goes to stdout and the exit code is 0.
+  if (command === undefined || HELP.has(command) || (isCommand(command) && rest.some((a) => a === '--help' || a === '-h'))) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (!isCommand(command)) {
+    io.err(`unknown command "${command}"\n${USAGE}`);
+    return 2;
+  }
   const usageError = command === 'diff' ? 1 : 2;
   let positionals: string[] = [];
   let values: { target?: string; json?: boolean; enrich?: boolean; 'check-graphs'?: boolean; size?: string; registry?: string };
@@ -135,8 +157,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         return 0;
       }
       default:
-        io.err(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
-        return 2;
+        return unreachable(command);
     }
   } catch (e) {
     if (e instanceof ToolError) {
@@ -149,4 +170,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }
     throw e;
   }
+}
+
+/** Every command of COMMANDS has a case above: a new one without a case does not compile. */
+function unreachable(command: never): never {
+  throw new Error(`dynamo-iac: no handler for command ${String(command)}`);
 }

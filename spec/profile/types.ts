@@ -79,3 +79,14 @@ export interface CloudProfile {
   /** Environment prelude that GPU containers need to find the driver (GKE's /usr/local/nvidia). */
   readonly driverEnv?: Readonly<Record<string, string>>;
 }
+
+/**
+ * One toleration per distinct taint that any pool of the target carries: the system pool's, the GPU taint, the spot
+ * taint and every GPU pool's own. A pod with these may run on every node of the cluster.
+ */
+export function everyPoolToleration(profile: CloudProfile): Toleration[] {
+  const taints = [profile.gpuTaint, profile.spotTaint, ...Object.values(profile.gpuPools).flatMap((pool) => pool.taints)];
+  const all = [...(profile.systemPool?.tolerations ?? []), ...taints.filter((t): t is Taint => t !== undefined).map(tolerationOf)];
+  const distinct = new Map(all.map((t) => [JSON.stringify([t.key, t.operator, t.value, t.effect]), t] as const));
+  return [...distinct.values()];
+}

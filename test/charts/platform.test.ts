@@ -3,9 +3,10 @@
  * NetworkPolicies for every component, external addresses taking priority, and the chart file order.
  */
 import { describe, expect, it } from 'vitest';
-import { cloudProfile } from '../../spec/profile/index.js';
-import { TARGETS } from '../../spec/schema.js';
-import { byKind, type KubeObject, one, specsFrom, synthPlatform as synthSpec } from '../support/synth.js';
+import { podSpecPaths } from '../../constructs/k8s/common/images.js';
+import { type CloudProfile, cloudProfile } from '../../spec/profile/index.js';
+import { type Spec, type Taint, TARGETS } from '../../spec/schema.js';
+import { byKind, type KubeObject, one, specsFrom, synthPlatform, synthPlatform as synthSpec } from '../support/synth.js';
 
 type PodSpec = { nodeSelector?: Record<string, string>; tolerations?: { key: string }[]; affinity?: unknown; securityContext: Record<string, unknown>; containers: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
 const WORKLOADS = ['Deployment', 'StatefulSet'];
@@ -118,5 +119,83 @@ describe('platform charts', () => {
     const args = (one(objects, 'Deployment') as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec.containers[0]!['args'] as string[];
     expect(args).toContain('--discovery-backend=kubernetes');
     expect(args.some((a) => a.startsWith('--etcdAddr'))).toBe(false);
+  });
+});
+
+/** Kubernetes' ToleratesTaint (k8s.io/api core/v1 toleration.go): effect, key, then value unless Exists. */
+type Tol = { key?: string; operator?: string; value?: string; effect?: string };
+const tolerates = (tolerations: readonly Tol[], taint: Taint) =>
+  tolerations.some((t) => (!t.effect || t.effect === taint.effect) && (t.key === undefined || t.key === '' ? t.operator === 'Exists' : t.key === taint.key) && (t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '')));
+
+/** Every pod template of every object (Deployment, StatefulSet, Job, CronJob, Pod...), by kind/name. */
+const podTemplates = (objs: KubeObject[]) =>
+  objs.flatMap((o) =>
+    podSpecPaths(o as never).map((path) => ({
+      at: `${o.kind}/${o.metadata.name}${path}`,
+      pod: path.split('/').slice(1).reduce<Record<string, unknown>>((v, seg) => v[seg] as Record<string, unknown>, o) as { tolerations?: Tol[]; nodeSelector?: unknown },
+    })),
+  );
+
+/** Every taint of every node pool of the target: the system pool's (as its tolerations state them) and each GPU pool's. */
+const poolTaints = (profile: CloudProfile): Taint[] => [
+  ...(profile.systemPool?.tolerations ?? []).map((t) => ({ key: t.key, ...(t.value !== undefined && { value: t.value }), effect: t.effect })),
+  ...Object.values(profile.gpuPools).flatMap((p) => p.taints),
+  ...[profile.gpuTaint, profile.spotTaint].filter((t): t is Taint => t !== undefined),
+];
+
+describe('platform placement and operator flags', () => {
+  const taintedPools = `
+targets:
+  eks: { cluster: { systemPool: { taints: [{ key: CriticalAddonsOnly, value: "true", effect: NoSchedule }] }, gpuPools: { gpu: { taints: [{ key: team, value: ml, effect: NoExecute }] } } } }
+  aks: { cluster: { gpuPools: { gpu: { taints: [{ key: team, value: ml, effect: NoSchedule }] } } } }
+  gke: { cluster: { gpuPools: { gpuspot: { taints: [{ key: dedicated, effect: PreferNoSchedule }] } } } }
+`;
+
+  it.each(TARGETS)('%s, placement any: every platform pod template (etcd, NATS, operator, snapshot Job and CronJob) tolerates every taint of every pool', (target) => {
+    const spec = specsFrom(`platform: { placement: any, etcd: { backup: { schedule: "0 3 * * *" } } }\n${taintedPools}`)[target];
+    const profile = cloudProfile(spec);
+    const taints = poolTaints(profile);
+    if (target !== 'local') {
+      expect(taints).toContainEqual(profile.gpuTaint);
+      expect(taints).toContainEqual(profile.spotTaint);
+      expect(taints.map((t) => t.key)).toContainEqual(expect.stringMatching(/^(team|dedicated)$/));
+    }
+    const pods = podTemplates(synthPlatform(spec).objects);
+    expect(pods.map((p) => p.at.split('/').slice(0, 2).join('/').replace(/-pre-.*/, '-pre')).sort()).toEqual([
+      'CronJob/dynamo-platform-etcd-snapshot',
+      'Deployment/dynamo-platform-dynamo-operator-controller-manager',
+      'Job/dynamo-platform-etcd-snapshot-pre',
+      'StatefulSet/dynamo-platform-etcd',
+      'StatefulSet/dynamo-platform-nats',
+    ]);
+    for (const { at, pod } of pods) {
+      expect(pod.nodeSelector, at).toBeUndefined();
+      for (const taint of taints) expect(tolerates(pod.tolerations ?? [], taint), `${at} tolerates ${JSON.stringify(taint)}`).toBe(true);
+    }
+  });
+
+  it.each(['eks', 'aks', 'gke'] as const)('%s, placement system: no platform pod tolerates a taint only GPU or spot pools carry', (target) => {
+    const spec = specsFrom(taintedPools)[target];
+    const profile = cloudProfile(spec);
+    const system = profile.systemPool!.tolerations;
+    const gpuOnly = poolTaints(profile).filter((taint) => !tolerates(system, taint));
+    expect(gpuOnly).toContainEqual(profile.gpuTaint);
+    for (const { at, pod } of podTemplates(synthPlatform(spec).objects)) {
+      expect(pod.nodeSelector, at).toEqual(profile.systemPool!.nodeSelector);
+      for (const taint of gpuOnly) expect(tolerates(pod.tolerations ?? [], taint), `${at} tolerates ${JSON.stringify(taint)}`).toBe(false);
+    }
+  });
+
+  const groveDelay = (spec: Spec) => {
+    const op = one(synthPlatform(spec).objects, 'Deployment') as unknown as { spec: { template: { spec: PodSpec } } };
+    return (op.spec.template.spec.containers[0]!['args'] as string[]).filter((a) => a.startsWith('--grove-termination-delay'));
+  };
+
+  it.each(TARGETS)('%s: with Grove on, the operator gets upstream chart\'s 4h termination delay unless the spec sets one (the binary alone would use 15m); no flag without Grove', (target) => {
+    expect(groveDelay(specsFrom('platform: { grove: { enabled: true } }')[target])).toEqual(['--grove-termination-delay=4h']);
+    expect(groveDelay(specsFrom('platform: { grove: { enabled: true, terminationDelay: 90m } }')[target])).toEqual(['--grove-termination-delay=90m']);
+    expect(groveDelay(specsFrom('platform: { grove: { enabled: false, terminationDelay: 90m } }')[target])).toEqual([]);
+    const byDefault = defaults[target];
+    expect(groveDelay(byDefault)).toEqual(byDefault.platform.grove.enabled ? ['--grove-termination-delay=4h'] : []);
   });
 });

@@ -121,7 +121,7 @@ describe('the deploy path on AKS', () => {
     const byName = Object.fromEntries(releases.map(([id, r]) => [r['name'] as string, { id, r }]));
     const order = ['dynamo-crds', 'kube-prometheus-stack', 'gpu-operator', 'azurelustre-csi-driver', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
     for (let i = 1; i < order.length; i++) expect(byName[order[i]!]!.r['depends_on']).toEqual([`helm_release.${byName[order[i - 1]!]!.id}`]);
-    expect(byName['gpu-operator']!.r['set']).toEqual([]);
+    expect(byName['gpu-operator']!.r['set']).toEqual([{ name: 'driver.enabled', value: 'true' }, { name: 'toolkit.enabled', value: 'true' }]);
     expect(String((byName['gpu-operator']!.r['values'] as string[])[0])).toContain('kubernetes.azure.com/scalesetpriority');
     expect(String((byName['dynamo-iac-storage']!.r['values'] as string[])[0])).toContain('mgs-ip-address');
     expect(JSON.stringify(base.resource['helm_release'])).not.toContain('token');

@@ -411,8 +411,12 @@ describe('cross-layer: the stack and dist/eks agree', () => {
     const out = mkdtempSync(join(tmpdir(), 'eks-sc-'));
     buildTerraformApp(specsFrom(), out).synth();
     const template = readFileSync(join(out, 'stacks', 'eks', String(storage['chart']), 'templates', 'storage-class.yaml'), 'utf8');
-    expect(template).toContain(`name: ${claim.spec.storageClassName}`);
-    expect(template).toContain('provisioner: efs.csi.aws.com');
+    // The template renders the class the release's values carry; the claim names that class.
+    expect(template).toContain('.Values.storageClass');
+    const values = String((storage['values'] as string[])[0]);
+    expect(values).toMatch(/^\$\{yamlencode\(\{"storageClass" = /);
+    expect(values).toContain(`"name" = "${claim.spec.storageClassName}"`);
+    expect(values).toContain('"provisioner" = "efs.csi.aws.com"');
   });
 });
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { runCli } from '../../tools/cli.js';
+import { COMMANDS, runCli, USAGE } from '../../tools/cli.js';
 import { type KubectlResult, type KubectlRunner, systemKubectl } from '../../tools/kubectl.js';
 import { hasBinary, ROOT } from '../support/env.js';
 
@@ -199,10 +199,40 @@ describe('benchmark-resources and errors', () => {
     expect(err.filter((l) => !l.startsWith('…'))).toEqual(['dynamo-iac gpu-inventory: kubectl not found on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and point it at your cluster']);
   });
 
-  it('usage errors and unknown commands exit 2 with the usage', () => {
-    expect(run(['nope'], {}).code).toBe(2);
+  it('usage errors and unknown commands exit 2 with the usage on stderr', () => {
+    const unknown = run(['nope'], {});
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/^unknown command "nope"\nusage: dynamo-iac <command>/);
+    expect(unknown.out).toBe('');
     expect(run(['preflight', '--target', 'azure'], {}).err).toBe('--target: must be one of local, eks, aks, gke, got "azure"');
-    expect(run([], {}).err).toMatch(/^usage: dynamo-iac <command>/);
+  });
+
+  it.each([[[]], [['--help']], [['-h']], [['help']], [['verify', '--help']]])('%j prints every command with a one-line description on stdout and exits 0, touching no cluster', (argv) => {
+    const r = run(argv, {});
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.calls).toEqual([]);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe('usage: dynamo-iac <command> [options]');
+    for (const [name, c] of Object.entries(COMMANDS)) {
+      const line = lines.find((l) => l.trimStart().startsWith(`${name} `));
+      expect(line, name).toBeDefined();
+      expect(c.summary.length, name).toBeGreaterThan(10);
+      expect(line).toContain(c.summary);
+    }
+    expect(lines.filter((l) => /^ {2}\S/.test(l))).toHaveLength(Object.keys(COMMANDS).length);
+  });
+
+  it.each(Object.keys(COMMANDS))('%s, as the help lists it, is a command the dispatcher knows', (name) => {
+    // Options are checked before the command runs: a known command answers with the --target rule, not "unknown".
+    const r = run([name, '--target', 'azure'], {});
+    expect(r.err).toBe('--target: must be one of local, eks, aks, gke, got "azure"');
+  });
+
+  it('the installed binary prints the help and exits 0', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'build', 'bin', 'dynamo-iac.js'), '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${USAGE}\n`);
   });
 });
 

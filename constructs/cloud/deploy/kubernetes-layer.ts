@@ -16,9 +16,10 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { HelmPrerequisite } from '../../../charts/prerequisites.js';
 import type { SynthFile } from '../../../charts/synth.js';
-import type { StorageClassProfile } from '../../../spec/profile/types.js';
 import { VERSIONS } from '../../../spec/versions.js';
+import { chartSource } from './chart-source.js';
 import { LocalChart } from './local-chart.js';
+import { type CloudStorageClass, storageClassObject } from './model-storage-class.js';
 
 export interface ClusterAccess {
   readonly host: string;
@@ -36,7 +37,7 @@ export interface KubernetesLayerProps {
   /** Upstream charts, in install order. */
   readonly prerequisites: readonly HelmPrerequisite[];
   /** The model storage class, when the cloud creates it (parameters may be Terraform references). */
-  readonly storageClass?: { readonly profile: StorageClassProfile; readonly parameters: Readonly<Record<string, string>> };
+  readonly storageClass?: CloudStorageClass;
   /** The synthesized manifests of the target: the platform files, and the graph files. */
   readonly platformManifests: readonly SynthFile[];
   readonly graphManifests?: readonly SynthFile[];
@@ -82,17 +83,13 @@ export class KubernetesLayer extends Construct {
 
     for (const p of props.prerequisites) {
       const values = p.jsonValues && nestDotted(p.jsonValues);
-      const oci = p.chart.repository.startsWith('oci://');
-      const ngcTgz = p.chart.repository.includes('helm.ngc.nvidia.com/nvidia/ai-dynamo');
       chain(
         new Release(this, p.release, {
           provider,
           name: p.release,
           namespace: p.namespace,
           createNamespace: p.namespace !== 'default',
-          // NGC serves the Dynamo charts as archives by URL; OCI and https repositories by name and version.
-          ...(ngcTgz ? { chart: `${p.chart.repository}/${p.chart.name}-${p.chart.version}.tgz` } : { repository: p.chart.repository, chart: p.chart.name, version: p.chart.version }),
-          ...(oci && { repository: p.chart.repository }),
+          ...chartSource(p.chart),
           set: Object.entries(p.values).map(([name, value]) => ({ name, value })),
           ...(values !== undefined && { values: [stringify(values, { aliasDuplicateObjects: false })] }),
           wait: true,
@@ -103,28 +100,12 @@ export class KubernetesLayer extends Construct {
     }
 
     if (props.storageClass) {
-      const sc = props.storageClass.profile;
+      // The whole class comes in as a value: its parameters are Terraform references resolved at apply.
       const chart = new LocalChart(this, 'storage-chart', {
         chartName: 'dynamo-iac-storage',
         version: '0.1.0',
         description: 'The model storage class, with parameters from the cloud stack',
-        rawTemplates: {
-          'storage-class.yaml': [
-            'apiVersion: storage.k8s.io/v1',
-            'kind: StorageClass',
-            'metadata:',
-            `  name: ${sc.name}`,
-            '  labels:',
-            '    app.kubernetes.io/managed-by: dynamo-iac',
-            `provisioner: ${sc.provisioner}`,
-            'parameters:',
-            '{{- toYaml .Values.parameters | nindent 2 }}',
-            ...(sc.mountOptions?.length ? ['mountOptions:', ...sc.mountOptions.map((o) => `  - ${o}`)] : []),
-            `reclaimPolicy: ${sc.reclaimPolicy}`,
-            `volumeBindingMode: ${sc.volumeBindingMode}`,
-            '',
-          ].join('\n'),
-        },
+        rawTemplates: { 'storage-class.yaml': '{{- toYaml .Values.storageClass }}\n' },
       });
       chain(
         new Release(this, 'storage', {
@@ -132,7 +113,7 @@ export class KubernetesLayer extends Construct {
           name: 'dynamo-iac-storage',
           namespace: 'default',
           chart: chart.path,
-          values: [Fn.yamlencode({ parameters: { ...sc.parameters, ...props.storageClass.parameters } })],
+          values: [Fn.yamlencode({ storageClass: storageClassObject(props.storageClass) })],
           wait: true,
           timeout,
           dependsOn: previous,
