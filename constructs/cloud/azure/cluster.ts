@@ -26,6 +26,8 @@ export interface AksClusterProps {
     readonly diskSizeGiB: number;
     readonly labels: Readonly<Record<string, string>>;
     readonly zones?: readonly string[];
+    /** Node OS image; Ubuntu where pods mount Azure Managed Lustre (its CSI driver runs on Ubuntu only). @default 'AzureLinux' */
+    readonly osSku?: 'AzureLinux' | 'Ubuntu';
   };
   readonly publicEndpoint: boolean;
   readonly publicAccessCidrs: readonly string[];
@@ -83,7 +85,7 @@ export class AksCluster extends Construct {
         maxCount: sys.maxNodes,
         nodeCount: sys.desiredNodes,
         osDiskSizeGb: sys.diskSizeGiB,
-        osSku: 'AzureLinux',
+        osSku: sys.osSku ?? 'AzureLinux',
         nodeLabels: { ...sys.labels },
         temporaryNameForRotation: 'systemtmp',
         ...(sys.zones && { zones: [...sys.zones] }),

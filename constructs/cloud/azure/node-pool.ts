@@ -17,6 +17,8 @@ export interface AksGpuNodePoolProps extends NodePoolShape {
   readonly subnetId: string;
   readonly spot: boolean;
   readonly zones?: readonly string[];
+  /** Node OS image (the GPU Operator's driver containers and the Lustre CSI driver run on Ubuntu). @default 'Ubuntu' */
+  readonly osSku?: 'AzureLinux' | 'Ubuntu';
 }
 
 export class AksGpuNodePool extends Construct {
@@ -29,7 +31,7 @@ export class AksGpuNodePool extends Construct {
       kubernetesClusterId: props.clusterId,
       vmSize: props.vmSize,
       vnetSubnetId: props.subnetId,
-      osSku: 'Ubuntu',
+      osSku: props.osSku ?? 'Ubuntu',
       osDiskSizeGb: props.diskSizeGiB,
       gpuDriver: 'None',
       autoScalingEnabled: true,
