@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CloudTarget } from '../../spec/schema.js';
+import { AKS_RBAC_CLUSTER_ADMIN } from '../../constructs/cloud/azure/cluster.js';
 import { buildTerraformApp } from '../../stacks/app.js';
 import { specsFrom } from '../support/synth.js';
 import { TfGraph, type TfJson } from '../support/tf-graph.js';
@@ -23,6 +24,8 @@ interface CloudShape {
   readonly identityBindings: (g: TfGraph) => string[];
   /** The CSI drivers of the model store, when the stack installs them as resources. */
   readonly csiDrivers: (g: TfGraph) => string[];
+  /** Grants that let the deployer (and the admins) talk to the Kubernetes API, when they are resources. */
+  readonly accessGrants: (g: TfGraph) => string[];
 }
 
 const helmNamed = (g: TfGraph, re: RegExp) => g.ofType('helm_release').filter((a) => re.test(String(g.body(a)['name'])));
@@ -32,12 +35,15 @@ const SHAPES: Record<CloudTarget, CloudShape> = {
     pools: ['aws_eks_node_group'],
     identityBindings: (g) => g.ofType('aws_eks_pod_identity_association'),
     csiDrivers: (g) => g.ofType('aws_eks_addon').filter((a) => /csi-driver$/.test(String(g.body(a)['addon_name']))),
+    accessGrants: (g) => [...g.ofType('aws_eks_access_entry'), ...g.ofType('aws_eks_access_policy_association')],
   },
   aks: {
     cluster: 'azurerm_kubernetes_cluster',
     pools: ['azurerm_kubernetes_cluster_node_pool'],
     identityBindings: (g) => g.ofType('azurerm_federated_identity_credential'),
     csiDrivers: (g) => helmNamed(g, /csi-driver$/),
+    // Entra ID with Azure RBAC: without the role, every call of the Helm provider is 403.
+    accessGrants: (g) => g.ofType('azurerm_role_assignment').filter((a) => g.body(a)['role_definition_name'] === AKS_RBAC_CLUSTER_ADMIN),
   },
   gke: {
     cluster: 'google_container_cluster',
@@ -48,6 +54,8 @@ const SHAPES: Record<CloudTarget, CloudShape> = {
         .filter((a) => /svc\.id\.goog|principal(Set)?:\/\/iam\.googleapis\.com/.test(JSON.stringify(g.body(a)))),
     // The Filestore and Managed Lustre drivers are cluster add-ons (the cluster itself).
     csiDrivers: () => [],
+    // The deployer's project IAM role grants the Kubernetes API access: nothing in the stack.
+    accessGrants: () => [],
   },
 };
 
@@ -69,7 +77,7 @@ const VARIANTS: [string, CloudTarget, string | undefined, boolean][] = [
 ];
 
 /** Resources that talk to the Kubernetes API. */
-const kubernetesSide = (g: TfGraph, all: string[]) => all.filter((a) => /^(helm_release|kubernetes_[a-z0-9_]+|kubectl_[a-z0-9_]+)\./.test(a));
+const kubernetesSide = (all: string[]) => all.filter((a) => /^(helm_release|kubernetes_[a-z0-9_]+|kubectl_[a-z0-9_]+)\./.test(a));
 
 describe.each(VARIANTS)('%s', (_, target, yaml, stackStore) => {
   const g = graphOf(target, yaml);
@@ -81,7 +89,8 @@ describe.each(VARIANTS)('%s', (_, target, yaml, stackStore) => {
   it('the stack has a cluster, node pools and a deploy path to check', () => {
     expect(cluster).toBeDefined();
     expect(pools.length).toBeGreaterThan(0);
-    expect(kubernetesSide(g, all).length).toBeGreaterThan(3);
+    if (target === 'aks') expect(shape.accessGrants(g)).toHaveLength(1);
+    expect(kubernetesSide(all).length).toBeGreaterThan(3);
   });
 
   const bindingsTest = target === 'gke' ? it.fails : it;
@@ -89,9 +98,9 @@ describe.each(VARIANTS)('%s', (_, target, yaml, stackStore) => {
     for (const b of shape.identityBindings(g)) expect(g.reaches(b, cluster!), `${b} does not wait for ${cluster}`).toBe(true);
   });
 
-  it('every Kubernetes-side resource waits for the cluster, every node pool and every identity binding', () => {
-    const needs = [cluster!, ...pools, ...shape.identityBindings(g)];
-    for (const r of kubernetesSide(g, all)) expect(g.missing(r, needs), `${r} does not wait for`).toEqual([]);
+  it('every Kubernetes-side resource waits for the cluster, every node pool, every access grant and every identity binding', () => {
+    const needs = [cluster!, ...pools, ...shape.accessGrants(g), ...shape.identityBindings(g)];
+    for (const r of kubernetesSide(all)) expect(g.missing(r, needs), `${r} does not wait for`).toEqual([]);
   });
 
   it('the release with the model-cache claim waits for the whole model store: file system, its network rules, CSI driver, storage class', () => {
@@ -112,3 +121,28 @@ function allOfPrefix(g: TfGraph, prefix: string): string[] {
 function allUnder(g: TfGraph, construct: string): string[] {
   return g.resourceAddresses().filter((a) => a.split('.')[1]!.startsWith(`${construct}_`));
 }
+
+describe('the walk itself', () => {
+  const tf: TfJson = {
+    provider: { helm: [{ kubernetes: { host: '${azurerm_kubernetes_cluster.c.kube_config[0].host}' } }] },
+    resource: {
+      azurerm_kubernetes_cluster: { c: { name: 'x', tags: { at: '${merge({a = 1}, data.azurerm_client_config.me.tenant_id)}' } } },
+      azurerm_kubernetes_cluster_node_pool: { p: { kubernetes_cluster_id: '${azurerm_kubernetes_cluster.c.id}' } },
+      helm_release: { a: { provider: 'helm', name: 'a' }, b: { name: 'b', depends_on: ['helm_release.a'], values: ['${azurerm_kubernetes_cluster_node_pool.p.name}-${foo.bar}'] } },
+    },
+    data: { azurerm_client_config: { me: {} } },
+  };
+  const g = new TfGraph(tf);
+
+  it('follows references (inside nested braces), depends_on and the provider configuration, transitively', () => {
+    expect(g.reaches('helm_release.a', 'azurerm_kubernetes_cluster.c')).toBe(true);
+    expect(g.reaches('helm_release.a', 'data.azurerm_client_config.me')).toBe(true);
+    expect(g.missing('helm_release.a', ['azurerm_kubernetes_cluster_node_pool.p'])).toEqual(['azurerm_kubernetes_cluster_node_pool.p']);
+    expect(g.reaches('helm_release.b', 'azurerm_kubernetes_cluster_node_pool.p')).toBe(true);
+    expect(g.reaches('azurerm_kubernetes_cluster_node_pool.p', 'helm_release.a')).toBe(false);
+  });
+
+  it('refuses a depends_on on an address the stack does not define', () => {
+    expect(() => new TfGraph({ resource: { helm_release: { a: { depends_on: ['aws_eks_node_group.gone'] } } } })).toThrow(/aws_eks_node_group\.gone/);
+  });
+});
