@@ -26,7 +26,6 @@ import { poolSize, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
-
 /** Registry names are global and alphanumeric. */
 export const acrName = (cluster: string): string => `${cluster.replace(/[^a-z0-9]/g, '')}dynamo`.slice(0, 50);
 

@@ -8,6 +8,7 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
 import { Construct } from 'constructs';
+import type { AksOsSku } from '../../../spec/profile/azure.js';
 
 export const AKS_RBAC_CLUSTER_ADMIN = 'Azure Kubernetes Service RBAC Cluster Admin';
 
@@ -27,7 +28,7 @@ export interface AksClusterProps {
     readonly labels: Readonly<Record<string, string>>;
     readonly zones?: readonly string[];
     /** Node OS image; Ubuntu where pods mount Azure Managed Lustre (its CSI driver runs on Ubuntu only). @default 'AzureLinux' */
-    readonly osSku?: 'AzureLinux' | 'Ubuntu';
+    readonly osSku?: AksOsSku;
   };
   readonly publicEndpoint: boolean;
   readonly publicAccessCidrs: readonly string[];

@@ -6,6 +6,7 @@
  */
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool/index.js';
 import { Construct } from 'constructs';
+import type { AksOsSku } from '../../../spec/profile/azure.js';
 import type { NodePoolShape } from '../node-pool-shape.js';
 import { toAksTaint } from './taints.js';
 
@@ -18,7 +19,7 @@ export interface AksGpuNodePoolProps extends NodePoolShape {
   readonly spot: boolean;
   readonly zones?: readonly string[];
   /** Node OS image (the GPU Operator's driver containers and the Lustre CSI driver run on Ubuntu). @default 'Ubuntu' */
-  readonly osSku?: 'AzureLinux' | 'Ubuntu';
+  readonly osSku?: AksOsSku;
 }
 
 export class AksGpuNodePool extends Construct {
