@@ -82,3 +82,20 @@ describe('Azure Managed Lustre: every pod that mounts the model cache lands on U
     expect(mounts.find((m) => m.owner === 'Pod/model-cache-access')!.osSkus).toContain('AzureLinux');
   });
 });
+
+describe('the placement model (kube-scheduler\'s NodeAffinity and TaintToleration filters)', () => {
+  const gpu: NodePoolModel = { name: 'gpu', labels: { pool: 'gpu', 'nvidia.com/gpu.present': 'true' }, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }, { key: 'soft', effect: 'PreferNoSchedule' }], facts: {} };
+  const sys: NodePoolModel = { name: 'sys', labels: { pool: 'sys' }, taints: [], facts: {} };
+  const notGpu = { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'NotIn', values: ['true'] }] }] } } } };
+
+  it.each([
+    ['no constraints: untainted pools only', {}, [false, true]],
+    ['the GPU taint tolerated (Equal); PreferNoSchedule never blocks', { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }] }, [true, true]],
+    ['a keyless Exists toleration tolerates everything', { tolerations: [{ operator: 'Exists' }] }, [true, true]],
+    ['a toleration of another effect does not count', { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoExecute' }] }, [false, true]],
+    ['node selector', { nodeSelector: { pool: 'gpu' }, tolerations: [{ operator: 'Exists' }] }, [true, false]],
+    ['required affinity NotIn: a missing label matches', { ...notGpu, tolerations: [{ operator: 'Exists' }] }, [false, true]],
+  ])('%s', (_, spec, expected) => {
+    expect([canLand(spec, gpu), canLand(spec, sys)]).toEqual(expected);
+  });
+});

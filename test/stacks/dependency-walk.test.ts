@@ -24,8 +24,8 @@ interface CloudShape {
   readonly identityBindings: (g: TfGraph) => string[];
   /** The CSI drivers of the model store, when the stack installs them as resources. */
   readonly csiDrivers: (g: TfGraph) => string[];
-  /** Grants that let the deployer (and the admins) talk to the Kubernetes API, when they are resources. */
-  readonly accessGrants: (g: TfGraph) => string[];
+  /** The grant that lets the deployer (whoever applies) talk to the Kubernetes API, when it is a resource. */
+  readonly deployerGrants: (g: TfGraph) => string[];
 }
 
 const helmNamed = (g: TfGraph, re: RegExp) => g.ofType('helm_release').filter((a) => re.test(String(g.body(a)['name'])));
@@ -35,15 +35,17 @@ const SHAPES: Record<CloudTarget, CloudShape> = {
     pools: ['aws_eks_node_group'],
     identityBindings: (g) => g.ofType('aws_eks_pod_identity_association'),
     csiDrivers: (g) => g.ofType('aws_eks_addon').filter((a) => /csi-driver$/.test(String(g.body(a)['addon_name']))),
-    accessGrants: (g) => [...g.ofType('aws_eks_access_entry'), ...g.ofType('aws_eks_access_policy_association')],
+    // The creator's admin access comes with the cluster (bootstrap_cluster_creator_admin_permissions).
+    deployerGrants: () => [],
   },
   aks: {
     cluster: 'azurerm_kubernetes_cluster',
     pools: ['azurerm_kubernetes_cluster_node_pool'],
     identityBindings: (g) => g.ofType('azurerm_federated_identity_credential'),
     csiDrivers: (g) => helmNamed(g, /csi-driver$/),
-    // Entra ID with Azure RBAC: without the role, every call of the Helm provider is 403.
-    accessGrants: (g) => g.ofType('azurerm_role_assignment').filter((a) => g.body(a)['role_definition_name'] === AKS_RBAC_CLUSTER_ADMIN),
+    // Entra ID with Azure RBAC: without the role for the signed-in principal, every call of the Helm provider is 403.
+    deployerGrants: (g) =>
+      g.ofType('azurerm_role_assignment').filter((a) => g.body(a)['role_definition_name'] === AKS_RBAC_CLUSTER_ADMIN && String(g.body(a)['principal_id']).includes('data.azurerm_client_config.')),
   },
   gke: {
     cluster: 'google_container_cluster',
@@ -55,7 +57,7 @@ const SHAPES: Record<CloudTarget, CloudShape> = {
     // The Filestore and Managed Lustre drivers are cluster add-ons (the cluster itself).
     csiDrivers: () => [],
     // The deployer's project IAM role grants the Kubernetes API access: nothing in the stack.
-    accessGrants: () => [],
+    deployerGrants: () => [],
   },
 };
 
@@ -71,6 +73,7 @@ const VARIANTS: [string, CloudTarget, string | undefined, boolean][] = [
   ['EKS default (EFS)', 'eks', undefined, true],
   ['EKS with FSx for Lustre', 'eks', 'targets: { eks: { cluster: { modelStorage: { kind: lustre, tier: performance } } } }', true],
   ['AKS default (Azure Managed Lustre)', 'aks', undefined, true],
+  ['AKS default, graphs deployed too', 'aks', 'targets: { aks: { cluster: { deploy: { graphs: true } } } }', true],
   ['AKS with Azure Files', 'aks', 'targets: { aks: { cluster: { modelStorage: { kind: shared-file, size: 1Ti } } } }', false],
   ['GKE default (Filestore)', 'gke', undefined, false],
   ['GKE with Managed Lustre', 'gke', 'targets: { gke: { cluster: { modelStorage: { kind: lustre, tier: performance } } } }', false],
@@ -89,7 +92,7 @@ describe.each(VARIANTS)('%s', (_, target, yaml, stackStore) => {
   it('the stack has a cluster, node pools and a deploy path to check', () => {
     expect(cluster).toBeDefined();
     expect(pools.length).toBeGreaterThan(0);
-    if (target === 'aks') expect(shape.accessGrants(g)).toHaveLength(1);
+    if (target === 'aks') expect(shape.deployerGrants(g)).toHaveLength(1);
     expect(kubernetesSide(all).length).toBeGreaterThan(3);
   });
 
@@ -98,8 +101,8 @@ describe.each(VARIANTS)('%s', (_, target, yaml, stackStore) => {
     for (const b of shape.identityBindings(g)) expect(g.reaches(b, cluster!), `${b} does not wait for ${cluster}`).toBe(true);
   });
 
-  it('every Kubernetes-side resource waits for the cluster, every node pool, every access grant and every identity binding', () => {
-    const needs = [cluster!, ...pools, ...shape.accessGrants(g), ...shape.identityBindings(g)];
+  it('every Kubernetes-side resource waits for the cluster, every node pool, the deployer\'s access grant and every identity binding', () => {
+    const needs = [cluster!, ...pools, ...shape.deployerGrants(g), ...shape.identityBindings(g)];
     for (const r of kubernetesSide(all)) expect(g.missing(r, needs), `${r} does not wait for`).toEqual([]);
   });
 
