@@ -107,7 +107,7 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
     admins: [],
     localAccounts: false,
     protectStatefulResources: true,
-    deploy: { platform: true, graphs: false },
+    deploy: { platform: true, graphs: false, aksLogin: 'azurecli' },
   };
 }
 

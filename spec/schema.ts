@@ -252,10 +252,17 @@ const networkSchema = z
   })
   .describe('Network of the cluster.');
 
+/** kubelogin login modes the AKS deploy path supports (those that run without a person at the keyboard, and the CLI's). */
+export const AKS_LOGIN_MODES = ['azurecli', 'spn', 'workloadidentity', 'msi'] as const;
+export type AksLoginMode = (typeof AKS_LOGIN_MODES)[number];
+
 const deploySchema = z
   .strictObject({
     platform: z.boolean().describe('`cdktf deploy` also installs the Kubernetes layer on the new cluster: the pinned charts (Dynamo CRDs, GPU Operator, Grove, KAI), the storage class and our platform manifests.'),
     graphs: z.boolean().describe('Also install the graphs and graph requests (they need the apply-time Secrets first, see the README).'),
+    aksLogin: z
+      .enum(AKS_LOGIN_MODES)
+      .describe('AKS: how the deploy path\'s kubelogin gets an Entra ID token, matching how Terraform signs in to Azure. `azurecli`: the `az login` session; `spn`: a service principal from ARM_CLIENT_ID, ARM_TENANT_ID and ARM_CLIENT_SECRET or ARM_CLIENT_CERTIFICATE_PATH; `workloadidentity`: a federated token from AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE; `msi`: the managed identity of the machine (ARM_CLIENT_ID picks a user-assigned one). Read at run time; no secret is written. No effect elsewhere.'),
   })
   .describe('The deploy path: what `cdktf deploy <cloud>` installs on the cluster after creating it.');
 

@@ -15,19 +15,17 @@ import { AksCluster } from '../constructs/cloud/azure/cluster.js';
 import { AksContainerInsights } from '../constructs/cloud/azure/container-insights.js';
 import { AksLustre } from '../constructs/cloud/azure/model-storage.js';
 import { AksNetwork } from '../constructs/cloud/azure/network.js';
+import { kubeloginExec, kubeloginLoginArgs } from '../constructs/cloud/azure/kubelogin.js';
 import { AksGpuNodePool } from '../constructs/cloud/azure/node-pool.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
 import { type CloudStorageClass, modelStorageClassOutput } from '../constructs/cloud/deploy/model-storage-class.js';
-import { AKS_SPOT_LABEL, aksProfile } from '../spec/profile/azure.js';
+import { AKS_SPOT_LABEL, aksOsSku, aksProfile } from '../spec/profile/azure.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
 import { poolSize, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
-
-/** Entra ID application of the AKS API server (the audience kubelogin requests tokens for). */
-export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
 /** Registry names are global and alphanumeric. */
 export const acrName = (cluster: string): string => `${cluster.replace(/[^a-z0-9]/g, '')}dynamo`.slice(0, 50);
@@ -66,6 +64,7 @@ export class AksStack extends TerraformStack {
         vmSize: sys.instanceType,
         ...poolSize(sys, 'system'),
         labels: sys.labels,
+        osSku: aksOsSku(spec, 'system'),
         ...(sys.zones && { zones: sys.zones }),
       },
       publicEndpoint: c.network.publicEndpoint,
@@ -87,6 +86,7 @@ export class AksStack extends TerraformStack {
           vmSize: pool.instanceType,
           subnetId: network.nodeSubnetId,
           spot: pool.capacity === 'spot',
+          osSku: aksOsSku(spec, 'gpu'),
           ...poolSize(pool, 'gpu'),
           labels: { ...pool.labels, 'dynamo-iac.io/accelerator': pool.accelerator, ...(pool.capacity === 'spot' && AKS_SPOT_LABEL) },
           taints: profile.gpuPools[name]!.taints,
@@ -133,8 +133,8 @@ export class AksStack extends TerraformStack {
         access: {
           host: cluster.kubeConfig.get(0).host,
           clusterCaCertificateBase64: cluster.kubeConfig.get(0).clusterCaCertificate,
-          // Entra ID token per connection, with the Azure CLI login Terraform uses; works with local accounts off.
-          exec: { command: 'kubelogin', args: ['get-token', '--login', 'azurecli', '--server-id', AKS_SERVER_APP_ID] },
+          // Entra ID token per connection, signed in the way Terraform is (cluster.deploy.aksLogin); works with local accounts off.
+          exec: kubeloginExec(c.deploy.aksLogin),
         },
         prerequisites: platformPrerequisites(spec),
         ...(modelClass && { storageClass: modelClass }),
@@ -146,7 +146,7 @@ export class AksStack extends TerraformStack {
 
     const out = (oid: string, value: unknown, description: string) => new TerraformOutput(this, oid, { value, description });
     clusterOutputs(spec, (oid, value) => new TerraformOutput(this, oid, { value }));
-    out('kubeconfig_command', `az aks get-credentials --resource-group ${c.name} --name ${c.name} && kubelogin convert-kubeconfig -l azurecli`, 'Writes a kubeconfig entry for the cluster (Entra ID login).');
+    out('kubeconfig_command', `az aks get-credentials --resource-group ${c.name} --name ${c.name} && kubelogin convert-kubeconfig ${kubeloginLoginArgs(c.deploy.aksLogin).join(' ')}`, 'Writes a kubeconfig entry for the cluster (Entra ID login).');
     out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
     if (modelClass) modelStorageClassOutput(this, modelClass);
     out('oidc_issuer_url', cluster.oidcIssuerUrl, 'OIDC issuer for workload identity federation.');

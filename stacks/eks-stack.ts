@@ -28,7 +28,7 @@ import type { CloudSpec } from '../spec/schema.js';
 import { mirrorRepositories } from '../spec/images.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
-import { poolSize, type TargetManifests } from './common.js';
+import { poolSize, resourcesOf, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
@@ -160,7 +160,8 @@ export class EksStack extends TerraformStack {
         storageClass: modelClass,
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
-        dependsOn: [system.nodeGroup, ...controllers.all, controllers.loadBalancerControllerIdentity],
+        // Every node group and the whole model store (mount targets and security rules too: the access pod mounts it).
+        dependsOn: [system.nodeGroup, ...gpuGroups.map((g) => g.nodeGroup), ...controllers.all, controllers.loadBalancerControllerIdentity, ...resourcesOf(storage)],
       });
     }
 

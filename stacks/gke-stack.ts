@@ -22,7 +22,7 @@ import { gkeProfile } from '../spec/profile/gcp.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
-import { poolSize, type TargetManifests } from './common.js';
+import { poolSize, resourcesOf, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
@@ -126,7 +126,8 @@ export class GkeStack extends TerraformStack {
         ...(modelClass && { storageClass: modelClass }),
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
-        dependsOn: [system.pool, ...pools.map((p) => p.pool), ...(peering ? [peering] : [])],
+        // The identities too: pods of the releases use the workload identity binding.
+        dependsOn: [system.pool, ...pools.map((p) => p.pool), ...(peering ? [peering] : []), ...resourcesOf(ids)],
       });
     }
 

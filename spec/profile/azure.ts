@@ -79,6 +79,27 @@ const AKS_MODEL: Record<CloudSpec['cluster']['modelStorage']['kind'], StorageCla
   },
 };
 
+/** The OS image of an AKS node pool (`os_sku`). */
+export type AksOsSku = 'AzureLinux' | 'Ubuntu';
+
+/**
+ * The Azure Managed Lustre CSI driver's node plugin runs on Ubuntu nodes only: Microsoft's AMLFS guide says it works
+ * only with the Ubuntu OS SKU, and the driver's node DaemonSets (one per release, `-jammy` and `-noble` images) select
+ * `kubernetes.azure.com/os-sku-effective` in Ubuntu2204/Ubuntu2404. A pod that mounts the model cache on any other
+ * node stays in ContainerCreating.
+ */
+export const AKS_LUSTRE_OS_SKU: AksOsSku = 'Ubuntu';
+
+/**
+ * The OS of each kind of pool. GPU pools: Ubuntu (the GPU Operator's driver containers, and the Lustre client).
+ * System pool: Azure Linux (smaller, Microsoft's default), except with a Lustre model store: the model-cache access
+ * pod, and any CPU pod that mounts the cache, lands there, so it must be Ubuntu too.
+ */
+export function aksOsSku(spec: CloudSpec, pool: 'system' | 'gpu'): AksOsSku {
+  if (pool === 'gpu' || spec.cluster.modelStorage.kind === 'lustre') return AKS_LUSTRE_OS_SKU;
+  return 'AzureLinux';
+}
+
 /** Spot pools: AKS adds this label (and the spot taint) itself; the node pool lists both so Terraform sees no drift. */
 export const AKS_SPOT_LABEL = { 'kubernetes.azure.com/scalesetpriority': 'spot' } as const;
 

@@ -14,7 +14,7 @@ import { cloudProfile } from '../../spec/profile/index.js';
 import { byKind, problemsOf, specsFrom, synthSpec } from '../support/synth.js';
 
 type Block = Record<string, Record<string, Record<string, unknown>>>;
-interface TfJson { resource: Block; output: Record<string, { value: unknown }>; terraform: { required_providers: Record<string, unknown> } }
+interface TfJson { resource: Block; output: Record<string, { value: unknown }>; terraform: { required_providers: Record<string, unknown> }; provider?: unknown }
 
 function aks(yaml?: string): { tf: TfJson; out: string } {
   const out = mkdtempSync(join(tmpdir(), 'aks-'));
@@ -127,9 +127,26 @@ describe('the deploy path on AKS', () => {
     expect(JSON.stringify(base.resource['helm_release'])).not.toContain('token');
   });
 
-  it('the Helm provider logs in with kubelogin (works with local accounts off)', () => {
-    const provider = (JSON.parse(JSON.stringify(base)) as { provider: { helm: { kubernetes: { exec: { command: string; args: string[] } } }[] } }).provider.helm[0]!;
-    expect(provider.kubernetes.exec).toMatchObject({ command: 'kubelogin', args: ['get-token', '--login', 'azurecli', '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630'] });
+  // Azure/kubelogin pkg/internal/token/options.go: `--use-azurerm-env-vars` reads ARM_CLIENT_ID, ARM_CLIENT_SECRET,
+  // ARM_CLIENT_CERTIFICATE_PATH(+_PASSWORD) and ARM_TENANT_ID (spn; the client id of msi); workloadidentity reads
+  // AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST; msi without a client id uses
+  // the system-assigned identity. The server id is the AKS API server's Entra application, the same in every tenant.
+  it.each([
+    ['azurecli', ['--login', 'azurecli']],
+    ['spn', ['--login', 'spn', '--use-azurerm-env-vars']],
+    ['workloadidentity', ['--login', 'workloadidentity']],
+    ['msi', ['--login', 'msi', '--use-azurerm-env-vars']],
+  ])('deploy.aksLogin %s: the Helm provider runs kubelogin in that mode, credentials from the environment only', (mode, login) => {
+    const tf = mode === 'azurecli' ? base : aks(`cluster: { deploy: { aksLogin: ${mode} } }`).tf;
+    const provider = (tf as unknown as { provider: { helm: { kubernetes: { exec: { api_version: string; command: string; args: string[]; env?: unknown } } }[] } }).provider.helm[0]!;
+    expect(provider.kubernetes.exec).toEqual({ api_version: 'client.authentication.k8s.io/v1beta1', command: 'kubelogin', args: ['get-token', ...login, '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630'] });
+    expect(tf.output['kubeconfig_command']!.value).toBe(`az aks get-credentials --resource-group dynamo --name dynamo && kubelogin convert-kubeconfig ${login.join(' ')}`);
+    // No credential flag with a value, no environment block: kubelogin reads the variables when it runs.
+    expect(JSON.stringify(tf.provider)).not.toMatch(/client-secret|client-certificate|federated-token-file|ARM_CLIENT_SECRET/);
+  });
+
+  it('an unknown kubelogin mode is refused', () => {
+    expect(problemsOf('cluster: { deploy: { aksLogin: devicecode } }').join('\n')).toMatch(/^cluster\.deploy\.aksLogin: .*devicecode/m);
   });
 });
 

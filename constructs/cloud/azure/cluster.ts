@@ -8,6 +8,7 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
 import { Construct } from 'constructs';
+import type { AksOsSku } from '../../../spec/profile/azure.js';
 
 export const AKS_RBAC_CLUSTER_ADMIN = 'Azure Kubernetes Service RBAC Cluster Admin';
 
@@ -26,6 +27,8 @@ export interface AksClusterProps {
     readonly diskSizeGiB: number;
     readonly labels: Readonly<Record<string, string>>;
     readonly zones?: readonly string[];
+    /** Node OS image; Ubuntu where pods mount Azure Managed Lustre (its CSI driver runs on Ubuntu only). @default 'AzureLinux' */
+    readonly osSku?: AksOsSku;
   };
   readonly publicEndpoint: boolean;
   readonly publicAccessCidrs: readonly string[];
@@ -83,7 +86,7 @@ export class AksCluster extends Construct {
         maxCount: sys.maxNodes,
         nodeCount: sys.desiredNodes,
         osDiskSizeGb: sys.diskSizeGiB,
-        osSku: 'AzureLinux',
+        osSku: sys.osSku ?? 'AzureLinux',
         nodeLabels: { ...sys.labels },
         temporaryNameForRotation: 'systemtmp',
         ...(sys.zones && { zones: [...sys.zones] }),

@@ -6,6 +6,7 @@
  */
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool/index.js';
 import { Construct } from 'constructs';
+import type { AksOsSku } from '../../../spec/profile/azure.js';
 import type { NodePoolShape } from '../node-pool-shape.js';
 import { toAksTaint } from './taints.js';
 
@@ -17,6 +18,8 @@ export interface AksGpuNodePoolProps extends NodePoolShape {
   readonly subnetId: string;
   readonly spot: boolean;
   readonly zones?: readonly string[];
+  /** Node OS image (the GPU Operator's driver containers and the Lustre CSI driver run on Ubuntu). @default 'Ubuntu' */
+  readonly osSku?: AksOsSku;
 }
 
 export class AksGpuNodePool extends Construct {
@@ -29,7 +32,7 @@ export class AksGpuNodePool extends Construct {
       kubernetesClusterId: props.clusterId,
       vmSize: props.vmSize,
       vnetSubnetId: props.subnetId,
-      osSku: 'Ubuntu',
+      osSku: props.osSku ?? 'Ubuntu',
       osDiskSizeGb: props.diskSizeGiB,
       gpuDriver: 'None',
       autoScalingEnabled: true,

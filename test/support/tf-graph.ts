@@ -1,0 +1,107 @@
+/**
+ * The dependency graph Terraform builds from a synthesized stack (`cdk.tf.json`): a resource or data source depends
+ * on every resource, data source, local and provider configuration its arguments reference (`${...}`), on its
+ * `depends_on`, and on its provider configuration (whose own references count too: a Helm provider configured from
+ * the cluster's endpoint waits for the cluster). Tests ask what a node reaches, transitively.
+ */
+
+type Blocks = Record<string, Record<string, unknown>>;
+export interface TfJson {
+  readonly resource?: Blocks;
+  readonly data?: Blocks;
+  readonly provider?: Record<string, Record<string, unknown>[]>;
+  readonly locals?: Record<string, unknown>;
+}
+
+/** Every string in a JSON value. */
+function strings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) strings(x, out);
+  return out;
+}
+
+/** The `${...}` expressions of a string (balanced braces, so `${merge({a = 1}, x.y)}` is one expression). */
+function expressions(s: string): string[] {
+  const out: string[] = [];
+  for (let i = s.indexOf('${'); i >= 0; i = s.indexOf('${', i + 2)) {
+    let depth = 0;
+    for (let j = i + 1; j < s.length; j++) {
+      if (s[j] === '{') depth++;
+      else if (s[j] === '}' && --depth === 0) {
+        out.push(s.slice(i + 2, j));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export class TfGraph {
+  /** Address -> the addresses it depends on directly. */
+  private readonly edges = new Map<string, Set<string>>();
+  private readonly bodies = new Map<string, Record<string, unknown>>();
+
+  constructor(tf: TfJson) {
+    const nodes: [string, Record<string, unknown>, string | undefined][] = [];
+    for (const [type, rs] of Object.entries(tf.resource ?? {})) for (const [name, body] of Object.entries(rs)) nodes.push([`${type}.${name}`, body as Record<string, unknown>, type]);
+    for (const [type, rs] of Object.entries(tf.data ?? {})) for (const [name, body] of Object.entries(rs)) nodes.push([`data.${type}.${name}`, body as Record<string, unknown>, type]);
+    for (const [name, configs] of Object.entries(tf.provider ?? {})) {
+      for (const body of configs) nodes.push([`provider.${name}${typeof body['alias'] === 'string' ? `.${body['alias']}` : ''}`, body, undefined]);
+    }
+    for (const [name, value] of Object.entries(tf.locals ?? {})) nodes.push([`local.${name}`, { value }, undefined]);
+    for (const [address, body] of nodes) this.bodies.set(address, body);
+    const known = new Set(this.bodies.keys());
+    for (const [address, body, type] of nodes) {
+      const deps = new Set<string>();
+      const { depends_on: dependsOn, provider, ...args } = body;
+      for (const expr of strings(args).flatMap(expressions)) {
+        for (const m of expr.matchAll(/(?<![\w.-])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g)) if (known.has(m[1]!)) deps.add(m[1]!);
+      }
+      for (const d of (dependsOn as string[] | undefined) ?? []) {
+        if (!known.has(d)) throw new Error(`${address}: depends_on names ${d}, which the stack does not define`);
+        deps.add(d);
+      }
+      if (type !== undefined) {
+        const p = typeof provider === 'string' ? `provider.${provider}` : `provider.${type.split('_')[0]}`;
+        if (known.has(p)) deps.add(p);
+      }
+      this.edges.set(address, deps);
+    }
+  }
+
+  /** Addresses of resources (or `data.` sources) of a type, sorted. */
+  ofType(type: string): string[] {
+    return [...this.bodies.keys()].filter((a) => a.startsWith(`${type}.`)).sort();
+  }
+
+  /** Addresses of every resource (not data sources, providers or locals), sorted. */
+  resourceAddresses(): string[] {
+    return [...this.bodies.keys()].filter((a) => !/^(data|provider|local)\./.test(a)).sort();
+  }
+
+  body(address: string): Record<string, unknown> {
+    const b = this.bodies.get(address);
+    if (!b) throw new Error(`no ${address} in the stack`);
+    return b;
+  }
+
+  /** Everything `from` waits for, directly or through others. */
+  ancestors(from: string): Set<string> {
+    this.body(from);
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) for (const d of this.edges.get(stack.pop()!) ?? []) if (!seen.has(d)) stack.push(d), seen.add(d);
+    return seen;
+  }
+
+  reaches(from: string, to: string): boolean {
+    return this.ancestors(from).has(to);
+  }
+
+  /** Of `targets`, those `from` does not wait for. */
+  missing(from: string, targets: readonly string[]): string[] {
+    const a = this.ancestors(from);
+    return targets.filter((t) => !a.has(t));
+  }
+}
