@@ -167,7 +167,7 @@ export const graphSchema = z
     for (const probe of ['liveness', 'readiness'] as const) {
       const t = g.health[probe];
       if (t.timeoutSeconds !== undefined && t.timeoutSeconds > (t.periodSeconds ?? 10)) {
-        ctx.addIssue({ code: 'custom', path: ['health', probe, 'timeoutSeconds'], message: `a check must end before the next one starts: at most periodSeconds (${t.periodSeconds ?? 10}), got ${t.timeoutSeconds}` });
+        ctx.addIssue({ code: 'custom', path: ['health', probe, 'timeoutSeconds'], message: `a check must end before the next one starts: at most periodSeconds (${t.periodSeconds ?? 10})` });
       }
     }
     if (g.backend !== 'trtllm') {

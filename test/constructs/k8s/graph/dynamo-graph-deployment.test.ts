@@ -229,6 +229,40 @@ describe('GPU placement from the cloud profile', () => {
   });
 });
 
+describe('probe timing', () => {
+  const probes = (svc: Svc) => ({ live: svc['livenessProbe'], ready: svc['readinessProbe'] });
+  const timing = (p: Svc) => [p['periodSeconds'], p['timeoutSeconds'], p['failureThreshold']];
+
+  it("defaults are today's values: every 10 s, 3 s (frontend) / 4 s (workers) per check, 3 failures; the worker probes its system port by name", () => {
+    const { dgd } = build(disagg('vllm'));
+    const f = probes(dgd.spec.services['Frontend']!);
+    const w = probes(dgd.spec.services['VllmDecodeWorker']!);
+    expect([timing(f.live), timing(f.ready)]).toEqual([[10, 3, 3], [10, 3, 3]]);
+    expect([timing(w.live), timing(w.ready)]).toEqual([[10, 4, 3], [10, 4, 3]]);
+    expect(w.live['httpGet']).toEqual({ path: '/live', port: 'system' });
+    expect(f.live['httpGet']).toEqual({ path: '/live', port: 'http' });
+  });
+
+  it('liveness and readiness overrides reach the frontend and every worker, field by field; the startup probe keeps its budget', () => {
+    const { dgd } = build({ ...disagg('vllm'), health: { liveness: { periodSeconds: 30, failureThreshold: 5 }, readiness: { timeoutSeconds: 8 } } });
+    for (const name of ['Frontend', 'VllmPrefillWorker', 'VllmDecodeWorker']) {
+      const p = probes(dgd.spec.services[name]!);
+      expect(p.live['periodSeconds'], name).toBe(30);
+      expect(p.live['failureThreshold'], name).toBe(5);
+      expect(p.ready['timeoutSeconds'], name).toBe(8);
+      expect(p.ready['periodSeconds'], name).toBe(10);
+    }
+    expect(main(dgd.spec.services['VllmDecodeWorker']!)['startupProbe']['failureThreshold']).toBe(720);
+  });
+
+  it('refuses timings the kubelet would misread, naming the field', () => {
+    expect(build({ ...disagg('vllm'), health: { readiness: { periodSeconds: 5, timeoutSeconds: 9 } } }).problems).toEqual([
+      'DynamoGraphDeployment g: health.readiness.timeoutSeconds: a check must end before the next one starts (at most periodSeconds, 5), got 9',
+    ]);
+    expect(build({ ...disagg('vllm'), health: { liveness: { failureThreshold: 0 } } }).problems).toEqual(['DynamoGraphDeployment g: health.liveness.failureThreshold: must be a whole number, at least 1, got 0']);
+  });
+});
+
 describe('escape hatch', () => {
   it('extraPodSpec merges over the generated pod (lists appended, scalars replaced); envs add variables', () => {
     const { dgd } = build({
