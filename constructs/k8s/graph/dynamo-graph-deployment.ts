@@ -5,8 +5,12 @@
  * The construct knows the runtime containers of each backend (image from the version matrix, command, arguments),
  * sets explicit health probes and the canary health check, mounts the shared model cache, references the Hugging
  * Face token Secret by name only, places workers on the GPU pools that fit them (tolerations, node affinity, driver
- * path, fast network), and runs every container non-root without privilege escalation and with all capabilities
+ * directories, fast network), and runs every container non-root without privilege escalation and with all capabilities
  * dropped. Anything else upstream's schema allows stays reachable through `envs` and `extraPodSpec`.
+ *
+ * Each kind of service is built in its own file: frontend-service.ts, worker-service.ts, planner-service.ts; spread
+ * and disruption budgets in availability.ts. This construct owns the claims, the rules over all services, the
+ * scheduling decisions and the object itself.
  *
  * Every rule is checked at synth time (node.addValidation); each message names the field, the value and the rule.
  */
@@ -134,7 +138,6 @@ export class DynamoGraphDeployment extends Construct {
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.backend = props.backend;
     this.dynamoNamespace = `${this.namespace}-${this.name}`;
-    const runtime = RUNTIMES[props.backend];
     const problems: string[] = [];
     this.node.addValidation({ validate: () => problems.map((p) => `DynamoGraphDeployment ${this.name}: ${p}`) });
 
@@ -146,24 +149,7 @@ export class DynamoGraphDeployment extends Construct {
     problems.push(...healthProblems(props.health ?? {}, 'health'));
 
     // ------------------------------------------------------------------ claims
-    const pvcs: DgdPvc[] = [];
-    const cacheMounts: DgdVolumeMount[] = [];
-    if (props.modelCache) {
-      pvcs.push({ name: props.modelCache.claimName, create: false });
-      cacheMounts.push({ name: props.modelCache.claimName, mountPoint: props.modelCache.mountPoint ?? MODEL_CACHE_MOUNT });
-    }
-    const cc = props.compilationCache;
-    const ephemeralCache = cc?.ephemeral ? { ...cc.ephemeral, ...((cc.mountPoint ?? runtime.compilationCacheMountPoint) && { mountPoint: cc.mountPoint ?? runtime.compilationCacheMountPoint }) } : undefined;
-    if (ephemeralCache && !ephemeralCache.mountPoint) problems.push(`compilationCache.mountPoint: required for backend ${props.backend} (the operator has no default mount point for it)`);
-    if (cc && !cc.ephemeral) {
-      const claimName = cc.claimName ?? `${this.name}-compilation-cache`;
-      const mountPoint = cc.mountPoint ?? runtime.compilationCacheMountPoint;
-      if (!mountPoint) problems.push(`compilationCache.mountPoint: required for backend ${props.backend} (the operator has no default mount point for it)`);
-      pvcs.push(cc.create ? { name: claimName, create: true, size: cc.create.size, storageClass: cc.create.storageClass, volumeAccessMode: cc.create.accessMode ?? 'ReadWriteMany' } : { name: claimName, create: false });
-      cacheMounts.push({ name: claimName, ...(mountPoint && { mountPoint }), useAsCompilationCache: true });
-    }
-    pvcs.push(...(props.pvcs ?? []));
-    problems.push(...pvcProblems(pvcs));
+    const { pvcs, cacheMounts, ephemeralCache } = graphClaims(props, this.name, problems);
 
     // ------------------------------------------------------------------ services (frontend-, worker-, planner-service.ts)
     const ctx: ServiceContext = {
@@ -273,6 +259,30 @@ export class DynamoGraphDeployment extends Construct {
     const ref = { namespace: this.dynamoNamespace, component, endpoint };
     return { ...ref, text: formatEndpoint(ref) };
   }
+}
+
+/** The graph's claims (model cache, compilation cache, extra) and the cache mounts of its workers. */
+function graphClaims(props: DynamoGraphDeploymentProps, name: string, problems: string[]): Pick<ServiceContext, 'cacheMounts' | 'ephemeralCache'> & { pvcs: DgdPvc[] } {
+  const runtime = RUNTIMES[props.backend];
+  const pvcs: DgdPvc[] = [];
+  const cacheMounts: DgdVolumeMount[] = [];
+  if (props.modelCache) {
+    pvcs.push({ name: props.modelCache.claimName, create: false });
+    cacheMounts.push({ name: props.modelCache.claimName, mountPoint: props.modelCache.mountPoint ?? MODEL_CACHE_MOUNT });
+  }
+  const cc = props.compilationCache;
+  const ephemeralCache = cc?.ephemeral ? { ...cc.ephemeral, ...((cc.mountPoint ?? runtime.compilationCacheMountPoint) && { mountPoint: cc.mountPoint ?? runtime.compilationCacheMountPoint }) } : undefined;
+  if (ephemeralCache && !ephemeralCache.mountPoint) problems.push(`compilationCache.mountPoint: required for backend ${props.backend} (the operator has no default mount point for it)`);
+  if (cc && !cc.ephemeral) {
+    const claimName = cc.claimName ?? `${name}-compilation-cache`;
+    const mountPoint = cc.mountPoint ?? runtime.compilationCacheMountPoint;
+    if (!mountPoint) problems.push(`compilationCache.mountPoint: required for backend ${props.backend} (the operator has no default mount point for it)`);
+    pvcs.push(cc.create ? { name: claimName, create: true, size: cc.create.size, storageClass: cc.create.storageClass, volumeAccessMode: cc.create.accessMode ?? 'ReadWriteMany' } : { name: claimName, create: false });
+    cacheMounts.push({ name: claimName, ...(mountPoint && { mountPoint }), useAsCompilationCache: true });
+  }
+  pvcs.push(...(props.pvcs ?? []));
+  problems.push(...pvcProblems(pvcs));
+  return { pvcs, cacheMounts, ...(ephemeralCache && { ephemeralCache }) };
 }
 
 function cpuPodSpec(p: WorkloadPlacement | undefined): JsonObject {
