@@ -33,6 +33,9 @@ const envList = (envs: Readonly<Record<string, string>>): EnvVar[] =>
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value }));
 
+/** Cloud targets run two frontends (spread, with a budget) so that a drain or a zone outage keeps serving; local one. */
+export const defaultFrontendReplicas = (target: Spec['target']): number => (target === 'local' ? 1 : 2);
+
 /** The worker props of a graph spec on a target: placement on the GPU pools that fit each group. */
 export function graphWorkers(g: GraphSpec, profile: CloudProfile): WorkerProps[] {
   return workerGroups(g).map(({ role, group }) => ({
@@ -114,7 +117,8 @@ export function addWorkloadCharts(app: App, spec: Spec, profile: CloudProfile): 
       model: g.model,
       ...(g.servedModelName && { servedModelName: g.servedModelName }),
       trustRemoteCode: g.trustRemoteCode,
-      frontend: { replicas: g.frontend.replicas, router: g.router, ...(g.frontend.resources && { resources: g.frontend.resources }) },
+      frontend: { replicas: g.frontend.replicas ?? defaultFrontendReplicas(spec.target), router: g.router, ...(g.frontend.resources && { resources: g.frontend.resources }) },
+      highAvailability: g.highAvailability ?? spec.target !== 'local',
       workers: workersOf.get(name)!,
       ...(g.planner?.enabled && {
         planner: { adjustmentIntervalSeconds: g.planner.adjustmentIntervalSeconds, ...(g.planner.prometheusEndpoint && { prometheusEndpoint: g.planner.prometheusEndpoint }) },

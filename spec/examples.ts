@@ -12,7 +12,7 @@ export const EXAMPLE_KINDS = ['agg', 'agg-kv', 'disagg', 'disagg-mn'] as const;
 export type ExampleKind = (typeof EXAMPLE_KINDS)[number];
 
 const DESCRIPTIONS: Record<ExampleKind, string> = {
-  agg: 'aggregated: one frontend, one worker with 1 GPU',
+  agg: 'aggregated: the frontend (2 replicas on eks, aks, gke), one worker with 1 GPU',
   'agg-kv': 'KV-routed: the KV-aware router in front of 2 aggregated workers (spot or on-demand)',
   disagg: 'disaggregated: prefill and decode workers with 1 GPU each, KV cache over NIXL',
   'disagg-mn': 'multinode disaggregated: prefill and decode each span 2 nodes of 2 GPUs (tensor parallel 4)',

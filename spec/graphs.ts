@@ -34,7 +34,7 @@ export const workloadsSchema = z
       .string()
       .regex(DNS_LABEL, { message: 'must be a Secret name (DNS label)' })
       .optional()
-      .describe('Secret with the `HF_TOKEN` key, loaded into every worker by name (`envFromSecret`). Created at apply time (see the README); never written to any output. Remove (`null`) for public models only.'),
+      .describe('Secret with the `HF_TOKEN` key, loaded by name (`envFromSecret`) into every worker and frontend (the frontend fetches tokenizers, gated models need the token). Created at apply time (see the README); never written to any output. Remove (`null`) for public models only.'),
     modelCache: z
       .strictObject({
         enabled: z.boolean().describe('Create the shared model-cache claim and mount it in every graph that asks for it.'),
@@ -43,7 +43,7 @@ export const workloadsSchema = z
         storageClass: z.string().min(1).optional().describe('Storage class. @default - the target\'s model storage class from the cloud profile (none on `local`: the cluster default)'),
         accessPod: z.boolean().describe('Emit the access pod (`41-model-cache-access`) to load or inspect the cache; it stops itself after an hour.'),
       })
-      .describe('The shared model cache (ReadWriteMany), mounted at /opt/models with HF_HOME pointing there.'),
+      .describe('The shared model cache (ReadWriteMany), mounted on the workers at /opt/models with their HF_HOME pointing there.'),
     frontendClientNamespaces: z
       .array(dnsLabel('frontendClientNamespaces[]'))
       .describe('Namespaces whose pods may call the frontends (port 8000). Pods in the workload namespace always may.'),
@@ -73,6 +73,17 @@ const workerGroupSchema = z
   })
   .describe('A group of GPU workers of one role.');
 
+function probeTimingSchema(what: string) {
+  return z
+    .strictObject({
+      periodSeconds: seconds(1).optional().describe('Seconds between checks. @default 10'),
+      timeoutSeconds: seconds(1).optional().describe('Seconds one check may take (at most periodSeconds). @default 3 on the frontend, 4 on workers'),
+      failureThreshold: positiveInt('failureThreshold').optional().describe('Failed checks in a row before the kubelet acts. @default 3'),
+    })
+    .default({})
+    .describe(what);
+}
+
 const healthSchema = z
   .strictObject({
     startupBudgetSeconds: seconds(60).default(7200).describe('Seconds a worker may take to download and load the model before liveness checks start.'),
@@ -84,9 +95,11 @@ const healthSchema = z
       })
       .default({ enabled: false, waitSeconds: 10, requestTimeoutSeconds: 3 })
       .describe('The canary health check of the workers.'),
+    liveness: probeTimingSchema('Liveness probe of the frontend (`/live` on port 8000) and the workers (`/live` on the system port 9090): failing it restarts the container.'),
+    readiness: probeTimingSchema('Readiness probe of the frontend and the workers (`/health`): failing it takes the pod out of the Service.'),
   })
-  .default({ startupBudgetSeconds: 7200, canary: { enabled: false, waitSeconds: 10, requestTimeoutSeconds: 3 } })
-  .describe('Probes and canary health checks.');
+  .default({ startupBudgetSeconds: 7200, canary: { enabled: false, waitSeconds: 10, requestTimeoutSeconds: 3 }, liveness: {}, readiness: {} })
+  .describe('Probes and canary health checks. The workers keep the operator\'s system port (9090).');
 
 export const graphSchema = z
   .strictObject({
@@ -98,8 +111,11 @@ export const graphSchema = z
     trustRemoteCode: z.boolean().default(false).describe('Let the model repository run its own Python code.'),
     router: z.enum(ROUTER_MODES).default('round-robin').describe('How the frontend picks a worker; `kv` is the KV-aware router.'),
     frontend: z
-      .strictObject({ replicas: positiveInt('frontend.replicas').default(1).describe('Frontend replicas.'), resources: computeSchema.optional() })
-      .default({ replicas: 1 })
+      .strictObject({
+        replicas: positiveInt('frontend.replicas').optional().describe('Frontend replicas. @default 2 on eks, aks and gke (spread over zones and hosts, with a disruption budget); 1 on local'),
+        resources: computeSchema.optional(),
+      })
+      .default({})
       .describe('The OpenAI-compatible HTTP frontend (port 8000).'),
     aggregated: workerGroupSchema.optional().describe('Aggregated workers (prefill and decode in one). Either this, or prefill and decode.'),
     prefill: workerGroupSchema.optional().describe('Prefill workers of a disaggregated graph.'),
@@ -113,7 +129,13 @@ export const graphSchema = z
       .optional()
       .describe('SLA Planner of a disaggregated graph.'),
     health: healthSchema,
-    modelCache: z.boolean().default(true).describe('Mount the shared model cache (workloads.modelCache).'),
+    modelCache: z.boolean().default(true).describe('Mount the shared model cache (workloads.modelCache) on the workers.'),
+    highAvailability: z
+      .boolean()
+      .optional()
+      .describe(
+        'Spread every serving service with 2 or more replicas (frontend, worker groups) over zones and hosts, and give it a PodDisruptionBudget of one replica (a whole gang for multinode). @default true on eks, aks and gke; false on local',
+      ),
     scheduling: graphSchedulingSchema,
     slo: z
       .strictObject({
@@ -141,6 +163,12 @@ export const graphSchema = z
     if (g.planner?.enabled && !(g.prefill && g.decode)) ctx.addIssue({ code: 'custom', path: ['planner', 'enabled'], message: 'the SLA Planner scales prefill and decode workers: the graph has none' });
     if (g.compilationCache && !g.compilationCache.mountPoint && g.backend !== 'vllm') {
       ctx.addIssue({ code: 'custom', path: ['compilationCache', 'mountPoint'], message: `required for backend ${g.backend} (the operator has no default mount point for it)` });
+    }
+    for (const probe of ['liveness', 'readiness'] as const) {
+      const t = g.health[probe];
+      if (t.timeoutSeconds !== undefined && t.timeoutSeconds > (t.periodSeconds ?? 10)) {
+        ctx.addIssue({ code: 'custom', path: ['health', probe, 'timeoutSeconds'], message: `a check must end before the next one starts: at most periodSeconds (${t.periodSeconds ?? 10})` });
+      }
     }
     if (g.backend !== 'trtllm') {
       for (const r of roles) if (g[r]?.engineConfig) ctx.addIssue({ code: 'custom', path: [r, 'engineConfig'], message: `only TRT-LLM workers take an engine configuration, the backend is ${g.backend}` });

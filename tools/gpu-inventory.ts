@@ -99,9 +99,8 @@ export function nvidiaSmiPod(node: string, namespace = 'default', image = imageS
           command: ['nvidia-smi', '--query-gpu=name,memory.total', '--format=csv,noheader,nounits'],
           env: [
             { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'utility' },
-            // GKE installs the driver under /usr/local/nvidia.
-            { name: 'PATH', value: '/usr/local/nvidia/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
-            { name: 'LD_LIBRARY_PATH', value: '/usr/local/nvidia/lib64' },
+            // No PATH or LD_LIBRARY_PATH: env would replace the image's. The nvidia/cuda image already has GKE's
+            // /usr/local/nvidia/bin and /usr/local/nvidia/lib64 on them (and in /etc/ld.so.conf.d/nvidia.conf).
           ],
           resources: { limits: { 'nvidia.com/gpu': '1' } },
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },

@@ -1,7 +1,7 @@
 /** GKE facts. */
 import type { CloudSpec } from '../schema.js';
 import { type CloudPoolFacts, GPU_NODE_LABEL, GPU_TAINT, gpuPoolProfiles, systemPlacement } from './common.js';
-import type { CloudProfile, StorageClassProfile } from './types.js';
+import type { CloudProfile, DriverPaths, StorageClassProfile } from './types.js';
 
 export const GKE_POOL_FACTS: CloudPoolFacts = {
   poolLabel: 'cloud.google.com/gke-nodepool',
@@ -9,11 +9,11 @@ export const GKE_POOL_FACTS: CloudPoolFacts = {
   spotTaint: { key: 'cloud.google.com/gke-spot', value: 'true', effect: 'NoSchedule' },
 };
 
-/** GKE installs the driver under /usr/local/nvidia; containers need it on their library and binary paths. */
-export const GKE_DRIVER_ENV = {
-  LD_LIBRARY_PATH: '/usr/local/nvidia/lib64:/usr/local/cuda/lib64',
-  PATH: '/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-} as const;
+/**
+ * GKE installs the driver under /usr/local/nvidia; GPU containers add its directories to the image's own paths when
+ * they start (the image's venv and NIXL/UCX entries stay; see constructs/k8s/graph/driver-paths.ts).
+ */
+export const GKE_DRIVER_PATHS: DriverPaths = { binDirs: ['/usr/local/nvidia/bin'], libraryDirs: ['/usr/local/nvidia/lib64'] };
 
 /** Built into GKE: SSD persistent disk through the PD CSI driver. */
 export const GKE_PREMIUM_RWO: StorageClassProfile = {
@@ -57,6 +57,6 @@ export function gkeProfile(spec: CloudSpec): CloudProfile {
     gpuTaint: GPU_TAINT,
     spotTaint: GKE_POOL_FACTS.spotTaint,
     gpuPools: gpuPoolProfiles(spec, GKE_POOL_FACTS),
-    driverEnv: GKE_DRIVER_ENV,
+    driverPaths: GKE_DRIVER_PATHS,
   };
 }

@@ -9,7 +9,7 @@ export * from './types.js';
 export { GPU_NODE_LABEL, GPU_TAINT } from './common.js';
 export { EKS_POOL_FACTS } from './aws.js';
 export { AKS_POOL_FACTS } from './azure.js';
-export { GKE_DRIVER_ENV, GKE_POOL_FACTS } from './gcp.js';
+export { GKE_DRIVER_PATHS, GKE_POOL_FACTS } from './gcp.js';
 
 /** The cloud profile of a resolved spec. Pure: same spec, same profile. */
 export function cloudProfile(spec: Spec): CloudProfile {

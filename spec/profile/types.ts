@@ -76,8 +76,19 @@ export interface CloudProfile {
   /** The taint every spot node carries, if the target taints spot nodes. */
   readonly spotTaint?: Taint;
   readonly gpuPools: Readonly<Record<string, GpuPoolProfile>>;
-  /** Environment prelude that GPU containers need to find the driver (GKE's /usr/local/nvidia). */
-  readonly driverEnv?: Readonly<Record<string, string>>;
+  /** Driver directories GPU containers add to the image's PATH and LD_LIBRARY_PATH at start (GKE's /usr/local/nvidia). */
+  readonly driverPaths?: DriverPaths;
+  /**
+   * Tolerations of GPU workers on targets whose pools we do not know (`local`): the taints GPU nodes commonly carry.
+   * @default - none (known pools bring the tolerations of exactly their taints)
+   */
+  readonly gpuTolerations?: readonly Toleration[];
+}
+
+/** Directories appended to a container's PATH and LD_LIBRARY_PATH when it starts (never literal values). */
+export interface DriverPaths {
+  readonly binDirs: readonly string[];
+  readonly libraryDirs: readonly string[];
 }
 
 /**

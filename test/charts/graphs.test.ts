@@ -93,11 +93,12 @@ describe('workload charts', () => {
     expect(claim('local')).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } });
   });
 
-  it('the GKE driver-path prelude on every GKE GPU worker, and on no other target', () => {
+  it('the GKE driver directories on every GKE GPU worker whose command the operator keeps, and on no other target', () => {
     for (const t of TARGETS) {
-      for (const { svc } of workers(synthSpec(specs[t]).objects)) {
-        const names = ((svc['envs'] ?? []) as { name: string }[]).map((e) => e.name);
-        expect(names.includes('LD_LIBRARY_PATH') && names.includes('PATH')).toBe(t === 'gke');
+      for (const { graph, svc } of workers(synthSpec(specs[t]).objects)) {
+        // The operator replaces the command of multinode vLLM (Ray) and TRT-LLM (mpirun) workers; SGLang's it keeps.
+        const keeps = !svc['multinode'] || graph.startsWith('sglang-');
+        expect(JSON.stringify(svc['extraPodSpec']['mainContainer']).includes('/usr/local/nvidia/lib64')).toBe(t === 'gke' && keeps);
       }
     }
   });

@@ -56,6 +56,8 @@ describe('graph rules', () => {
     ['graph name not a DNS label', 'graphs: { My_Graph: { backend: vllm, model: m, aggregated: {} } }', "graphs.My_Graph: graphs key must be a DNS label (lower-case letters, digits and '-', alphanumeric at both ends), got \"My_Graph\""],
     ['engine config on vLLM', 'graphs: { g: { backend: vllm, model: m, aggregated: { engineConfig: { a: 1 } } } }', 'graphs.g.aggregated.engineConfig: only TRT-LLM workers take an engine configuration, the backend is vllm, got {"a":1}'],
     ['compilation cache without a mount point on SGLang', 'graphs: { g: { backend: sglang, model: m, aggregated: {}, compilationCache: { size: 10Gi } } }', 'graphs.g.compilationCache.mountPoint: required for backend sglang (the operator has no default mount point for it)'],
+    ['a probe timeout longer than its period', 'graphs: { g: { backend: vllm, model: m, aggregated: {}, health: { liveness: { periodSeconds: 5, timeoutSeconds: 6 } } } }', 'graphs.g.health.liveness.timeoutSeconds: a check must end before the next one starts: at most periodSeconds (5), got 6'],
+    ['a readiness threshold of zero', 'graphs: { g: { backend: vllm, model: m, aggregated: {}, health: { readiness: { failureThreshold: 0 } } } }', 'graphs.g.health.readiness.failureThreshold: failureThreshold must be a positive integer, got 0'],
     ['an SLA of zero', 'graphRequests: { r: { backend: vllm, model: m, sla: { isl: 100, osl: 10, ttftMs: 0, itlMs: 5 } } }', 'graphRequests.r.sla.ttftMs: must be a positive number of milliseconds, got 0'],
   ])('%s', (_, text, expected) => {
     expect(problemsOf(text)).toContain(expected);

@@ -110,7 +110,7 @@ describe('GKE resources carry the expected values', () => {
 });
 
 describe('cross-layer: the stack and dist/gke agree', () => {
-  it('GPU workloads tolerate the GPU taint, the spot taint only on spot pools, and carry the driver-path prelude', () => {
+  it('GPU workloads tolerate the GPU taint, the spot taint only on spot pools, and add the driver directory to the image library path', () => {
     const spotPools = new Set(Object.values(pools(base)).filter((p) => p['node_config']['spot']).map((p) => p['name'] as string));
     let checked = 0;
     for (const dgd of byKind(synthSpec(specsFrom().gke).objects, 'DynamoGraphDeployment')) {
@@ -120,7 +120,9 @@ describe('cross-layer: the stack and dist/gke agree', () => {
         const keys = (svc['extraPodSpec']['tolerations'] as { key: string }[]).map((t) => t.key);
         expect(keys).toContain('nvidia.com/gpu');
         expect(keys.includes('cloud.google.com/gke-spot')).toBe(poolsOf.some((p) => spotPools.has(p)));
-        expect((svc['envs'] as { name: string; value: string }[]).find((e) => e.name === 'LD_LIBRARY_PATH')?.value).toMatch(/^\/usr\/local\/nvidia\/lib64/);
+        // The driver directory is appended to the image's own LD_LIBRARY_PATH at start, never set as a literal.
+        expect((svc['envs'] as { name: string }[]).map((e) => e.name)).not.toContain('LD_LIBRARY_PATH');
+        expect(svc['extraPodSpec']['mainContainer']['args'][0]).toContain('LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/usr/local/nvidia/lib64"');
         checked++;
       }
     }

@@ -153,6 +153,8 @@ describe('gpu-inventory', () => {
     const pod = parseAllDocuments(r.inputs[0]!)[0]!.toJS() as { spec: { nodeName: string; containers: { command: string[]; securityContext: object }[] } };
     expect(pod.spec.nodeName).toBe('gpu-raw-1');
     expect(pod.spec.containers[0]!.command[0]).toBe('nvidia-smi');
+    // A literal PATH or LD_LIBRARY_PATH would replace the image's (which carry GKE's /usr/local/nvidia already).
+    expect(JSON.stringify(pod.spec.containers[0])).not.toMatch(/"name":"(PATH|LD_LIBRARY_PATH)"/);
     expect(pod.spec.containers[0]!.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(r.calls.map((c) => c[0])).toEqual(['get', 'apply', 'get', 'logs', 'delete']);
     expect(pod.spec).not.toHaveProperty('imagePullSecrets');

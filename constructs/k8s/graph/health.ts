@@ -1,6 +1,7 @@
 /**
  * Health of a graph, as Dynamo serves it: the frontend answers `/live` and `/health` on its HTTP port (8000); a
- * worker answers the same paths on its system port (`DYN_SYSTEM_PORT`, 9090 as the operator sets it), where
+ * worker answers the same paths on its system port (`DYN_SYSTEM_PORT`, 9090 as the operator sets it and names the
+ * container port `system`; we keep the operator's port and probe it by that name), where
  * `/health` turns ready only when the worker's `generate` endpoint is served.
  *
  * We set every probe explicitly (the operator's defaults are replaced, not merged): a liveness probe that tolerates a
@@ -28,20 +29,44 @@ export interface CanaryProps {
   readonly requestTimeoutSeconds?: number;
 }
 
+/** Timing of one probe; each field falls back to the service's default. */
+export interface ProbeTiming {
+  /** Seconds between checks. @default 10 */
+  readonly periodSeconds?: number;
+  /** Seconds one check may take. @default 3 on the frontend, 4 on workers */
+  readonly timeoutSeconds?: number;
+  /** Failed checks in a row before the kubelet acts (restart or unready). @default 3 */
+  readonly failureThreshold?: number;
+}
+
 export interface HealthProps {
   /** Seconds a worker may take from start to live (download and load of the model). @default 7200 */
   readonly startupBudgetSeconds?: number;
   readonly canary?: CanaryProps;
+  /** Liveness probe timing of the frontend and the workers. @default - the service's defaults */
+  readonly liveness?: ProbeTiming;
+  /** Readiness probe timing of the frontend and the workers. @default - the service's defaults */
+  readonly readiness?: ProbeTiming;
 }
 
 const STARTUP_PERIOD = 10;
 
-const http = (path: string, port: string, periodSeconds: number, timeoutSeconds: number, failureThreshold: number, initialDelaySeconds?: number): DgdProbe => ({
+/** Today's timings: the frontend answers fast (3 s); a worker's system port shares a busy process (4 s). */
+const FRONTEND_TIMING = { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 } as const;
+const WORKER_TIMING = { periodSeconds: 10, timeoutSeconds: 4, failureThreshold: 3 } as const;
+
+const http = (path: string, port: string, t: Required<ProbeTiming>, initialDelaySeconds?: number): DgdProbe => ({
   httpGet: { path, port },
   ...(initialDelaySeconds !== undefined && { initialDelaySeconds }),
-  periodSeconds,
-  timeoutSeconds,
-  failureThreshold,
+  periodSeconds: t.periodSeconds,
+  timeoutSeconds: t.timeoutSeconds,
+  failureThreshold: t.failureThreshold,
+});
+
+const timing = (base: Required<ProbeTiming>, over: ProbeTiming = {}): Required<ProbeTiming> => ({
+  periodSeconds: over.periodSeconds ?? base.periodSeconds,
+  timeoutSeconds: over.timeoutSeconds ?? base.timeoutSeconds,
+  failureThreshold: over.failureThreshold ?? base.failureThreshold,
 });
 
 export interface ServiceProbes {
@@ -51,10 +76,10 @@ export interface ServiceProbes {
 }
 
 /** The frontend starts in seconds; `/health` stays unready until a worker registers, which is what readiness means. */
-export function frontendProbes(): ServiceProbes {
+export function frontendProbes(h: HealthProps = {}): ServiceProbes {
   return {
-    livenessProbe: http('/live', PORT_NAMES.frontend, 10, 3, 3, 15),
-    readinessProbe: http('/health', PORT_NAMES.frontend, 10, 3, 3, 10),
+    livenessProbe: http('/live', PORT_NAMES.frontend, timing(FRONTEND_TIMING, h.liveness), 15),
+    readinessProbe: http('/health', PORT_NAMES.frontend, timing(FRONTEND_TIMING, h.readiness), 10),
   };
 }
 
@@ -65,9 +90,9 @@ export function frontendProbes(): ServiceProbes {
 export function workerProbes(h: HealthProps = {}): ServiceProbes {
   const budget = h.startupBudgetSeconds ?? DEFAULT_STARTUP_BUDGET_SECONDS;
   return {
-    livenessProbe: http('/live', PORT_NAMES.worker, 10, 4, 3),
-    readinessProbe: http('/health', PORT_NAMES.worker, 10, 4, 3),
-    startupProbe: http('/live', PORT_NAMES.worker, STARTUP_PERIOD, 5, Math.ceil(budget / STARTUP_PERIOD)),
+    livenessProbe: http('/live', PORT_NAMES.worker, timing(WORKER_TIMING, h.liveness)),
+    readinessProbe: http('/health', PORT_NAMES.worker, timing(WORKER_TIMING, h.readiness)),
+    startupProbe: http('/live', PORT_NAMES.worker, { periodSeconds: STARTUP_PERIOD, timeoutSeconds: 5, failureThreshold: Math.ceil(budget / STARTUP_PERIOD) }),
   };
 }
 
@@ -94,5 +119,15 @@ export function healthProblems(h: HealthProps, field: string): string[] {
   check('startupBudgetSeconds', h.startupBudgetSeconds, 60);
   check('canary.waitSeconds', h.canary?.waitSeconds, 1);
   check('canary.requestTimeoutSeconds', h.canary?.requestTimeoutSeconds, 1);
+  for (const probe of ['liveness', 'readiness'] as const) {
+    const t = h[probe] ?? {};
+    check(`${probe}.periodSeconds`, t.periodSeconds, 1);
+    check(`${probe}.timeoutSeconds`, t.timeoutSeconds, 1);
+    if (t.failureThreshold !== undefined && (!Number.isInteger(t.failureThreshold) || t.failureThreshold < 1)) {
+      out.push(`${field}.${probe}.failureThreshold: must be a whole number, at least 1, got ${t.failureThreshold}`);
+    }
+    const period = t.periodSeconds ?? 10;
+    if (t.timeoutSeconds !== undefined && t.timeoutSeconds > period) out.push(`${field}.${probe}.timeoutSeconds: a check must end before the next one starts (at most periodSeconds, ${period}), got ${t.timeoutSeconds}`);
+  }
   return out;
 }

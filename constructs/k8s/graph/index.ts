@@ -8,3 +8,5 @@ export * from './graph-request.js';
 export * from './health.js';
 export * from './model-cache.js';
 export * from './pod-labels.js';
+export * from './availability.js';
+export * from './driver-paths.js';

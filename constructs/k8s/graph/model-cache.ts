@@ -1,5 +1,5 @@
 /**
- * ModelCache: the shared model cache of a workload namespace, a ReadWriteMany claim every graph mounts at
+ * ModelCache: the shared model cache of a workload namespace, a ReadWriteMany claim the workers of every graph mount at
  * `/opt/models` (with `HF_HOME` pointing there), so each model is downloaded once; plus an optional access pod to
  * load or inspect it (non-root, read-only root filesystem, every capability dropped, and bounded: it stops itself).
  *

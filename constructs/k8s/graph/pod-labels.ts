@@ -18,3 +18,19 @@ export function graphPodSelector(o: { graph?: string; component?: GraphComponent
 
 /** The labels of objects that belong to a graph (not its pods): name, instance and manager. */
 export const graphObjectLabels = (graph: string): Record<string, string> => ({ ...graphPodSelector({ graph }), 'app.kubernetes.io/managed-by': MANAGED_BY });
+
+/** Label with the (lower-case) service name, so that one service's pods can be selected. */
+export const SERVICE_LABEL = 'dynamo-iac.io/service';
+
+/** The labels of one service's pods (applied by the operator from `extraPodMetadata`). */
+export const servicePodLabels = (graph: string, component: GraphComponent, service: string): Record<string, string> => ({
+  ...graphPodSelector({ graph, component }),
+  'app.kubernetes.io/managed-by': MANAGED_BY,
+  [SERVICE_LABEL]: service.toLowerCase(),
+});
+
+/** Selects exactly the pods of one service of a graph (spread constraints, disruption budgets). */
+export const servicePodSelector = (graph: string, component: GraphComponent, service: string): Record<string, string> => ({
+  ...graphPodSelector({ graph, component }),
+  [SERVICE_LABEL]: service.toLowerCase(),
+});

@@ -1,7 +1,7 @@
 /** The cloud profile: one place for each cloud fact, derived from the spec. */
 import { describe, expect, it } from 'vitest';
 import type { Spec } from '../../../spec/schema.js';
-import { cloudProfile, GKE_DRIVER_ENV, GPU_TAINT, tolerationOf } from '../../../spec/profile/index.js';
+import { cloudProfile, GKE_DRIVER_PATHS, GPU_TAINT, tolerationOf } from '../../../spec/profile/index.js';
 import { specsFrom } from '../../support/synth.js';
 
 const specs = specsFrom();
@@ -21,13 +21,22 @@ describe('cloud profile', () => {
     expect(p.gpuPools['gpuspot']!.tolerations).toEqual([tolerationOf(GPU_TAINT), tolerationOf(spotTaint)]);
   });
 
-  it('GKE alone carries the driver-path prelude', () => {
-    expect(cloudProfile(specs.gke).driverEnv).toEqual(GKE_DRIVER_ENV);
-    for (const t of ['local', 'eks', 'aks'] as const) expect(cloudProfile(specs[t]).driverEnv).toBeUndefined();
+  it('GKE alone has driver directories, and they are directories to add (never a whole PATH)', () => {
+    const p = cloudProfile(specs.gke).driverPaths!;
+    expect(p).toEqual(GKE_DRIVER_PATHS);
+    for (const d of [...p.binDirs, ...p.libraryDirs]) expect(d, 'one directory, not a path list').not.toContain(':');
+    expect(p.libraryDirs).toContain('/usr/local/nvidia/lib64');
+    for (const t of ['local', 'eks', 'aks'] as const) expect(cloudProfile(specs[t]).driverPaths).toBeUndefined();
   });
 
-  it('local: no pools, no taints, the cluster default storage class', () => {
-    expect(cloudProfile(specs.local)).toEqual({ target: 'local', storage: {}, gpuNodeLabel: { key: 'nvidia.com/gpu.present', value: 'true' }, gpuPools: {} });
+  it('local: no pools, the cluster default storage class, GPU workers tolerate any nvidia.com/gpu NoSchedule taint', () => {
+    expect(cloudProfile(specs.local)).toEqual({
+      target: 'local',
+      storage: {},
+      gpuNodeLabel: { key: 'nvidia.com/gpu.present', value: 'true' },
+      gpuPools: {},
+      gpuTolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+    });
   });
 
   it('model storage kind picks the class per cloud', () => {

@@ -7,7 +7,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type Backend, BACKENDS } from '../../../../constructs/k8s/graph/backends.js';
-import { DynamoGraphDeployment, type DynamoGraphDeploymentProps } from '../../../../constructs/k8s/graph/dynamo-graph-deployment.js';
+import { DynamoGraphDeployment, type DynamoGraphDeploymentProps, FRONTEND_HUB_CACHE_MOUNT } from '../../../../constructs/k8s/graph/dynamo-graph-deployment.js';
 import { gpuPlacement } from '../../../../constructs/k8s/graph/gpu-placement.js';
 import { cloudProfile } from '../../../../spec/profile/index.js';
 import { VERSIONS, imageString } from '../../../../spec/versions.js';
@@ -135,7 +135,8 @@ describe('secrets, storage and security', () => {
   it('the Hugging Face token by Secret reference only; no Secret object, no token value', () => {
     const { dgd, objects } = build({ ...disagg('vllm'), hfTokenSecret: 'hf-token-secret' });
     expect(dgd.spec.services['VllmDecodeWorker']!['envFromSecret']).toBe('hf-token-secret');
-    expect(dgd.spec.services['Frontend']!['envFromSecret']).toBeUndefined();
+    // The frontend downloads tokenizers and configs itself (gated models need the token too).
+    expect(dgd.spec.services['Frontend']!['envFromSecret']).toBe('hf-token-secret');
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     expect(JSON.stringify(objects)).not.toMatch(/HF_TOKEN"?\s*[:=]\s*"?hf_/);
   });
@@ -143,8 +144,23 @@ describe('secrets, storage and security', () => {
   it('model cache: an existing claim in pvcs, mounted on the workers at /opt/models with HF_HOME there', () => {
     const { dgd } = build({ ...disagg('vllm'), modelCache: { claimName: 'model-cache' } });
     expect(dgd.spec.pvcs).toEqual([{ name: 'model-cache', create: false }]);
-    expect(dgd.spec.envs).toContainEqual({ name: 'HF_HOME', value: '/opt/models' });
+    // Not graph-wide: the operator would copy it into the frontend, which does not mount the claim.
+    expect(dgd.spec.envs ?? []).not.toContainEqual(expect.objectContaining({ name: 'HF_HOME' }));
+    expect(env(dgd.spec.services['VllmPrefillWorker']!, 'HF_HOME')).toBe('/opt/models');
     expect(dgd.spec.services['VllmPrefillWorker']!['volumeMounts']).toEqual([{ name: 'model-cache', mountPoint: '/opt/models' }]);
+    expect(dgd.spec.services['Frontend']!['volumeMounts']).toBeUndefined();
+  });
+
+  it('frontend: its own hub cache (an emptyDir under the image home) with HF_HOME there, with or without the model cache', () => {
+    for (const modelCache of [undefined, { claimName: 'model-cache' }]) {
+      const { dgd } = build({ ...disagg('vllm'), ...(modelCache && { modelCache }) });
+      const f = dgd.spec.services['Frontend']!;
+      expect(env(f, 'HF_HOME')).toBe(FRONTEND_HUB_CACHE_MOUNT);
+      expect(main(f)['volumeMounts']).toEqual([{ name: 'hub-cache', mountPath: FRONTEND_HUB_CACHE_MOUNT }]);
+      expect(f['extraPodSpec']['volumes']).toEqual([{ name: 'hub-cache', emptyDir: { sizeLimit: '1Gi' } }]);
+    }
+    const sized = build({ ...disagg('vllm'), frontend: { hubCacheSize: '4Gi' } }).dgd.spec.services['Frontend']!;
+    expect(sized['extraPodSpec']['volumes'][0]['emptyDir']).toEqual({ sizeLimit: '4Gi' });
   });
 
   it('compilation cache: a claim the operator creates, mounted as the compilation cache under the image user home', () => {
@@ -187,17 +203,63 @@ describe('GPU placement from the cloud profile', () => {
     expect(decode['extraPodSpec']['tolerations'].map((t: { key: string }) => t.key)).toEqual(['nvidia.com/gpu']);
   });
 
-  it('on GKE the driver-path prelude, on other clouds none', () => {
+  it('on GKE the driver directories are appended at start in a shell that execs the engine; no env; on other clouds the plain command', () => {
     const gke = cloudProfile(specsFrom().gke);
     const w = build({ ...disagg('vllm'), workers: [{ role: 'prefill', placement: gpuPlacement(gke, { gpus: 1 }) }, { role: 'decode', placement: gpuPlacement(gke, { gpus: 1 }) }] }).dgd.spec.services['VllmDecodeWorker']!;
-    expect(env(w, 'LD_LIBRARY_PATH')).toBe('/usr/local/nvidia/lib64:/usr/local/cuda/lib64');
-    expect(env(w, 'PATH')).toMatch(/^\/usr\/local\/nvidia\/bin:/);
+    expect(env(w, 'LD_LIBRARY_PATH')).toBeUndefined();
+    expect(env(w, 'PATH')).toBeUndefined();
+    expect(main(w)['command']).toEqual(['/bin/sh', '-c']);
+    expect(main(w)['args']).toHaveLength(1);
+    expect(main(w)['args'][0]).toMatch(/^export PATH="\$PATH:\/usr\/local\/nvidia\/bin" LD_LIBRARY_PATH="\$\{LD_LIBRARY_PATH:\+\$LD_LIBRARY_PATH:\}\/usr\/local\/nvidia\/lib64"; exec python3 -m dynamo\.vllm --model Qwen\/Qwen3-0\.6B /);
     const e = build({ ...disagg('vllm'), workers: [{ role: 'prefill', placement: gpuPlacement(eks, { gpus: 1 }) }, { role: 'decode', placement: gpuPlacement(eks, { gpus: 1 }) }] }).dgd.spec.services['VllmDecodeWorker']!;
-    expect(env(e, 'LD_LIBRARY_PATH')).toBeUndefined();
+    expect(main(e)['command']).toEqual(['python3', '-m', 'dynamo.vllm']);
+  });
+
+  it('local: GPU workers tolerate the nvidia.com/gpu taint on-prem GPU nodes commonly carry (any value, NoSchedule)', () => {
+    const local = cloudProfile(specsFrom().local);
+    const w = build({ ...disagg('vllm'), workers: [{ role: 'prefill', placement: gpuPlacement(local, { gpus: 1 }) }, { role: 'decode', placement: gpuPlacement(local, { gpus: 1 }) }] }).dgd.spec.services['VllmDecodeWorker']!;
+    expect(w['extraPodSpec']['tolerations']).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    // A cloud's pools bring the tolerations of exactly their taints, nothing more.
+    const e = build({ ...disagg('vllm'), workers: [{ role: 'prefill', placement: gpuPlacement(eks, { gpus: 1 }) }, { role: 'decode', placement: gpuPlacement(eks, { gpus: 1 }) }] }).dgd.spec.services['VllmDecodeWorker']!;
+    expect((e['extraPodSpec']['tolerations'] as Svc[]).filter((t) => t['operator'] === 'Exists')).toEqual([]);
   });
 
   it('a request no pool satisfies throws with the pool sizes', () => {
     expect(() => gpuPlacement(eks, { gpus: 16 })).toThrow('no GPU pool of eks fits 16 GPUs per node, on-demand: efa has 8 nvidia-h100-80gb (on-demand); gpu has 4 nvidia-l40s (on-demand); gpuspot has 4 nvidia-l40s (spot)');
+  });
+});
+
+describe('probe timing', () => {
+  const probes = (svc: Svc) => ({ live: svc['livenessProbe'], ready: svc['readinessProbe'] });
+  const timing = (p: Svc) => [p['periodSeconds'], p['timeoutSeconds'], p['failureThreshold']];
+
+  it("defaults are today's values: every 10 s, 3 s (frontend) / 4 s (workers) per check, 3 failures; the worker probes its system port by name", () => {
+    const { dgd } = build(disagg('vllm'));
+    const f = probes(dgd.spec.services['Frontend']!);
+    const w = probes(dgd.spec.services['VllmDecodeWorker']!);
+    expect([timing(f.live), timing(f.ready)]).toEqual([[10, 3, 3], [10, 3, 3]]);
+    expect([timing(w.live), timing(w.ready)]).toEqual([[10, 4, 3], [10, 4, 3]]);
+    expect(w.live['httpGet']).toEqual({ path: '/live', port: 'system' });
+    expect(f.live['httpGet']).toEqual({ path: '/live', port: 'http' });
+  });
+
+  it('liveness and readiness overrides reach the frontend and every worker, field by field; the startup probe keeps its budget', () => {
+    const { dgd } = build({ ...disagg('vllm'), health: { liveness: { periodSeconds: 30, failureThreshold: 5 }, readiness: { timeoutSeconds: 8 } } });
+    for (const name of ['Frontend', 'VllmPrefillWorker', 'VllmDecodeWorker']) {
+      const p = probes(dgd.spec.services[name]!);
+      expect(p.live['periodSeconds'], name).toBe(30);
+      expect(p.live['failureThreshold'], name).toBe(5);
+      expect(p.ready['timeoutSeconds'], name).toBe(8);
+      expect(p.ready['periodSeconds'], name).toBe(10);
+    }
+    expect(main(dgd.spec.services['VllmDecodeWorker']!)['startupProbe']['failureThreshold']).toBe(720);
+  });
+
+  it('refuses timings the kubelet would misread, naming the field', () => {
+    expect(build({ ...disagg('vllm'), health: { readiness: { periodSeconds: 5, timeoutSeconds: 9 } } }).problems).toEqual([
+      'DynamoGraphDeployment g: health.readiness.timeoutSeconds: a check must end before the next one starts (at most periodSeconds, 5), got 9',
+    ]);
+    expect(build({ ...disagg('vllm'), health: { liveness: { failureThreshold: 0 } } }).problems).toEqual(['DynamoGraphDeployment g: health.liveness.failureThreshold: must be a whole number, at least 1, got 0']);
   });
 });
 

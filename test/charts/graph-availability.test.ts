@@ -1,0 +1,88 @@
+/**
+ * Serving-path availability on every target: the frontend count, the spread of every service with 2 or more
+ * replicas, and the PodDisruptionBudgets, checked against the pods they must select (the labels the operator copies
+ * from `extraPodMetadata` onto every pod) and against what the eviction API does with them during a drain.
+ */
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_NAMES } from '../../spec/examples.js';
+import { CLOUD_TARGETS, type Target } from '../../spec/schema.js';
+import { byKind, type KubeObject, specsFrom, synthSpec } from '../support/synth.js';
+
+type Svc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Dgd = KubeObject & { spec: { services: Record<string, Svc> } };
+type Pdb = KubeObject & { spec: { selector: { matchLabels: Record<string, string> }; maxUnavailable?: number; minAvailable?: number; unhealthyPodEvictionPolicy?: string } };
+
+const EXAMPLES = `graphs:\n${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n} }`).join('\n')}\n  big-mn: { backend: vllm, model: m, decode: { gpus: 2, nodeCount: 2, replicas: 2 }, prefill: { gpus: 1, replicas: 3 } }\ntargets: { local: { platform: { grove: { enabled: true } } } }\n`;
+const specs = specsFrom(EXAMPLES);
+const synth = new Map<Target, KubeObject[]>();
+const objects = (t: Target) => synth.get(t) ?? (synth.set(t, synthSpec(specs[t]).objects), synth.get(t)!);
+
+const matches = (labels: Record<string, string>, selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+/** The pods a service runs, by the labels the operator puts on them (extraPodMetadata) and their count. */
+const podsOf = (svc: Svc) => ({ labels: svc['extraPodMetadata']['labels'] as Record<string, string>, count: svc['replicas'] * (svc['multinode']?.['nodeCount'] ?? 1) });
+
+function servicesOf(t: Target) {
+  return byKind(objects(t), 'DynamoGraphDeployment').flatMap((d) => Object.entries((d as Dgd).spec.services).map(([name, svc]) => ({ graph: d.metadata.name, name, svc })));
+}
+
+describe.each(CLOUD_TARGETS)('%s: serving-path availability', (target) => {
+  it('frontends default to 2 replicas, spread softly over zones and hosts, selecting exactly their own pods', () => {
+    const fronts = servicesOf(target).filter((s) => s.svc['componentType'] === 'frontend');
+    expect(fronts.length).toBe(EXAMPLE_NAMES.length + 1); // the examples (the default graphs share their names), big-mn
+    for (const f of fronts) {
+      expect(f.svc['replicas']).toBe(2);
+      const spread = f.svc['extraPodSpec']['topologySpreadConstraints'] as Svc[];
+      expect(spread.map((c) => c['topologyKey'])).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+      for (const c of spread) {
+        expect(c['whenUnsatisfiable']).toBe('ScheduleAnyway');
+        expect(matches(podsOf(f.svc).labels, c['labelSelector']['matchLabels']), `${f.graph}: the spread counts the frontend's own pods`).toBe(true);
+      }
+    }
+  });
+
+  it('every service with 2 or more replicas has exactly one budget over exactly its pods; a drain can always evict one replica', () => {
+    const pdbs = byKind(objects(target), 'PodDisruptionBudget') as Pdb[];
+    const all = servicesOf(target);
+    for (const s of all) {
+      const pods = podsOf(s.svc);
+      const mine = pdbs.filter((p) => p.metadata.namespace === 'dynamo-workloads' && matches(pods.labels, p.spec.selector.matchLabels));
+      const where = `${s.graph}/${s.name}`;
+      if (s.svc['replicas'] < 2 || s.svc['componentType'] === 'planner') {
+        expect(mine, `${where}: a budget on one replica would block every drain`).toEqual([]);
+        continue;
+      }
+      expect(mine.length, where).toBe(1);
+      const pdb = mine[0]!;
+      // The budget selects no pod of another service (a shared budget would let one service's drain block another).
+      for (const other of all.filter((o) => o !== s)) expect(matches(podsOf(other.svc).labels, pdb.spec.selector.matchLabels), `${where} vs ${other.graph}/${other.name}`).toBe(false);
+      const perReplica = s.svc['multinode']?.['nodeCount'] ?? 1;
+      // One replica (one whole gang) may go; the rest keep serving; Grove's minAvailable 1 per clique holds.
+      expect(pdb.spec.maxUnavailable, where).toBe(perReplica);
+      expect(pods.count - pdb.spec.maxUnavailable!, where).toBeGreaterThanOrEqual(1);
+      // A gang broken by an eviction turns its other pods unready: those must never block the drain.
+      expect(pdb.spec.unhealthyPodEvictionPolicy, where).toBe('AlwaysAllow');
+      expect(s.svc['extraPodSpec']['topologySpreadConstraints'], where).toHaveLength(2);
+    }
+    expect(pdbs.filter((p) => p.metadata.name === 'big-mn-decode').map((p) => p.spec.maxUnavailable)).toEqual([2]);
+  });
+
+  it('highAvailability: false turns spread and budgets off; frontend.replicas overrides the count', () => {
+    const s = specsFrom(`targets: { ${target}: { graphs: { vllm-agg: { highAvailability: false, frontend: { replicas: 3 } } } } }`)[target];
+    const objs = synthSpec(s).objects;
+    const f = Object.values((byKind(objs, 'DynamoGraphDeployment', 'vllm-agg')[0] as Dgd).spec.services).find((x) => x['componentType'] === 'frontend')!;
+    expect(f['replicas']).toBe(3);
+    expect(f['extraPodSpec']['topologySpreadConstraints']).toBeUndefined();
+    expect(byKind(objs, 'PodDisruptionBudget').filter((p) => p.metadata.name.startsWith('vllm-agg-'))).toEqual([]);
+  });
+});
+
+describe('local: serving-path availability', () => {
+  it('one frontend, no spread, no graph budget', () => {
+    const fronts = servicesOf('local').filter((s) => s.svc['componentType'] === 'frontend');
+    for (const f of fronts) {
+      expect(f.svc['replicas']).toBe(1);
+      expect(f.svc['extraPodSpec']['topologySpreadConstraints']).toBeUndefined();
+    }
+    expect(byKind(objects('local'), 'PodDisruptionBudget').filter((p) => p.metadata.namespace === 'dynamo-workloads')).toEqual([]);
+  });
+});
