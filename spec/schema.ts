@@ -11,6 +11,7 @@ import { cidr, DNS_LABEL, dnsLabel, quantity } from './fields.js';
 import { fitGpuPools } from './profile/gpu-fit.js';
 import { DEFAULT_KAI_QUEUE, groveSchema, kaiSchema, queueProblems } from './scheduling.js';
 import { cloudProfile } from './profile/index.js';
+import { gkeClusterProblems } from './profile/gcp-rules.js';
 
 export const TARGETS = ['local', 'eks', 'aks', 'gke'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -477,6 +478,9 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
     if (tib === undefined || tib < step || tib % step !== 0) {
       ctx.addIssue({ code: 'custom', path: ['cluster', 'modelStorage', 'size'], message: `Azure Managed Lustre ${AMLFS_SKUS[ms.tier].sku} comes in multiples of ${step} TiB (write e.g. ${step}Ti)` });
     }
+  }
+  if (spec.target === 'gke') {
+    for (const g of gkeClusterProblems(spec.cluster)) ctx.addIssue({ code: 'custom', path: ['cluster', ...g.path], message: g.message });
   }
   if (spec.cluster.deploy.graphs && !spec.cluster.deploy.platform) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'deploy', 'graphs'], message: 'the graphs need the platform: set cluster.deploy.platform: true' });
