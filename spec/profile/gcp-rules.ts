@@ -22,7 +22,7 @@ const GKE_CLUSTER_NAME = /^[a-z]/;
 export function gkeClusterProblems(c: GkeClusterRulesInput): GkeProblem[] {
   const problems: GkeProblem[] = [];
   if (!GKE_CLUSTER_NAME.test(c.name)) {
-    problems.push({ path: ['name'], message: `a GKE cluster name starts with a lower-case letter (so do the VPC and service account ids named after it), got "${c.name}"` });
+    problems.push({ path: ['name'], message: 'a GKE cluster name starts with a lower-case letter (so do the VPC and service account ids named after it)' });
   } else {
     for (const role of GKE_SERVICE_ACCOUNT_ROLES) {
       const id = gkeServiceAccountId(c.name, role);
