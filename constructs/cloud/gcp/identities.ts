@@ -8,7 +8,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account/index
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member/index.js';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { gkeServiceAccountId } from '../../../spec/profile/gcp-names.js';
+import { GCP_SERVICE_ACCOUNT_ID, type GkeServiceAccountRole, gkeServiceAccountId } from '../../../spec/profile/gcp-names.js';
 
 export const NODE_ROLES = [
   'roles/logging.logWriter',
@@ -44,11 +44,16 @@ export class GkeIdentities extends Construct {
   constructor(scope: Construct, id: string, props: GkeIdentitiesProps) {
     super(scope, id);
     const iam = [...(props.iamApi ?? [])];
-    const node = new ServiceAccount(this, 'nodes', { accountId: gkeServiceAccountId(props.clusterName, 'nodes'), displayName: `GKE ${props.clusterName} nodes`, dependsOn: iam });
+    const accountId = (role: GkeServiceAccountRole) => {
+      const id = gkeServiceAccountId(props.clusterName, role);
+      if (!GCP_SERVICE_ACCOUNT_ID.test(id)) throw new Error(`GkeIdentities: clusterName "${props.clusterName}" gives the ${role} service account id "${id}", which is not ${GCP_SERVICE_ACCOUNT_ID.source} (start the name with a letter)`);
+      return id;
+    };
+    const node = new ServiceAccount(this, 'nodes', { accountId: accountId('nodes'), displayName: `GKE ${props.clusterName} nodes`, dependsOn: iam });
     for (const role of NODE_ROLES) {
       new ProjectIamMember(this, `nodes-${role.split('/')[1]!.replace(/\./g, '-')}`, { project: props.project, role, member: `serviceAccount:${node.email}`, dependsOn: [...(props.projectIamApi ?? [])] });
     }
-    const workloads = new ServiceAccount(this, 'workloads', { accountId: gkeServiceAccountId(props.clusterName, 'workloads'), displayName: `GKE ${props.clusterName} workloads`, dependsOn: iam });
+    const workloads = new ServiceAccount(this, 'workloads', { accountId: accountId('workloads'), displayName: `GKE ${props.clusterName} workloads`, dependsOn: iam });
     new ServiceAccountIamMember(this, 'workload-identity', {
       serviceAccountId: workloads.name,
       role: 'roles/iam.workloadIdentityUser',

@@ -1,6 +1,6 @@
 /**
  * GkeNodePool: a node pool with shielded nodes, the GKE metadata server (Workload Identity), a least-privilege node
- * service account, and autoscaling with min 0 over the pool's zones. GPU pools attach `guest_accelerator` with
+ * service account, and autoscaling between total bounds over the pool's zones (the initial count is per zone). GPU pools attach `guest_accelerator` with
  * GKE's driver installation (LATEST by default, as the seed's GKE guide does); GKE itself taints GPU nodes with
  * `nvidia.com/gpu=present:NoSchedule`, so only the spot taint and the spec's own are added here.
  */
