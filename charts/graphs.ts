@@ -99,7 +99,8 @@ export function addWorkloadCharts(app: App, spec: Spec, profile: CloudProfile): 
     ? new ModelCache(base, 'model-cache', {
         claimName: w.modelCache.claimName,
         namespace: ns,
-        size: w.modelCache.size,
+        // Where the claim creates the store (GKE), it asks for the store's size, unless the spec names its own class.
+        size: (!w.modelCache.storageClass && profile.storage.modelCacheSize) || w.modelCache.size,
         // Without a known class (local), the cluster default: often node-local, so ReadWriteOnce.
         ...(modelClass ? { storageClassName: modelClass, accessMode: modelAccess } : { accessMode: 'ReadWriteOnce' }),
         accessPod: w.modelCache.accessPod,

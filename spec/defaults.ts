@@ -92,7 +92,8 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
     modelStorage:
       target === 'aks'
         ? { kind: 'lustre', size: '4Ti', tier: 'performance', compilationCache: 'disk' }
-        : { kind: 'shared-file', size: '1Ti', tier: 'standard', compilationCache: 'model-store' },
+        : // GKE's claim creates the Filestore instance: its smallest premium (Basic SSD) size.
+          { kind: 'shared-file', size: target === 'gke' ? '2560Gi' : '1Ti', tier: 'standard', compilationCache: 'model-store' },
     network: {
       cidr: '10.0.0.0/16',
       zones: 3,

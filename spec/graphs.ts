@@ -39,7 +39,7 @@ export const workloadsSchema = z
       .strictObject({
         enabled: z.boolean().describe('Create the shared model-cache claim and mount it in every graph that asks for it.'),
         claimName: dnsLabel('modelCache.claimName').describe('Name of the PersistentVolumeClaim.'),
-        size: quantity.describe('Requested capacity (file systems such as EFS ignore it).'),
+        size: quantity.describe('Requested capacity (file systems such as EFS ignore it). On GKE the claim creates the store, so it asks for `cluster.modelStorage.size` instead, unless `storageClass` is set.'),
         storageClass: z.string().min(1).optional().describe('Storage class. @default - the target\'s model storage class from the cloud profile (none on `local`: the cluster default)'),
         accessPod: z.boolean().describe('Emit the access pod (`41-model-cache-access`) to load or inspect the cache; it stops itself after an hour.'),
       })

@@ -11,6 +11,7 @@ import { cidr, DNS_LABEL, dnsLabel, quantity } from './fields.js';
 import { fitGpuPools } from './profile/gpu-fit.js';
 import { DEFAULT_KAI_QUEUE, groveSchema, kaiSchema, queueProblems } from './scheduling.js';
 import { cloudProfile } from './profile/index.js';
+import { gkeClusterProblems } from './profile/gcp-rules.js';
 
 export const TARGETS = ['local', 'eks', 'aks', 'gke'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -190,7 +191,7 @@ export const platformSchema = z
 const poolBounds = {
   minNodes: z.number().int().min(0).describe('Autoscaler floor; 0 lets the pool scale to zero.'),
   maxNodes: z.number().int().min(1).describe('Autoscaler ceiling.'),
-  desiredNodes: z.number().int().min(0).optional().describe('Nodes at creation (later left to the autoscaler). @default - minNodes'),
+  desiredNodes: z.number().int().min(0).optional().describe('Nodes of the whole pool at creation (later left to the autoscaler); GKE starts the same number in each zone, the multiple of the zone count within the bounds nearest this. @default - minNodes'),
   diskSizeGiB: z.number().int().min(20, { message: 'must be at least 20 GiB' }).max(16384).optional().describe('Root disk per node. @default 50 (system), 200 (GPU: images of 10-20 GB and model downloads)'),
   zones: z.array(z.string().min(1)).optional().describe('Zones of the pool. @default - every zone of the cluster'),
   labels: labels.default({}).describe('Extra node labels. @default {}'),
@@ -226,7 +227,7 @@ const modelStorageSchema = z
     compilationCache: z
       .enum(['model-store', 'disk', 'local'])
       .describe('Where compilation caches live: on the model store; AKS also `disk` (Azure Disk) or `local` (ephemeral NVMe through the local CSI driver). Disk and local are per node: for single-node graphs.'),
-    size: quantity.describe('Capacity of the model store.'),
+    size: quantity.describe('Capacity of the model store. GKE: the model-cache claim creates it, so the size must be one the service creates: Filestore premium 2560Gi to 63.9Ti; Managed Lustre from 36000Gi in 36000Gi steps (standard) or from 9000Gi in 9000Gi steps (performance).'),
     tier: z
       .enum(['standard', 'performance'])
       .describe('Throughput tier. EFS: bursting / elastic throughput; FSx for Lustre: 125 / 1000 MB/s per TiB; Azure and GCP map it alike.'),
@@ -492,6 +493,9 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
     if (tib === undefined || tib < step || tib % step !== 0) {
       ctx.addIssue({ code: 'custom', path: ['cluster', 'modelStorage', 'size'], message: `Azure Managed Lustre ${AMLFS_SKUS[ms.tier].sku} comes in multiples of ${step} TiB (write e.g. ${step}Ti)` });
     }
+  }
+  if (spec.target === 'gke') {
+    for (const g of gkeClusterProblems(spec.cluster)) ctx.addIssue({ code: 'custom', path: ['cluster', ...g.path], message: g.message });
   }
   if (spec.cluster.deploy.graphs && !spec.cluster.deploy.platform) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'deploy', 'graphs'], message: 'the graphs need the platform: set cluster.deploy.platform: true' });

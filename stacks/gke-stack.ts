@@ -1,5 +1,5 @@
 /**
- * The GKE stack (`cdktf deploy gke`): VPC with secondary ranges and Cloud NAT, a regional cluster (Workload
+ * The GKE stack (`cdktf deploy gke`): the project APIs it calls, a VPC with secondary ranges and Cloud NAT, a regional cluster (Workload
  * Identity, shielded nodes, Dataplane V2, private nodes), a system pool and GPU pools with GKE-installed drivers,
  * spot from zero, the model store (Filestore through its CSI add-on, or Managed Lustre through its CSI driver),
  * Artifact Registry, a Workload Identity service account for workloads, and the deploy path.
@@ -9,25 +9,23 @@ import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config/index.js';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider/index.js';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection/index.js';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { type ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { platformPrerequisites } from '../charts/prerequisites.js';
+import { type GcpApi, GcpApis } from '../constructs/cloud/gcp/apis.js';
 import { GkeCluster } from '../constructs/cloud/gcp/cluster.js';
 import { GkeIdentities, WORKLOAD_KSA } from '../constructs/cloud/gcp/identities.js';
 import { GkeNetwork } from '../constructs/cloud/gcp/network.js';
 import { GkeNodePool } from '../constructs/cloud/gcp/node-pool.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
-import { type CloudStorageClass, modelStorageClassOutput } from '../constructs/cloud/deploy/model-storage-class.js';
 import { gkeProfile } from '../spec/profile/gcp.js';
+import { gkeVpcName } from '../spec/profile/gcp-names.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
 import { poolSize, resourcesOf, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
-
-/** Managed Lustre throughput per TiB by tier. */
-export const GKE_LUSTRE_THROUGHPUT = { standard: 250, performance: 1000 } as const;
 
 export class GkeStack extends TerraformStack {
   constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
@@ -42,15 +40,18 @@ export class GkeStack extends TerraformStack {
     const project = client.project;
 
     const existing = c.network.existing;
+    const lustre = c.modelStorage.kind === 'lustre';
+    const storageApi: GcpApi = lustre ? 'lustre' : 'file';
+    const apis = new GcpApis(this, 'apis', { apis: gkeApis(spec) });
     const network = new GkeNetwork(this, 'network', {
-      name: c.name,
+      name: gkeVpcName(c.name),
       region: c.region,
       cidr: c.network.cidr,
       ...(existing && { existing: { networkId: existing.networkId, subnetId: existing.subnetIds[0]! } }),
+      dependsOn: apis.of('compute'),
     });
-    const lustre = c.modelStorage.kind === 'lustre';
     // Managed Lustre is reached over private services access (a peering range of the VPC).
-    const peering = lustre && !existing ? privateServicesAccess(this, c.name, network.networkId) : undefined;
+    const peering = lustre && !existing ? privateServicesAccess(this, c.name, network.networkId, apis.of('compute', 'serviceNetworking')) : undefined;
 
     const gke = new GkeCluster(this, 'cluster', {
       name: c.name,
@@ -65,9 +66,18 @@ export class GkeStack extends TerraformStack {
       lustre,
       protect: c.protectStatefulResources,
       workloadLogs: c.logs.enabled,
+      // The CSI add-ons create file systems through the storage API; Workload Identity mints tokens through IAM.
+      dependsOn: apis.of('container', 'compute', 'logging', 'monitoring', 'iamCredentials', storageApi),
     });
     const cluster = gke.cluster;
-    const ids = new GkeIdentities(this, 'identities', { clusterName: c.name, project, workloadNamespace: spec.workloads.namespace });
+    const ids = new GkeIdentities(this, 'identities', {
+      clusterName: c.name,
+      project,
+      workloadNamespace: spec.workloads.namespace,
+      workloadPool: gke.workloadPool,
+      iamApi: apis.of('iam'),
+      projectIamApi: apis.of('resourceManager'),
+    });
 
     const sys = c.systemPool;
     const common = { clusterId: cluster.id, serviceAccountEmail: ids.nodeServiceAccountEmail };
@@ -107,12 +117,10 @@ export class GkeStack extends TerraformStack {
           description: 'Mirror of the Dynamo images of the version matrix',
           dockerConfig: { immutableTags: true },
           lifecycle: { preventDestroy: c.protectStatefulResources },
+          dependsOn: apis.of('artifactRegistry'),
         })
       : undefined;
 
-    const cacheClass = profile.storage.modelCache!;
-    const modelClass: CloudStorageClass | undefined =
-      cacheClass.createdBy === 'cloud' ? { profile: cacheClass, parameters: { perUnitStorageThroughput: String(GKE_LUSTRE_THROUGHPUT[c.modelStorage.tier]) } } : undefined;
     if (c.deploy.platform) {
       pinProvider(this, 'helm', VERSIONS.providers.helm);
       new KubernetesLayer(this, 'kubernetes', {
@@ -123,11 +131,11 @@ export class GkeStack extends TerraformStack {
           exec: { command: 'gke-gcloud-auth-plugin', args: [] },
         },
         prerequisites: platformPrerequisites(spec),
-        ...(modelClass && { storageClass: modelClass }),
+        // The model-cache class is ours (dist/gke, on the cluster's VPC); its claim creates the store.
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
         // The identities too: pods of the releases use the workload identity binding.
-        dependsOn: [system.pool, ...pools.map((p) => p.pool), ...(peering ? [peering] : []), ...resourcesOf(ids)],
+        dependsOn: [system.pool, ...pools.map((p) => p.pool), ...(peering ? [peering] : []), ...apis.of(storageApi), ...resourcesOf(ids)],
       });
     }
 
@@ -135,7 +143,6 @@ export class GkeStack extends TerraformStack {
     clusterOutputs(spec, (oid, value) => new TerraformOutput(this, oid, { value }));
     out('kubeconfig_command', `gcloud container clusters get-credentials ${c.name} --region ${c.region}`, 'Writes a kubeconfig entry for the cluster.');
     out('model_storage_class', profile.storage.modelCache!.name, 'StorageClass of the shared model cache.');
-    if (modelClass) modelStorageClassOutput(this, modelClass);
     out('workload_service_account', ids.workloadServiceAccountEmail, `Google service account for workloads: annotate the Kubernetes service account ${spec.workloads.namespace}/${WORKLOAD_KSA} with iam.gke.io/gcp-service-account.`);
     out('gpu_node_pools', Object.fromEntries(pools.map((p) => [p.node.id.replace(/^gpu-pool-/, ''), p.pool.name])), 'GPU node pools by name.');
     if (registry) {
@@ -145,8 +152,20 @@ export class GkeStack extends TerraformStack {
   }
 }
 
+/** The project APIs the stack calls, given the spec. */
+export function gkeApis(spec: CloudSpec): GcpApi[] {
+  const c = spec.cluster;
+  const lustre = c.modelStorage.kind === 'lustre';
+  return [
+    'compute', 'container', 'iam', 'iamCredentials', 'resourceManager', 'logging', 'monitoring',
+    lustre ? 'lustre' : 'file',
+    ...(lustre && !c.network.existing ? (['serviceNetworking'] as const) : []),
+    ...(c.registry.enabled ? (['artifactRegistry'] as const) : []),
+  ];
+}
+
 /** A peering range and the service networking connection Managed Lustre is reached through. */
-function privateServicesAccess(scope: Construct, name: string, networkId: string): ServiceNetworkingConnection {
-  const range = new ComputeGlobalAddress(scope, 'psa-range', { name: `${name}-psa`, purpose: 'VPC_PEERING', addressType: 'INTERNAL', prefixLength: 20, network: networkId });
-  return new ServiceNetworkingConnection(scope, 'psa', { network: networkId, service: 'servicenetworking.googleapis.com', reservedPeeringRanges: [range.name] });
+function privateServicesAccess(scope: Construct, name: string, networkId: string, apis: ITerraformDependable[]): ServiceNetworkingConnection {
+  const range = new ComputeGlobalAddress(scope, 'psa-range', { name: `${name}-psa`, purpose: 'VPC_PEERING', addressType: 'INTERNAL', prefixLength: 20, network: networkId, dependsOn: apis });
+  return new ServiceNetworkingConnection(scope, 'psa', { network: networkId, service: 'servicenetworking.googleapis.com', reservedPeeringRanges: [range.name], dependsOn: apis });
 }

@@ -1,6 +1,8 @@
 /** GKE facts. */
 import type { CloudSpec } from '../schema.js';
 import { type CloudPoolFacts, GPU_NODE_LABEL, GPU_TAINT, gpuPoolProfiles, systemPlacement } from './common.js';
+import { gkeStorageNetwork } from './gcp-names.js';
+import { gkeModelClass } from './gcp-storage.js';
 import type { CloudProfile, DriverPaths, StorageClassProfile } from './types.js';
 
 export const GKE_POOL_FACTS: CloudPoolFacts = {
@@ -26,32 +28,15 @@ export const GKE_PREMIUM_RWO: StorageClassProfile = {
   accessMode: 'ReadWriteOnce',
 };
 
-/** The model store kinds this cloud offers (disk and blob are AKS tiers; the spec refuses them here). */
-const GKE_MODEL: Record<'shared-file' | 'lustre', StorageClassProfile> = {
-  'shared-file': {
-    name: 'premium-rwx',
-    provisioner: 'filestore.csi.storage.gke.io',
-    createdBy: 'cluster',
-    parameters: { tier: 'premium' },
-    reclaimPolicy: 'Delete',
-    volumeBindingMode: 'WaitForFirstConsumer',
-    accessMode: 'ReadWriteMany',
-  },
-  lustre: {
-    name: 'lustre-model-cache',
-    provisioner: 'lustre.csi.storage.gke.io',
-    createdBy: 'cloud',
-    parameters: {},
-    reclaimPolicy: 'Retain',
-    volumeBindingMode: 'WaitForFirstConsumer',
-    accessMode: 'ReadWriteMany',
-  },
-};
-
 export function gkeProfile(spec: CloudSpec): CloudProfile {
   return {
     target: 'gke',
-    storage: { block: GKE_PREMIUM_RWO, modelCache: GKE_MODEL[spec.cluster.modelStorage.kind === 'lustre' ? 'lustre' : 'shared-file'] },
+    storage: {
+      block: GKE_PREMIUM_RWO,
+      // Our class on the cluster's VPC (the drivers' default network is `default`); the claim creates the store.
+      modelCache: gkeModelClass(spec.cluster.modelStorage, gkeStorageNetwork(spec.cluster)),
+      modelCacheSize: spec.cluster.modelStorage.size,
+    },
     systemPool: systemPlacement(spec, GKE_POOL_FACTS),
     gpuNodeLabel: GPU_NODE_LABEL,
     gpuTaint: GPU_TAINT,

@@ -64,6 +64,11 @@ export interface CloudProfile {
     readonly block?: StorageClassProfile;
     /** Shared (ReadWriteMany) model storage. @default - the cluster's default class */
     readonly modelCache?: StorageClassProfile;
+    /**
+     * What the model-cache claim asks for when the claim itself creates the store (one file system per claim, as
+     * the GKE drivers do): the spec's `cluster.modelStorage.size`. @default - workloads.modelCache.size
+     */
+    readonly modelCacheSize?: string;
     /** Compilation caches. @default - the model cache's class */
     readonly compilationCache?: StorageClassProfile;
   };

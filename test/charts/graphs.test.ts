@@ -89,7 +89,7 @@ describe('workload charts', () => {
     const claim = (t: (typeof TARGETS)[number]) => (one(synthSpec(specs[t]).objects, 'PersistentVolumeClaim', 'model-cache') as unknown as { spec: Record<string, unknown> }).spec;
     expect(claim('eks')).toMatchObject({ storageClassName: 'efs-model-cache', accessModes: ['ReadWriteMany'] });
     expect(claim('aks')).toMatchObject({ accessModes: ['ReadWriteMany'] });
-    expect(claim('gke')).toMatchObject({ storageClassName: 'premium-rwx', accessModes: ['ReadWriteMany'] });
+    expect(claim('gke')).toMatchObject({ storageClassName: 'filestore-model-cache', accessModes: ['ReadWriteMany'] });
     expect(claim('local')).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } });
   });
 

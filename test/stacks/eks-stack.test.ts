@@ -216,7 +216,7 @@ describe('EKS resources carry the expected values', () => {
     expect(resources(eks, 'aws_efs_file_system')[0]).toMatchObject({ encrypted: true, throughput_mode: 'bursting', lifecycle: { prevent_destroy: true } });
     expect(resources(eks, 'aws_efs_mount_target')).toHaveLength(3);
     expect(resources(eks, 'aws_vpc_security_group_ingress_rule').map((r) => r['from_port'])).toContain(2049);
-    const lustre = synthStacks('cluster: { modelStorage: { kind: lustre, tier: performance } }')['eks']!;
+    const lustre = synthStacks('targets: { eks: { cluster: { modelStorage: { kind: lustre, tier: performance } } } }')['eks']!;
     expect(resources(lustre, 'aws_efs_file_system')).toEqual([]);
     expect(resources(lustre, 'aws_eks_addon').map((a) => a['addon_name'])).toContain('aws-fsx-csi-driver');
     const storage = resources(lustre, 'helm_release').find((r) => r['name'] === 'dynamo-iac-storage')!;
@@ -224,7 +224,7 @@ describe('EKS resources carry the expected values', () => {
   });
 
   it('FSx for Lustre: TCP 988 and 1018-1023 both ways between the file servers, and between them and the nodes (the clients)', () => {
-    const lustre = synthStacks('cluster: { modelStorage: { kind: lustre } }')['eks']!;
+    const lustre = synthStacks('targets: { eks: { cluster: { modelStorage: { kind: lustre } } } }')['eks']!;
     const [fsId] = Object.entries(lustre.resource['aws_security_group']!).find(([, g]) => g['name'] === 'dynamo-model-storage')!;
     const fs = `\${aws_security_group.${fsId}.id}`;
     const [clusterId] = Object.keys(lustre.resource['aws_eks_cluster']!);

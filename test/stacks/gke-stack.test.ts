@@ -71,7 +71,8 @@ describe('GKE resources carry the expected values', () => {
       'roles/stackdriver.resourceMetadata.writer',
     ]);
     for (const p of Object.values(pools(base))) expect(String(p['node_config']['service_account'])).toMatch(/google_service_account\.identities_nodes/);
-    expect(String(resources(base, 'google_service_account_iam_member')[0]!['member'])).toMatch(/\.svc\.id\.goog\[dynamo-workloads\/dynamo-gcp\]$/);
+    // The pool named through the cluster (`<project>.svc.id.goog`), so the binding waits for it (see gke-apply-order).
+    expect(String(resources(base, 'google_service_account_iam_member')[0]!['member'])).toMatch(/^serviceAccount:\$\{google_container_cluster\.[^}]+\.workload_identity_config\[0\]\.workload_pool\}\[dynamo-workloads\/dynamo-gcp\]$/);
   });
 
   it('Artifact Registry: Docker, immutable tags, protected; protection is lifted by protectStatefulResources: false', () => {
@@ -81,15 +82,12 @@ describe('GKE resources carry the expected values', () => {
     expect(resources(open, 'google_container_cluster')[0]!['deletion_protection']).toBe(false);
   });
 
-  it('Managed Lustre: the CSI add-on, private services access, and the storage class with the tier\'s throughput', () => {
-    const tf = gke('targets: { gke: { cluster: { modelStorage: { kind: lustre, tier: performance } } } }');
+  it('Managed Lustre: the CSI add-on and private services access; the storage class is ours in dist/gke, so no storage release', () => {
+    const tf = gke('targets: { gke: { cluster: { modelStorage: { kind: lustre, tier: performance, size: 9000Gi } } } }');
     expect(resources(tf, 'google_container_cluster')[0]!['addons_config']['lustre_csi_driver_config']).toEqual({ enabled: true });
     expect(resources(tf, 'google_compute_global_address')[0]).toMatchObject({ purpose: 'VPC_PEERING', prefix_length: 20 });
     expect(resources(tf, 'google_service_networking_connection')).toHaveLength(1);
-    const storage = resources(tf, 'helm_release').find((r) => r['name'] === 'dynamo-iac-storage')!;
-    expect(String(storage['values'][0])).toContain('"perUnitStorageThroughput" = "1000"');
-    // Filestore is built in: no storage release.
-    expect(resources(base, 'helm_release').map((r) => r['name'])).not.toContain('dynamo-iac-storage');
+    for (const t of [tf, base]) expect(resources(t, 'helm_release').map((r) => r['name'])).not.toContain('dynamo-iac-storage');
   });
 
   it('the deploy path: no GPU Operator (GKE runs drivers and the device plugin), the GKE auth plugin per connection', () => {

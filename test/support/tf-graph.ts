@@ -37,6 +37,14 @@ function expressions(s: string): string[] {
   return out;
 }
 
+/** One resource, data source, provider configuration or local, as Terraform addresses it. */
+export interface TfNode {
+  readonly address: string;
+  /** The resource or data source type (`google_container_cluster`); empty for providers and locals. */
+  readonly type: string;
+  readonly body: Record<string, unknown>;
+}
+
 export class TfGraph {
   /** Address -> the addresses it depends on directly. */
   private readonly edges = new Map<string, Set<string>>();
@@ -97,6 +105,26 @@ export class TfGraph {
 
   reaches(from: string, to: string): boolean {
     return this.ancestors(from).has(to);
+  }
+
+  /** The resources (or `data.` sources) of a type as nodes, sorted by address. */
+  nodesOfType(type: string): TfNode[] {
+    return this.ofType(type).map((a) => this.node(a));
+  }
+
+  /** Every resource (not data sources, providers or locals) as a node, sorted by address. */
+  resourceNodes(): TfNode[] {
+    return this.resourceAddresses().map((a) => this.node(a));
+  }
+
+  node(address: string): TfNode {
+    const m = /^(?:data\.)?([a-z][a-z0-9_]*)\./.exec(address);
+    return { address, type: m && !/^(provider|local)$/.test(m[1]!) ? m[1]! : '', body: this.body(address) };
+  }
+
+  /** Whether `from` waits for some node that `target` accepts. */
+  reachesWhere(from: string, target: (n: TfNode) => boolean): boolean {
+    return [...this.ancestors(from)].some((a) => target(this.node(a)));
   }
 
   /** Of `targets`, those `from` does not wait for. */

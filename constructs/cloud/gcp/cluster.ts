@@ -5,6 +5,7 @@
  * The default node pool is removed: every pool is our own.
  */
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster/index.js';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { GKE_RANGES } from './network.js';
 
@@ -22,10 +23,17 @@ export interface GkeClusterProps {
   readonly protect: boolean;
   /** Ship workload (container) logs to Cloud Logging besides the system components'. */
   readonly workloadLogs: boolean;
+  /** What the cluster waits for (the project APIs it calls and its add-ons use). */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 export class GkeCluster extends Construct {
   public readonly cluster: ContainerCluster;
+  /**
+   * The Workload Identity pool (`<project>.svc.id.goog`) as a reference to the cluster: the pool exists only once
+   * the project's first cluster with Workload Identity does, so bindings naming it must come after the cluster.
+   */
+  public readonly workloadPool: string;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
@@ -58,6 +66,8 @@ export class GkeCluster extends Construct {
         ...(props.lustre && { lustreCsiDriverConfig: { enabled: true } }),
       },
       deletionProtection: props.protect,
+      dependsOn: [...(props.dependsOn ?? [])],
     });
+    this.workloadPool = this.cluster.workloadIdentityConfig.workloadPool;
   }
 }

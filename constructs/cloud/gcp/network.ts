@@ -7,6 +7,7 @@ import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network/index
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router/index.js';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat/index.js';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork/index.js';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 export const GKE_RANGES = { pods: 'pods', services: 'services' } as const;
@@ -17,6 +18,8 @@ export interface GkeNetworkProps {
   /** Node range. @default '10.0.0.0/16' */
   readonly cidr?: string;
   readonly existing?: { readonly networkId: string; readonly subnetId: string };
+  /** What the network waits for (the Compute Engine API). */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 export class GkeNetwork extends Construct {
@@ -30,7 +33,7 @@ export class GkeNetwork extends Construct {
       this.subnetId = props.existing.subnetId;
       return;
     }
-    const network = new ComputeNetwork(this, 'network', { name: props.name, autoCreateSubnetworks: false });
+    const network = new ComputeNetwork(this, 'network', { name: props.name, autoCreateSubnetworks: false, dependsOn: [...(props.dependsOn ?? [])] });
     const subnet = new ComputeSubnetwork(this, 'subnet', {
       name: `${props.name}-nodes`,
       network: network.id,

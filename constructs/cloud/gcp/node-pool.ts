@@ -1,11 +1,12 @@
 /**
  * GkeNodePool: a node pool with shielded nodes, the GKE metadata server (Workload Identity), a least-privilege node
- * service account, and autoscaling with min 0 over the pool's zones. GPU pools attach `guest_accelerator` with
+ * service account, and autoscaling between total bounds over the pool's zones (the initial count is per zone). GPU pools attach `guest_accelerator` with
  * GKE's driver installation (LATEST by default, as the seed's GKE guide does); GKE itself taints GPU nodes with
  * `nvidia.com/gpu=present:NoSchedule`, so only the spot taint and the spec's own are added here.
  */
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool/index.js';
 import { Construct } from 'constructs';
+import { gkeInitialNodesPerZone } from '../../../spec/profile/gcp-pools.js';
 import type { Taint } from '../../../spec/profile/types.js';
 import type { NodePoolShape } from '../node-pool-shape.js';
 import { toGkeTaint } from './taints.js';
@@ -16,6 +17,7 @@ export interface GkeNodePoolProps extends NodePoolShape {
   readonly machineType: string;
   readonly serviceAccountEmail: string;
   readonly spot: boolean;
+  /** Node locations. @default - the cluster's (three zones of its region) */
   readonly zones?: readonly string[];
   /** GPUs: accelerator type and count per node. */
   readonly gpu?: { readonly type: string; readonly count: number; readonly driverVersion: 'LATEST' | 'DEFAULT' | 'INSTALLATION_DISABLED' };
@@ -27,10 +29,13 @@ export class GkeNodePool extends Construct {
   constructor(scope: Construct, id: string, props: GkeNodePoolProps) {
     super(scope, id);
     const taints: Taint[] = [...props.taints];
+    // min, max and desired count the whole pool; the node pool API's initial count is per zone.
+    const perZone = gkeInitialNodesPerZone(props);
+    if (typeof perZone === 'string') throw new Error(`GkeNodePool ${props.name}: ${perZone}`);
     this.pool = new ContainerNodePool(this, 'pool', {
       name: props.name,
       cluster: props.clusterId,
-      initialNodeCount: props.desiredNodes,
+      initialNodeCount: perZone,
       ...(props.zones && { nodeLocations: [...props.zones] }),
       autoscaling: {
         totalMinNodeCount: props.minNodes,

@@ -40,7 +40,7 @@ describe('cloud profile', () => {
   });
 
   it('model storage kind picks the class per cloud', () => {
-    const lustre = specsFrom('cluster: { modelStorage: { kind: lustre, size: 12Ti } }');
+    const lustre = specsFrom('cluster: { modelStorage: { kind: lustre, size: 12Ti } }\ntargets: { gke: { cluster: { modelStorage: { size: 36000Gi } } } }');
     expect([lustre.eks, lustre.aks, lustre.gke].map((s) => cloudProfile(s).storage.modelCache!.provisioner)).toEqual([
       'fsx.csi.aws.com',
       'azurelustre.csi.azure.com',

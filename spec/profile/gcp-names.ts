@@ -1,0 +1,42 @@
+/**
+ * GCP names derived from the cluster name, written once: the GKE stack creates the resources under these names and
+ * the Kubernetes layer (which cannot read Terraform outputs) names them in its objects.
+ */
+import { createHash } from 'node:crypto';
+
+/** The VPC the GKE stack creates for a cluster (the subnet, router and NAT take it as their prefix). */
+export const gkeVpcName = (clusterName: string): string => clusterName;
+
+/**
+ * The network name a CSI driver's StorageClass `network` parameter takes: the VPC the stack creates, or the last
+ * segment of an existing network's id or self link (`projects/P/global/networks/N` -> `N`). Both the Filestore and
+ * the Managed Lustre CSI drivers resolve a short name in the cluster's own project.
+ */
+export function gkeStorageNetwork(cluster: { readonly name: string; readonly network: { readonly existing?: { readonly networkId: string } | undefined } }): string {
+  const existing = cluster.network.existing?.networkId;
+  return existing === undefined ? gkeVpcName(cluster.name) : existing.replace(/\/+$/, '').split('/').pop()!;
+}
+
+/** The rule of a Google service account id (IAM `accountId`). */
+export const GCP_SERVICE_ACCOUNT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+
+/** The service accounts the GKE stack creates, by role; the role is the id's suffix. */
+export const GKE_SERVICE_ACCOUNT_ROLES = ['nodes', 'workloads'] as const;
+export type GkeServiceAccountRole = (typeof GKE_SERVICE_ACCOUNT_ROLES)[number];
+
+const MAX_ID = 30;
+const HASH_CHARS = 6;
+
+/**
+ * The service account id of a role: `<cluster>-<role>` when that fits in 30 characters; otherwise the cluster name
+ * shortened, a 6-character digest of the whole cluster name (so that two names with the same beginning stay
+ * apart), and the role. The cluster name must start with a letter (as GKE itself requires).
+ */
+export function gkeServiceAccountId(clusterName: string, role: GkeServiceAccountRole): string {
+  const plain = `${clusterName}-${role}`;
+  if (plain.length <= MAX_ID) return plain;
+  const digest = createHash('sha256').update(clusterName).digest('hex').slice(0, HASH_CHARS);
+  const room = MAX_ID - role.length - HASH_CHARS - 2;
+  const prefix = clusterName.slice(0, room).replace(/-+$/, '');
+  return `${prefix}-${digest}-${role}`;
+}
