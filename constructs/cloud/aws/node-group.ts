@@ -12,6 +12,8 @@ import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group/index.js
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { NodePoolShape } from '../node-pool-shape.js';
+import { EKS_CAPACITY_TYPE_LABEL, EKS_POOL_FACTS } from '../../../spec/profile/aws.js';
+import { CLUSTER_AUTOSCALER_TAG_PREFIX } from './cluster-autoscaler.js';
 import { toEksTaint } from './taints.js';
 
 export type EksAmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_x86_64_NVIDIA';
@@ -79,13 +81,19 @@ export class EksNodeGroup extends Construct {
   }
 }
 
-/** The cluster-autoscaler's discovery and node-template tags (what a node of an empty group would look like). */
-export function autoscalerTags(p: Pick<EksNodeGroupProps, 'clusterName' | 'labels' | 'taints' | 'gpusPerNode'>): Record<string, string> {
-  const prefix = 'k8s.io/cluster-autoscaler';
+/**
+ * The cluster-autoscaler's discovery and node-template tags (what a node of an empty group would look like). The
+ * labels EKS itself puts on the nodes (the node group name, which the profile selects pools by, and the capacity
+ * type) are in the template too: the autoscaler asks the EKS API for them only while a group has never had a node
+ * (cloudprovider/aws/README.md, `eks:DescribeNodegroup`), and a template without them fits no pending pod.
+ */
+export function autoscalerTags(p: Pick<EksNodeGroupProps, 'clusterName' | 'name' | 'capacityType' | 'labels' | 'taints' | 'gpusPerNode'>): Record<string, string> {
+  const prefix = CLUSTER_AUTOSCALER_TAG_PREFIX;
+  const eksLabels = { [EKS_POOL_FACTS.poolLabel]: p.name, [EKS_CAPACITY_TYPE_LABEL]: p.capacityType };
   return {
     [`${prefix}/enabled`]: 'true',
     [`${prefix}/${p.clusterName}`]: 'owned',
-    ...Object.fromEntries(Object.entries(p.labels).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
+    ...Object.fromEntries(Object.entries({ ...eksLabels, ...p.labels }).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
     ...Object.fromEntries(p.taints.map((t) => [`${prefix}/node-template/taint/${t.key}`, `${t.value ?? ''}:${t.effect}`])),
     ...(p.gpusPerNode ? { [`${prefix}/node-template/resources/nvidia.com/gpu`]: String(p.gpusPerNode) } : {}),
   };
