@@ -1,15 +1,11 @@
 /**
- * The cluster-autoscaler on EKS: its IAM role, bound by EKS Pod Identity to its service account, with exactly the
- * permissions of upstream's "full features" policy (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/
- * README.md), the writes scoped to this cluster's Auto Scaling groups; and the Helm values that make it
- * discover the node groups by their tags and scale expensive GPU nodes sensibly.
+ * The cluster-autoscaler on EKS, its facts (no provider imports: the prerequisites list and the README read them):
+ * the permissions of upstream's "full features" policy (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/
+ * README.md), the writes scoped to this cluster's Auto Scaling groups; the tags it discovers groups by; and the Helm
+ * values that make it scale expensive GPU nodes sensibly. The role itself: cluster-autoscaler-identity.ts.
  */
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association/index.js';
-import type { ITerraformDependable } from 'cdktf';
-import { Construct } from 'constructs';
 import type { PoolPlacement } from '../../../spec/profile/types.js';
 import { CLUSTER_AUTOSCALER_IMAGE, type ClusterAutoscalerRelease } from '../../../spec/autoscaler-versions.js';
-import { ServiceRole } from './iam.js';
 
 /** Where the chart's pod runs and which service account the role is bound to. */
 export const CLUSTER_AUTOSCALER_IDENTITY = { namespace: 'kube-system', serviceAccount: 'cluster-autoscaler' } as const;
@@ -56,35 +52,6 @@ export function clusterAutoscalerPolicy(clusterName: string): string {
       },
     ],
   });
-}
-
-export interface EksClusterAutoscalerIdentityProps {
-  /** The literal name: it is part of the policy's tag condition. */
-  readonly clusterName: string;
-  /** What must exist first (the cluster: the literal name carries no reference to it). */
-  readonly dependsOn?: ITerraformDependable[];
-}
-
-/** The cluster-autoscaler's role and its Pod Identity association (the Helm release depends on the association). */
-export class EksClusterAutoscalerIdentity extends Construct {
-  public readonly association: EksPodIdentityAssociation;
-
-  constructor(scope: Construct, id: string, props: EksClusterAutoscalerIdentityProps) {
-    super(scope, id);
-    const role = new ServiceRole(this, 'role', {
-      name: `${props.clusterName}-cluster-autoscaler`,
-      service: 'pods.eks.amazonaws.com',
-      managedPolicies: [],
-      inlinePolicy: clusterAutoscalerPolicy(props.clusterName),
-    });
-    this.association = new EksPodIdentityAssociation(this, 'association', {
-      clusterName: props.clusterName,
-      namespace: CLUSTER_AUTOSCALER_IDENTITY.namespace,
-      serviceAccount: CLUSTER_AUTOSCALER_IDENTITY.serviceAccount,
-      roleArn: role.arn,
-      ...(props.dependsOn && { dependsOn: props.dependsOn }),
-    });
-  }
 }
 
 /**

@@ -6,6 +6,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Taint } from '../../../spec/profile/types.js';
+import { omitNamespaceOfClusterScoped } from '../common/cluster-scoped.js';
 import { MANAGED_BY } from '../common/labels.js';
 
 /** Label domains Karpenter refuses in a NodePool's template (sigs.k8s.io/karpenter and karpenter-provider-aws). */
@@ -90,6 +91,7 @@ export class KarpenterGpuPool extends Construct {
         disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: props.consolidateAfter ?? '10m' },
       },
     });
+    omitNamespaceOfClusterScoped(this);
   }
 }
 
