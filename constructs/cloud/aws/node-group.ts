@@ -43,15 +43,16 @@ export class EksNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: EksNodeGroupProps) {
     super(scope, id);
+    const efaInterfaces = props.efa
+      ? [{ deviceIndex: 0, networkCardIndex: 0, interfaceType: 'efa', deleteOnTermination: 'true', securityGroups: [...props.efa.securityGroupIds] }]
+      : [];
     const placement = props.efa ? new PlacementGroup(this, 'placement', { name: `${props.clusterName}-${props.name}`, strategy: 'cluster' }) : undefined;
     this.launchTemplate = new LaunchTemplate(this, 'template', {
       namePrefix: `${props.clusterName}-${props.name}-`,
       updateDefaultVersion: true,
       metadataOptions: { ...IMDS_OPTIONS },
       blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: props.diskSizeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } }],
-      ...(props.efa && {
-        networkInterfaces: [{ deviceIndex: 0, networkCardIndex: 0, interfaceType: 'efa', deleteOnTermination: 'true', securityGroups: [...props.efa.securityGroupIds] }],
-      }),
+      ...(efaInterfaces.length && { networkInterfaces: efaInterfaces }),
       ...(placement && { placement: { groupName: placement.name } }),
       tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { Name: `${props.clusterName}-${props.name}` } })),
     });
@@ -75,7 +76,8 @@ export class EksNodeGroup extends Construct {
       ...(props.dependsOn && { dependsOn: props.dependsOn }),
     });
     const asg = this.nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
-    for (const [key, value] of Object.entries(autoscalerTags(props))) {
+    const efaDevices = efaInterfaces.filter((i) => i.interfaceType === 'efa').length;
+    for (const [key, value] of Object.entries(autoscalerTags({ ...props, ...(efaDevices && { efaDevices }) }))) {
       new AutoscalingGroupTag(this, `tag-${key.replace(/[^A-Za-z0-9]/g, '-')}`, { autoscalingGroupName: asg, tag: { key, value, propagateAtLaunch: false } });
     }
   }
@@ -87,7 +89,7 @@ export class EksNodeGroup extends Construct {
  * type) are in the template too: the autoscaler asks the EKS API for them only while a group has never had a node
  * (cloudprovider/aws/README.md, `eks:DescribeNodegroup`), and a template without them fits no pending pod.
  */
-export function autoscalerTags(p: Pick<EksNodeGroupProps, 'clusterName' | 'name' | 'capacityType' | 'labels' | 'taints' | 'gpusPerNode'>): Record<string, string> {
+export function autoscalerTags(p: Pick<EksNodeGroupProps, 'clusterName' | 'name' | 'capacityType' | 'labels' | 'taints' | 'gpusPerNode'> & { readonly efaDevices?: number }): Record<string, string> {
   const prefix = CLUSTER_AUTOSCALER_TAG_PREFIX;
   const eksLabels = { [EKS_POOL_FACTS.poolLabel]: p.name, [EKS_CAPACITY_TYPE_LABEL]: p.capacityType };
   return {
@@ -96,5 +98,7 @@ export function autoscalerTags(p: Pick<EksNodeGroupProps, 'clusterName' | 'name'
     ...Object.fromEntries(Object.entries({ ...eksLabels, ...p.labels }).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
     ...Object.fromEntries(p.taints.map((t) => [`${prefix}/node-template/taint/${t.key}`, `${t.value ?? ''}:${t.effect}`])),
     ...(p.gpusPerNode ? { [`${prefix}/node-template/resources/nvidia.com/gpu`]: String(p.gpusPerNode) } : {}),
+    // EFA workers request the EFA devices: a template without them fits no such worker, and the pool stays at zero.
+    ...(p.efaDevices ? { [`${prefix}/node-template/resources/${EKS_POOL_FACTS.fastNetworkResource}`]: String(p.efaDevices) } : {}),
   };
 }

@@ -189,6 +189,22 @@ describe('cluster-autoscaler (the default)', () => {
   });
 });
 
+describe('cluster-autoscaler with an EFA pool', () => {
+  const { tf } = synthEks('targets: { eks: { cluster: { gpuPools: { h100: { instanceType: p5.48xlarge, accelerator: nvidia-h100-80gb, gpusPerNode: 8, capacity: on-demand, fastNetwork: true, minNodes: 0, maxNodes: 2, labels: {}, taints: [] } } } } }');
+
+  it('the node template advertises as many EFA devices as the launch template attaches (EFA workers request them)', () => {
+    const group = entries(tf, 'aws_eks_node_group').find((g) => g.r['node_group_name'] === 'h100')!;
+    const ltId = String((group.r['launch_template'] as { id: string }).id).match(/aws_launch_template\.([^.]+)\.id/)![1]!;
+    const interfaces = (tf.resource['aws_launch_template']![ltId]!['network_interfaces'] as { interface_type: string }[]).filter((i) => i.interface_type === 'efa');
+    expect(interfaces.length).toBeGreaterThan(0);
+    const tags = resources(tf, 'aws_autoscaling_group_tag').filter((t) => JSON.stringify(t['autoscaling_group_name']).includes(group.address)).map((t) => t['tag'] as { key: string; value: string });
+    expect(tags).toContainEqual(expect.objectContaining({ key: `k8s.io/cluster-autoscaler/node-template/resources/${EKS_POOL_FACTS.fastNetworkResource}`, value: String(interfaces.length) }));
+    const plain = entries(tf, 'aws_eks_node_group').find((g) => g.r['node_group_name'] === 'gpu')!;
+    const plainTags = resources(tf, 'aws_autoscaling_group_tag').filter((t) => JSON.stringify(t['autoscaling_group_name']).includes(plain.address)).map((t) => (t['tag'] as { key: string }).key);
+    expect(plainTags.some((k) => k.endsWith(EKS_POOL_FACTS.fastNetworkResource!))).toBe(false);
+  });
+});
+
 const KARPENTER = `
 targets:
   eks:
