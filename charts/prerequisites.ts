@@ -4,7 +4,10 @@
  * both read this list.
  */
 import { chartSource } from '../constructs/cloud/deploy/chart-source.js';
+import { CLUSTER_AUTOSCALER_IDENTITY, clusterAutoscalerValues } from '../constructs/cloud/aws/cluster-autoscaler.js';
 import { MPI_SSH_SECRET } from '../constructs/k8s/operator/dynamo-operator.js';
+import { clusterAutoscalerFor, KARPENTER_CHART } from '../spec/autoscaler-versions.js';
+import { karpenterNames } from '../spec/profile/aws.js';
 import { cloudProfile } from '../spec/profile/index.js';
 import { tolerationsFor } from '../spec/profile/gpu-fit.js';
 import type { Toleration } from '../spec/profile/types.js';
@@ -40,6 +43,9 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
       reason: 'the Dynamo CRDs (DynamoGraphDeployment and the rest) the operator serves',
     },
   ];
+  // The node autoscaler first: GPU pools start empty, and every GPU pod waits for it.
+  const autoscaler = nodeAutoscalerPrerequisite(spec);
+  if (autoscaler) out.push(autoscaler);
   // Prometheus, Alertmanager and Grafana with the operator's CRDs: our monitors and rules need them.
   const o = spec.observability;
   if (spec.target !== 'local' && o.enabled && o.installStack) {
@@ -139,6 +145,38 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
     });
   }
   return out;
+}
+
+/**
+ * EKS: the cluster-autoscaler of the cluster's minor, or Karpenter (its NodePools are in the eks manifests). Both run
+ * on the system pool, bound to their IAM roles by EKS Pod Identity (the EKS stack).
+ */
+export function nodeAutoscalerPrerequisite(spec: Spec): HelmPrerequisite | undefined {
+  if (spec.target !== 'eks') return undefined;
+  const c = spec.cluster;
+  const system = cloudProfile(spec).systemPool;
+  const placement = system && { nodeSelector: system.nodeSelector, tolerations: system.tolerations };
+  if (c.autoscaler === 'karpenter') {
+    const names = karpenterNames(c.name);
+    return {
+      release: 'karpenter',
+      namespace: names.namespace,
+      chart: KARPENTER_CHART,
+      values: { 'settings.clusterName': c.name, 'settings.interruptionQueue': names.interruptionQueue, 'serviceAccount.name': names.serviceAccount },
+      ...(placement && { jsonValues: placement }),
+      reason: 'launches the GPU nodes of the NodePools (one per GPU pool) for pending pods, and drains them on spot interruption',
+    };
+  }
+  const release = clusterAutoscalerFor(c.kubernetesVersion);
+  const v = clusterAutoscalerValues({ clusterName: c.name, region: c.region, release, ...(placement && { placement }) });
+  return {
+    release: 'cluster-autoscaler',
+    namespace: CLUSTER_AUTOSCALER_IDENTITY.namespace,
+    chart: release.chart,
+    values: v.values,
+    jsonValues: v.jsonValues,
+    reason: `scales the GPU node groups from zero for pending pods (image ${release.imageTag}, the cluster's minor)`,
+  };
 }
 
 /** Tolerations of every taint of every GPU pool of the target (the GPU taint, the spot taint, the spec's own). */

@@ -8,6 +8,7 @@ import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
 import { SpecError } from '../spec/errors.js';
 import { addWorkloadCharts } from './graphs.js';
+import { addNodePoolsChart } from './node-pools.js';
 import { addObservabilityChart } from './observability.js';
 import { addPlatformCharts } from './platform.js';
 
@@ -22,6 +23,7 @@ export function buildK8sApp(spec: Spec, outdir?: string): App {
   const app = new App({ ...(outdir && { outdir }) });
   const profile = cloudProfile(spec);
   addPlatformCharts(app, spec, profile);
+  addNodePoolsChart(app, spec, profile);
   addWorkloadCharts(app, spec, profile);
   addObservabilityChart(app, spec);
   // Last, so it sees every object: the mirror registry and pull Secrets of the spec.

@@ -12,6 +12,7 @@ import { fitGpuPools } from './profile/gpu-fit.js';
 import { DEFAULT_KAI_QUEUE, groveSchema, kaiSchema, queueProblems } from './scheduling.js';
 import { cloudProfile } from './profile/index.js';
 import { gkeClusterProblems } from './profile/gcp-rules.js';
+import { CLUSTER_AUTOSCALER, KARPENTER_CHART, KARPENTER_MIN_FOR_KUBERNETES, karpenterSupports } from './autoscaler-versions.js';
 
 export const TARGETS = ['local', 'eks', 'aks', 'gke'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -213,9 +214,17 @@ export const gpuPoolSchema = z
     gpusPerNode: z.number().int().min(1).max(16).describe('GPUs on one node of this pool.'),
     capacity: z.enum(['on-demand', 'spot']).describe('On-demand, or spot/preemptible capacity (tainted so only tolerant workloads land).'),
     fastNetwork: z.boolean().describe('EFA on AWS, InfiniBand on Azure; no effect on GCP.'),
+    instanceTypeAlternatives: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('EKS with `autoscaler: karpenter`, spot pools only: further instance types with the same GPUs per node, so Karpenter can pick the spot capacity that is available. @default - none'),
     ...poolBounds,
   })
   .describe('A GPU node pool.');
+
+/** The node autoscalers the EKS stack installs. */
+export const AUTOSCALERS = ['cluster-autoscaler', 'karpenter'] as const;
+export type Autoscaler = (typeof AUTOSCALERS)[number];
 
 export const MODEL_STORAGE_KINDS = ['shared-file', 'lustre', 'disk', 'blob'] as const;
 
@@ -281,6 +290,10 @@ export const clusterSchema = z
     gpuPools: z
       .record(dnsLabel('gpuPools key').max(32), gpuPoolSchema)
       .describe('GPU pools keyed by name; the key is the pool name, so adding a pool never renames another.'),
+    autoscaler: z
+      .enum(AUTOSCALERS)
+      .optional()
+      .describe('EKS only: what adds GPU nodes for pending pods. `cluster-autoscaler`: managed node groups per pool, scaled from zero by the cluster-autoscaler of the cluster\'s minor. `karpenter`: Karpenter launches the GPU nodes (one NodePool and EC2NodeClass per pool; the system pool stays a managed node group). @default cluster-autoscaler'),
     modelStorage: modelStorageSchema,
     network: networkSchema,
     logs: z
@@ -480,6 +493,7 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
   if (spec.target !== 'eks' && spec.cluster.kubernetesSupport === 'extended') {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'kubernetesSupport'], message: `extended support is an EKS setting; on ${spec.target} use standard` });
   }
+  autoscalerRules(spec, ctx);
   const ms = spec.cluster.modelStorage;
   if (spec.target !== 'aks' && (ms.kind === 'disk' || ms.kind === 'blob')) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'modelStorage', 'kind'], message: `the ${ms.kind} tier exists on aks only; use shared-file or lustre` });
@@ -505,6 +519,29 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
   }
   if (spec.cluster.gpuPools[spec.cluster.systemPool.name] !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'gpuPools', spec.cluster.systemPool.name], message: 'a GPU pool cannot share its name with the system pool' });
+  }
+}
+
+/** The node autoscaler: EKS only, a release for the cluster's minor, Karpenter's limits on the pools. */
+function autoscalerRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
+  if (spec.target === 'local') return;
+  const c = spec.cluster;
+  const autoscaler = c.autoscaler ?? 'cluster-autoscaler';
+  if (spec.target !== 'eks') {
+    if (c.autoscaler !== undefined) ctx.addIssue({ code: 'custom', path: ['cluster', 'autoscaler'], message: `${spec.target} scales its node pools itself: cluster.autoscaler is for eks only` });
+  } else if (autoscaler === 'cluster-autoscaler' && !CLUSTER_AUTOSCALER[c.kubernetesVersion]) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'kubernetesVersion'], message: `no cluster-autoscaler release is pinned for Kubernetes ${c.kubernetesVersion} (pinned: ${Object.keys(CLUSTER_AUTOSCALER).join(', ')})` });
+  } else if (autoscaler === 'karpenter' && !karpenterSupports(c.kubernetesVersion)) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'kubernetesVersion'], message: `Karpenter ${KARPENTER_CHART.version} does not support Kubernetes ${c.kubernetesVersion} (supported: ${Object.keys(KARPENTER_MIN_FOR_KUBERNETES).filter((m) => karpenterSupports(m)).join(', ')})` });
+  }
+  for (const [name, pool] of Object.entries(c.gpuPools)) {
+    const path = ['cluster', 'gpuPools', name];
+    if (pool.instanceTypeAlternatives?.length && (spec.target !== 'eks' || autoscaler !== 'karpenter' || pool.capacity !== 'spot')) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'instanceTypeAlternatives'], message: 'only EKS spot pools with cluster.autoscaler: karpenter take alternative instance types (a managed node group scales one instance shape)' });
+    }
+    if (spec.target === 'eks' && autoscaler === 'karpenter' && pool.fastNetwork) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'fastNetwork'], message: 'EFA pools need the managed node group (cluster placement group, EFA interfaces): use cluster.autoscaler: cluster-autoscaler' });
+    }
   }
 }
 

@@ -5,6 +5,8 @@
  * the two differ, and when package.json pins a different provider package than the one listed here.
  */
 
+import { CLUSTER_AUTOSCALER_IMAGE, clusterAutoscalerFor, KARPENTER_CHART } from './autoscaler-versions.js';
+
 /** A container image split the way registries and mirror tools need it. */
 export interface ImageRef {
   /** Registry host and repository path, e.g. `nvcr.io/nvidia/ai-dynamo/kubernetes-operator`. */
@@ -155,6 +157,16 @@ export interface VersionRow {
   readonly version: string;
 }
 
+/** EKS node autoscalers: the cluster-autoscaler of the pinned EKS minor (its image too), and Karpenter. */
+function autoscalerRows(chart: (component: string, c: ChartRef) => VersionRow, eksMinor: string): VersionRow[] {
+  const ca = clusterAutoscalerFor(eksMinor);
+  return [
+    chart(`cluster-autoscaler (EKS ${eksMinor})`, ca.chart),
+    { component: `cluster-autoscaler image (EKS ${eksMinor})`, artifact: CLUSTER_AUTOSCALER_IMAGE, version: ca.imageTag },
+    chart('Karpenter (EKS, `autoscaler: karpenter`)', KARPENTER_CHART),
+  ];
+}
+
 /** The compatibility table, in README order. Pure: the README section is rendered from these rows. */
 export function versionRows(): VersionRow[] {
   const v = VERSIONS;
@@ -179,6 +191,7 @@ export function versionRows(): VersionRow[] {
     chart('NVIDIA GPU Operator', v.nvidia.gpuOperator),
     chart('AWS EFA device plugin', v.aws.efaDevicePlugin),
     chart('AWS Load Balancer Controller', v.aws.loadBalancerController),
+    ...autoscalerRows(chart, v.kubernetes.eks),
     chart('Azure Managed Lustre CSI driver', v.azure.lustreCsiDriver),
     chart('Azure local CSI driver (NVMe)', v.azure.localCsiDriver),
     chart('kube-prometheus-stack (optional)', v.observability.prometheusStack),

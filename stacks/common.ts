@@ -1,6 +1,4 @@
 /** What every cloud stack shares: the manifests the deploy path installs, and node disk defaults. */
-import { TerraformResource } from 'cdktf';
-import type { IConstruct } from 'constructs';
 import type { SynthFile } from '../charts/synth.js';
 
 /** The synthesized manifests of the target, split the way the deploy path installs them. */
@@ -16,9 +14,3 @@ export const DEFAULT_DISK_GIB = { system: 50, gpu: 200 } as const;
 export function poolSize(pool: { minNodes: number; maxNodes: number; desiredNodes?: number | undefined; diskSizeGiB?: number | undefined }, kind: 'system' | 'gpu') {
   return { minNodes: pool.minNodes, maxNodes: pool.maxNodes, desiredNodes: pool.desiredNodes ?? pool.minNodes, diskSizeGiB: pool.diskSizeGiB ?? DEFAULT_DISK_GIB[kind] };
 }
-
-/**
- * Every Terraform resource a construct created (e.g. a file system with its mount targets and security rules), for a
- * `depends_on` that must wait for all of it.
- */
-export const resourcesOf = (scope: IConstruct): TerraformResource[] => scope.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);

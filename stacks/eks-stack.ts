@@ -1,6 +1,7 @@
 /**
  * The EKS stack (`cdktf deploy eks`): network, encrypted control plane with access entries and IRSA, managed node
- * groups (system, GPU on-demand and spot, scale from zero, EFA), the controllers' Pod Identity roles and add-ons,
+ * groups (system, GPU on-demand and spot, scaled from zero by the cluster-autoscaler, EFA) or Karpenter for the GPU
+ * pools, the controllers' Pod Identity roles and add-ons,
  * the model store (EFS or FSx for Lustre), ECR repositories, and the deploy path that installs the Kubernetes
  * layer. Every fact the Kubernetes layer also uses (taints, labels, storage class) comes from the cloud profile.
  */
@@ -14,21 +15,25 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { platformPrerequisites } from '../charts/prerequisites.js';
 import { EksControlPlane } from '../constructs/cloud/aws/cluster.js';
+import { CLUSTER_AUTOSCALER_GPU_LABEL } from '../constructs/cloud/aws/cluster-autoscaler.js';
+import { EksClusterAutoscalerIdentity } from '../constructs/cloud/aws/cluster-autoscaler-identity.js';
 import { EksControllers } from '../constructs/cloud/aws/controllers.js';
 import { ServiceRole } from '../constructs/cloud/aws/iam.js';
 import { EfaNetworking } from '../constructs/cloud/aws/efa.js';
+import { EksKarpenter } from '../constructs/cloud/aws/karpenter.js';
 import { EksModelStorage } from '../constructs/cloud/aws/model-storage.js';
 import { EksNetwork } from '../constructs/cloud/aws/network.js';
 import { EksNodeGroup } from '../constructs/cloud/aws/node-group.js';
 import { EcrRepositories } from '../constructs/cloud/aws/registry.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
 import { type CloudStorageClass, modelStorageClassOutput } from '../constructs/cloud/deploy/model-storage-class.js';
-import { eksProfile } from '../spec/profile/aws.js';
+import { eksGpuPoolLabels, eksProfile } from '../spec/profile/aws.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { mirrorRepositories } from '../spec/images.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
-import { poolSize, resourcesOf, type TargetManifests } from './common.js';
+import { poolSize, type TargetManifests } from './common.js';
+import { resourcesOf } from './resources-of.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 
@@ -97,8 +102,12 @@ export class EksStack extends TerraformStack {
     });
     const efaPools = Object.entries(c.gpuPools).filter(([, p]) => p.fastNetwork);
     const efaGroup = efaPools.length ? efaSecurityGroup(this, c.name, network.vpcId) : undefined;
+    // With Karpenter, Karpenter launches the GPU nodes (NodePools in the eks manifests): no GPU node groups.
+    const karpenter = c.autoscaler === 'karpenter'
+      ? new EksKarpenter(this, 'karpenter', { clusterName: c.name, region: c.region, subnetIds: network.privateSubnetIds, clusterSecurityGroupId: clusterSecurityGroup, dependsOn: controllers.networking })
+      : undefined;
     const gpuGroups: EksNodeGroup[] = [];
-    for (const [name, pool] of Object.entries(c.gpuPools).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, pool] of karpenter ? [] : Object.entries(c.gpuPools).sort(([a], [b]) => a.localeCompare(b))) {
       gpuGroups.push(
         new EksNodeGroup(this, `gpu-pool-${name}`, {
           ...common,
@@ -108,7 +117,8 @@ export class EksStack extends TerraformStack {
           amiType: 'AL2023_x86_64_NVIDIA',
           capacityType: pool.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
           ...poolSize(pool, 'gpu'),
-          labels: { ...pool.labels, 'dynamo-iac.io/accelerator': pool.accelerator },
+          // The autoscaler's GPU label: a new node counts as not ready until the device plugin reports its GPUs.
+          labels: { ...eksGpuPoolLabels(pool), [CLUSTER_AUTOSCALER_GPU_LABEL]: pool.accelerator },
           // GPU taint, spot taint, the spec's own: exactly what the profile tells the workloads to tolerate.
           taints: profile.gpuPools[name]!.taints,
           gpusPerNode: pool.gpusPerNode,
@@ -124,6 +134,7 @@ export class EksStack extends TerraformStack {
         }),
       );
     }
+    const autoscalerIdentity = karpenter ? undefined : new EksClusterAutoscalerIdentity(this, 'cluster-autoscaler', { clusterName: c.name, dependsOn: controllers.networking });
     // Add-ons that run as Deployments wait for the system pool (the GPU pools may be empty).
     controllers.installOnNodes([system.nodeGroup]);
 
@@ -160,8 +171,17 @@ export class EksStack extends TerraformStack {
         storageClass: modelClass,
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
-        // Every node group and the whole model store (mount targets and security rules too: the access pod mounts it).
-        dependsOn: [system.nodeGroup, ...gpuGroups.map((g) => g.nodeGroup), ...controllers.all, controllers.loadBalancerControllerIdentity, ...resourcesOf(storage)],
+        // The node autoscaler (the first release) also waits for what it scales and for its identity.
+        dependsOn: [
+          system.nodeGroup,
+          ...controllers.all,
+          controllers.loadBalancerControllerIdentity,
+          ...gpuGroups.map((g) => g.nodeGroup),
+          ...(autoscalerIdentity ? [autoscalerIdentity.association] : []),
+          ...(karpenter ? karpenter.dependables : []),
+          // The whole model store (mount targets and security rules too: the access pod mounts it).
+          ...resourcesOf(storage),
+        ],
       });
     }
 

@@ -23,7 +23,8 @@ import { gkeVpcName } from '../spec/profile/gcp-names.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
 import { localState } from './backend.js';
-import { poolSize, resourcesOf, type TargetManifests } from './common.js';
+import { poolSize, type TargetManifests } from './common.js';
+import { resourcesOf } from './resources-of.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 

@@ -2,8 +2,10 @@
  * `dynamo-iac preflight`: is the current kubectl context ready for a target's manifests? The seeds' four checks
  * (connectivity; exactly one default StorageClass; GPU nodes labelled `nvidia.com/gpu.present=true`; GPU Operator
  * pods running) and three from the spec (the storage classes our manifests name exist or come with them; the pinned
- * Dynamo CRDs are installed; the KAI queues exist when KAI is on). PASS, WARN or FAIL each, with a hint.
+ * Dynamo CRDs are installed; the KAI queues exist when KAI is on), and on EKS the node autoscaler (cluster-autoscaler
+ * or Karpenter) that scales the GPU pools from zero. PASS, WARN or FAIL each, with a hint.
  */
+import { nodeAutoscalerPrerequisite } from '../charts/prerequisites.js';
 import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
 import { VERSIONS } from '../spec/versions.js';
@@ -48,6 +50,9 @@ export function storageNeeds(spec: Spec, objects: readonly { kind: string; spec?
   return { named: [...named].sort(), createdWithManifests: [...new Set(created)].sort() };
 }
 
+/** Running with every container ready. */
+const podReady = (p: PodJson): boolean => p.status?.phase === 'Running' && (p.status.containerStatuses ?? []).every((c) => c.ready);
+
 export function preflight(k: Kube, spec: Spec, storage: StorageNeeds): Check[] {
   const checks: Check[] = [];
   // 1. Connectivity: everything else depends on it, so a failure here ends the run.
@@ -81,16 +86,30 @@ export function preflight(k: Kube, spec: Spec, storage: StorageNeeds): Check[] {
           name: 'GPU nodes labelled',
           status: cloud ? 'WARN' : 'FAIL',
           detail: 'no node has nvidia.com/gpu.present=true',
-          hint: cloud ? 'GPU pools scale from zero: a node appears when a GPU pod is pending' : 'install the NVIDIA GPU Operator (it labels GPU nodes through GPU feature discovery)',
+          hint: cloud ? 'GPU pools scale from zero: a node appears when a GPU pod is pending (on EKS, once the node autoscaler runs)' : 'install the NVIDIA GPU Operator (it labels GPU nodes through GPU feature discovery)',
         },
   );
+
+  // 3b. EKS: the node autoscaler that brings GPU nodes up from zero (AKS and GKE scale their pools themselves).
+  const autoscaler = spec.target === 'eks' ? nodeAutoscalerPrerequisite(spec) : undefined;
+  if (autoscaler) {
+    const pods = k.get<PodJson>(['pods', '-n', autoscaler.namespace, '-l', `app.kubernetes.io/instance=${autoscaler.release}`], `listing ${autoscaler.release} pods`)?.items ?? [];
+    const notReady = pods.filter((p) => !podReady(p));
+    checks.push(
+      pods.length === 0
+        ? { name: 'node autoscaler running', status: 'FAIL', detail: `no ${autoscaler.release} pods in ${autoscaler.namespace}`, hint: `GPU pools stay at zero without it: install ${autoscaler.chart.name} ${autoscaler.chart.version} (the deploy path, or the README's install commands)` }
+        : notReady.length
+          ? { name: 'node autoscaler running', status: 'FAIL', detail: `${notReady.length} of ${pods.length} pods not ready`, hint: `kubectl -n ${autoscaler.namespace} logs -l app.kubernetes.io/instance=${autoscaler.release}; an AccessDenied means its Pod Identity association is missing` }
+          : { name: 'node autoscaler running', status: 'PASS', detail: `${autoscaler.release}: ${pods.length} pod${pods.length === 1 ? '' : 's'} ready` },
+    );
+  }
 
   // 4. GPU Operator pods (GKE runs its own driver and device plugin).
   if (spec.target === 'gke') {
     checks.push({ name: 'GPU Operator running', status: 'PASS', detail: 'not needed on GKE (managed drivers and device plugin)' });
   } else {
     const pods = k.get<PodJson>(['pods', '-n', 'gpu-operator'], 'listing GPU Operator pods')?.items ?? [];
-    const bad = pods.filter((p) => !(p.status?.phase === 'Succeeded' || (p.status?.phase === 'Running' && (p.status.containerStatuses ?? []).every((c) => c.ready))));
+    const bad = pods.filter((p) => !(p.status?.phase === 'Succeeded' || podReady(p)));
     checks.push(
       pods.length === 0
         ? { name: 'GPU Operator running', status: 'FAIL', detail: 'no pods in namespace gpu-operator', hint: 'install it (install step 1 of the README, or the cloud deploy path)' }

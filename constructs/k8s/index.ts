@@ -21,5 +21,6 @@ export * from './common/probes.js';
 export * from './common/cluster-scoped.js';
 export * from './common/images.js';
 export * from './scheduling/kai-queue.js';
+export * from './karpenter/gpu-node-pool.js';
 export * from './observability/index.js';
 export * from './graph/index.js';

@@ -1,5 +1,5 @@
 /** EKS facts. */
-import type { CloudSpec } from '../schema.js';
+import type { CloudSpec, GpuPoolSpec } from '../schema.js';
 import { type CloudPoolFacts, GPU_NODE_LABEL, GPU_TAINT, gpuPoolProfiles, systemPlacement } from './common.js';
 import type { CloudProfile, StorageClassProfile } from './types.js';
 
@@ -9,6 +9,9 @@ export const EKS_POOL_FACTS: CloudPoolFacts = {
   spotTaint: { key: 'eks.amazonaws.com/capacityType', value: 'SPOT', effect: 'NoSchedule' },
   fastNetworkResource: 'vpc.amazonaws.com/efa',
 };
+
+/** EKS labels managed nodes with their capacity type (`ON_DEMAND` or `SPOT`). */
+export const EKS_CAPACITY_TYPE_LABEL = 'eks.amazonaws.com/capacityType';
 
 /** gp3 is not built into EKS (only the in-tree gp2 is); our charts create it, encrypted, for the EBS CSI driver. */
 export const EKS_GP3: StorageClassProfile = {
@@ -54,3 +57,32 @@ export function eksProfile(spec: CloudSpec): CloudProfile {
     gpuPools: gpuPoolProfiles(spec, EKS_POOL_FACTS),
   };
 }
+
+/**
+ * Names the Karpenter resources of the EKS stack and the NodePools of the Kubernetes layer share: both sides derive
+ * them from the cluster name, so the manifests need no Terraform output.
+ */
+export const karpenterNames = (clusterName: string) =>
+  ({
+    /** Tag on the private subnets and the cluster security group that EC2NodeClasses select by. */
+    discoveryTag: { key: 'karpenter.sh/discovery', value: clusterName },
+    /** IAM role of the nodes Karpenter launches (Karpenter creates the instance profile from it). */
+    nodeRole: `${clusterName}-karpenter-node`,
+    /** SQS queue of interruption events. */
+    interruptionQueue: `${clusterName}-karpenter`,
+    namespace: 'kube-system',
+    serviceAccount: 'karpenter',
+  }) as const;
+
+/** The labels our own resources put on a GPU pool's nodes (EKS adds the pool label and capacity type itself). */
+export const eksGpuPoolLabels = (pool: GpuPoolSpec): Record<string, string> => ({ ...pool.labels, 'dynamo-iac.io/accelerator': pool.accelerator });
+
+/**
+ * The labels a Karpenter node of the pool carries: ours plus the two EKS would set on a managed node group's
+ * nodes, so selectors written for node groups (the profile's pool label) keep working.
+ */
+export const karpenterGpuPoolLabels = (name: string, pool: GpuPoolSpec): Record<string, string> => ({
+  [EKS_POOL_FACTS.poolLabel]: name,
+  [EKS_CAPACITY_TYPE_LABEL]: pool.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
+  ...eksGpuPoolLabels(pool),
+});

@@ -10,6 +10,8 @@ import { cloudProfile } from '../../spec/profile/index.js';
 import { CLOUD_TARGETS, TARGETS, type Spec } from '../../spec/schema.js';
 import { type Toleration } from '../../spec/profile/types.js';
 import { byKind, type KubeObject, one, specsFrom, synthSpec } from '../support/synth.js';
+import { clusterAutoscalerFor } from '../../spec/autoscaler-versions.js';
+import { VERSIONS } from '../../spec/versions.js';
 
 type Svc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Dgd = KubeObject & { spec: { pvcs?: { name: string; create?: boolean; storageClass?: string }[]; services: Record<string, Svc> } };
@@ -182,7 +184,7 @@ graphs: { vllm-disagg: null }
     const spec = specsFrom('platform: { grove: { terminationDelay: 30m } }').eks;
     const op = one(synthSpec(spec).objects, 'Deployment', 'dynamo-platform-dynamo-operator-controller-manager') as unknown as { spec: Svc };
     expect(op.spec['template']['spec']['containers'][0]['args']).toContain('--grove-termination-delay=30m');
-    expect(platformPrerequisites(spec).map((p) => `${p.release} ${p.chart.version}`)).toEqual(['dynamo-crds 0.9.0', 'kube-prometheus-stack 88.5.3', 'gpu-operator v25.10.1', 'aws-load-balancer-controller 3.5.0', 'grove v0.1.0-alpha.6', 'kai-scheduler v0.9.4']);
+    expect(platformPrerequisites(spec).map((p) => `${p.release} ${p.chart.version}`)).toEqual(['dynamo-crds 0.9.0', `cluster-autoscaler ${clusterAutoscalerFor(VERSIONS.kubernetes.eks).chart.version}`, 'kube-prometheus-stack 88.5.3', 'gpu-operator v25.10.1', 'aws-load-balancer-controller 3.5.0', 'grove v0.1.0-alpha.6', 'kai-scheduler v0.9.4']);
     expect(platformPrerequisites(specsFrom().local).map((p) => p.release)).toEqual(['dynamo-crds']);
     expect(helmInstallCommand(platformPrerequisites(spec).find((p) => p.release === 'kai-scheduler')!)).toBe('helm upgrade --install kai-scheduler oci://ghcr.io/nvidia/kai-scheduler/kai-scheduler --version v0.9.4 --namespace kai-scheduler --create-namespace');
   });

@@ -301,11 +301,11 @@ describe('EKS resources carry the expected values', () => {
     for (const [name, sa] of [['vpc-cni', 'aws-node'], ['aws-ebs-csi-driver', 'ebs-csi-controller-sa'], ['aws-efs-csi-driver', 'efs-csi-controller-sa'], ['amazon-cloudwatch-observability', 'cloudwatch-agent']]) {
       expect(addons[name!]!['pod_identity_association']).toEqual([expect.objectContaining({ service_account: sa })]);
     }
-    expect(resources(eks, 'aws_eks_pod_identity_association').map((a) => `${a['namespace']}/${a['service_account']}`).sort()).toEqual(['kube-system/aws-load-balancer-controller']);
+    expect(resources(eks, 'aws_eks_pod_identity_association').map((a) => `${a['namespace']}/${a['service_account']}`).sort()).toEqual(['kube-system/aws-load-balancer-controller', 'kube-system/cluster-autoscaler']);
     const nodePolicies = resources(eks, 'aws_iam_role_policy_attachment').map((a) => String(a['policy_arn']));
     expect(nodePolicies.filter((p) => p.endsWith('AmazonEKS_CNI_Policy'))).toHaveLength(1);
     const podRoles = resources(eks, 'aws_iam_role').filter((r) => String(r['assume_role_policy']).includes('pods.eks.amazonaws.com'));
-    expect(podRoles).toHaveLength(5);
+    expect(podRoles).toHaveLength(6);
     for (const r of podRoles) expect(JSON.parse(String(r['assume_role_policy'])).Statement[0].Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
   });
 
@@ -336,10 +336,10 @@ describe('EKS resources carry the expected values', () => {
 });
 
 describe('the deploy path', () => {
-  it('Helm releases in dependency order: CRDs, kube-prometheus-stack, GPU Operator (driver from the AMI), load balancer controller, Grove, KAI, storage class, platform', () => {
+  it('Helm releases in dependency order: CRDs, cluster-autoscaler, kube-prometheus-stack, GPU Operator (driver from the AMI), load balancer controller, Grove, KAI, storage class, platform', () => {
     const releases = Object.entries(eks.resource['helm_release']!);
     const byName = Object.fromEntries(releases.map(([id, r]) => [r['name'] as string, { id, r }]));
-    const order = ['dynamo-crds', 'kube-prometheus-stack', 'gpu-operator', 'aws-load-balancer-controller', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
+    const order = ['dynamo-crds', 'cluster-autoscaler', 'kube-prometheus-stack', 'gpu-operator', 'aws-load-balancer-controller', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
     expect(Object.keys(byName).sort()).toEqual([...order].sort());
     for (let i = 1; i < order.length; i++) expect(byName[order[i]!]!.r['depends_on']).toEqual([`helm_release.${byName[order[i - 1]!]!.id}`]);
     expect(byName['gpu-operator']!.r['set']).toEqual([{ name: 'driver.enabled', value: 'false' }, { name: 'toolkit.enabled', value: 'false' }]);

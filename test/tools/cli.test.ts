@@ -19,6 +19,7 @@ interface Cluster {
   nodes?: string;
   storageclasses?: string;
   gpuOperatorPods?: string;
+  autoscalerPods?: string;
   crds?: string;
   /** undefined: the Queue API does not exist. */
   queues?: string;
@@ -40,6 +41,7 @@ function cluster(c: Cluster): { runner: KubectlRunner; calls: string[][]; inputs
     if (key === 'get storageclasses -o json') return ok(fixture(c.storageclasses ?? 'storageclasses-one-default'));
     if (key === 'get pods -n gpu-operator -o json') return ok(fixture(c.gpuOperatorPods ?? 'pods-gpu-operator-ready'));
     if (key === 'get crds -o json') return ok(fixture(c.crds ?? 'crds-pinned'));
+    if (key === 'get pods -n kube-system -l app.kubernetes.io/instance=cluster-autoscaler -o json') return ok(fixture(c.autoscalerPods ?? 'pods-cluster-autoscaler-ready'));
     if (key === 'get queues.scheduling.run.ai -o json') {
       return c.queues === undefined ? { ok: false, stdout: '', stderr: 'error: the server doesn\'t have a resource type "queues"' } : ok(fixture(c.queues));
     }
@@ -64,7 +66,7 @@ describe('preflight', () => {
     const r = run(['preflight', '--target', 'eks'], { queues: 'queues-default' });
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0]).toMatch(/^CHECK\s+STATUS\s+DETAIL$/);
-    for (const name of ['cluster reachable', 'default StorageClass', 'GPU nodes labelled', 'GPU Operator running', 'storage classes of the manifests', 'Dynamo CRDs', 'KAI queues']) {
+    for (const name of ['cluster reachable', 'default StorageClass', 'GPU nodes labelled', 'node autoscaler running', 'GPU Operator running', 'storage classes of the manifests', 'Dynamo CRDs', 'KAI queues']) {
       expect(r.out).toMatch(new RegExp(`^${name}\\s+PASS\\s`, 'm'));
     }
     expect(r.out).toContain('efs-model-cache');
@@ -74,7 +76,7 @@ describe('preflight', () => {
   it('--json: the same checks as data, and no progress lines', () => {
     const r = run(['preflight', '--target', 'eks', '--json'], { queues: 'queues-default' });
     expect(json<Checks>(r.out).target).toBe('eks');
-    expect(Object.values(statusOf(r))).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
+    expect(Object.values(statusOf(r))).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
     expect(r.err).toBe('');
   });
 
@@ -82,6 +84,7 @@ describe('preflight', () => {
     ['no default StorageClass', { storageclasses: 'storageclasses-none-default', queues: 'queues-default' }, 'default StorageClass', 'FAIL', 'is-default-class'],
     ['two default StorageClasses', { storageclasses: 'storageclasses-two-defaults', queues: 'queues-default' }, 'default StorageClass', 'WARN', 'keep exactly one default'],
     ['no GPU nodes on a cloud (scale from zero)', { nodes: 'nodes-no-gpu', queues: 'queues-default' }, 'GPU nodes labelled', 'WARN', 'scale from zero'],
+    ['no node autoscaler on EKS (GPU pools would stay at zero)', { autoscalerPods: 'pods-none', queues: 'queues-default' }, 'node autoscaler running', 'FAIL', 'GPU pools stay at zero'],
     ['GPU Operator partly running', { gpuOperatorPods: 'pods-gpu-operator-partial', queues: 'queues-default' }, 'GPU Operator running', 'FAIL', 'describe pod'],
     ['Dynamo CRDs of another version', { crds: 'crds-old', queues: 'queues-default' }, 'Dynamo CRDs', 'FAIL', 'dynamo-crds-0.9.0'],
     ['no Dynamo CRDs', { crds: 'crds-none', queues: 'queues-default' }, 'Dynamo CRDs', 'FAIL', 'install the dynamo-crds chart'],

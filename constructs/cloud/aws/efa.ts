@@ -44,6 +44,8 @@ export class EfaNetworking extends Construct {
    * Written out rather than through a cdktf iterator, whose `toset()` would turn the card numbers into strings.
    */
   public readonly networkInterfaces: EfaInterfacesBlock;
+  /** How many EFA interfaces (and so `vpc.amazonaws.com/efa` devices) a node gets: a Terraform expression. */
+  public readonly interfaceCount: string;
 
   constructor(scope: Construct, id: string, props: EfaNetworkingProps) {
     super(scope, id);
@@ -68,8 +70,10 @@ export class EfaNetworking extends Construct {
     this.subnetId = Token.asString(Fn.element(Fn.sort(subnets.ids), 0));
 
     // Cards that can take an EFA interface: every card, unless the type has fewer EFA interfaces than cards.
+    const cards = Fn.min([facts.maximumNetworkCards, facts.efaMaximumInterfaces]);
+    this.interfaceCount = Token.asString(cards);
     this.networkInterfaces = {
-      for_each: Token.asString(Fn.range(0, Fn.min([facts.maximumNetworkCards, facts.efaMaximumInterfaces]))),
+      for_each: Token.asString(Fn.range(0, cards)),
       iterator: 'card',
       content: {
         network_card_index: '${card.value}',

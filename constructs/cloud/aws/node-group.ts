@@ -13,6 +13,8 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { NodePoolShape } from '../node-pool-shape.js';
 import type { EfaInterfacesBlock } from './efa.js';
+import { EKS_CAPACITY_TYPE_LABEL, EKS_POOL_FACTS } from '../../../spec/profile/aws.js';
+import { CLUSTER_AUTOSCALER_TAG_PREFIX } from './cluster-autoscaler.js';
 import { toEksTaint } from './taints.js';
 
 export type EksAmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_x86_64_NVIDIA';
@@ -31,7 +33,7 @@ export interface EksNodeGroupProps extends NodePoolShape {
   /** GPUs per node, advertised to the autoscaler for scale-from-zero. */
   readonly gpusPerNode?: number;
   /** EFA: the one subnet of the group and its network interfaces (EfaNetworking); `subnetIds` is then ignored. */
-  readonly efa?: { readonly subnetId: string; readonly networkInterfaces: EfaInterfacesBlock };
+  readonly efa?: { readonly subnetId: string; readonly networkInterfaces: EfaInterfacesBlock; readonly interfaceCount: string };
   /** Resources the node group waits for (e.g. the VPC CNI add-on). */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -72,20 +74,29 @@ export class EksNodeGroup extends Construct {
       ...(props.dependsOn && { dependsOn: props.dependsOn }),
     });
     const asg = this.nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
-    for (const [key, value] of Object.entries(autoscalerTags(props))) {
+    // Every EFA interface, efa-only ones included, is one vpc.amazonaws.com/efa device of the EFA device plugin.
+    for (const [key, value] of Object.entries(autoscalerTags({ ...props, ...(props.efa && { efaDevices: props.efa.interfaceCount }) }))) {
       new AutoscalingGroupTag(this, `tag-${key.replace(/[^A-Za-z0-9]/g, '-')}`, { autoscalingGroupName: asg, tag: { key, value, propagateAtLaunch: false } });
     }
   }
 }
 
-/** The cluster-autoscaler's discovery and node-template tags (what a node of an empty group would look like). */
-export function autoscalerTags(p: Pick<EksNodeGroupProps, 'clusterName' | 'labels' | 'taints' | 'gpusPerNode'>): Record<string, string> {
-  const prefix = 'k8s.io/cluster-autoscaler';
+/**
+ * The cluster-autoscaler's discovery and node-template tags (what a node of an empty group would look like). The
+ * labels EKS itself puts on the nodes (the node group name, which the profile selects pools by, and the capacity
+ * type) are in the template too: the autoscaler asks the EKS API for them only while a group has never had a node
+ * (cloudprovider/aws/README.md, `eks:DescribeNodegroup`), and a template without them fits no pending pod.
+ */
+export function autoscalerTags(p: Pick<EksNodeGroupProps, 'clusterName' | 'name' | 'capacityType' | 'labels' | 'taints' | 'gpusPerNode'> & { readonly efaDevices?: number | string }): Record<string, string> {
+  const prefix = CLUSTER_AUTOSCALER_TAG_PREFIX;
+  const eksLabels = { [EKS_POOL_FACTS.poolLabel]: p.name, [EKS_CAPACITY_TYPE_LABEL]: p.capacityType };
   return {
     [`${prefix}/enabled`]: 'true',
     [`${prefix}/${p.clusterName}`]: 'owned',
-    ...Object.fromEntries(Object.entries(p.labels).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
+    ...Object.fromEntries(Object.entries({ ...eksLabels, ...p.labels }).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
     ...Object.fromEntries(p.taints.map((t) => [`${prefix}/node-template/taint/${t.key}`, `${t.value ?? ''}:${t.effect}`])),
     ...(p.gpusPerNode ? { [`${prefix}/node-template/resources/nvidia.com/gpu`]: String(p.gpusPerNode) } : {}),
+    // EFA workers request the EFA devices: a template without them fits no such worker, and the pool stays at zero.
+    ...(p.efaDevices ? { [`${prefix}/node-template/resources/${EKS_POOL_FACTS.fastNetworkResource}`]: String(p.efaDevices) } : {}),
   };
 }
