@@ -134,7 +134,7 @@ export const graphSchema = z
       .boolean()
       .optional()
       .describe(
-        'Spread every serving service with 2 or more replicas (frontend, worker groups) over zones and hosts, and give it a PodDisruptionBudget of one replica (a whole gang for multinode). @default true on eks, aks and gke; false on local',
+        'Spread every serving service with 2 or more replicas (frontend, worker groups) over zones and hosts, and give it a PodDisruptionBudget of one pod at a time. @default true on eks, aks and gke; false on local',
       ),
     scheduling: graphSchedulingSchema,
     slo: z

@@ -69,9 +69,9 @@ export const groveSchema = z
     enabled: z.boolean().describe('Install Grove; the operator then runs every graph as a PodCliqueSet (gang scheduling, multinode).'),
     terminationDelay: z
       .string()
-      .regex(/^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/, { message: 'must be a Go duration such as 4h, 30m or 90s' })
+      .regex(/^(0|([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+)$/, { message: 'must be a Go duration such as 4h, 30m, 90s or 0' })
       .optional()
-      .describe(`\`--grove-termination-delay\`: how long a gang with missing pods may run before Grove terminates it. @default - ${UPSTREAM_GROVE_TERMINATION_DELAY}, as upstream's platform chart passes (the operator binary alone would use 15m)`),
+      .describe(`\`--grove-termination-delay\`: how long a gang with missing pods may run before Grove terminates it (\`0\`: the 0.9.0 operator then sets none on the PodCliqueSet, and Grove v0.1.0-alpha.6 defaults it to 4h). @default - ${UPSTREAM_GROVE_TERMINATION_DELAY}, as upstream's platform chart passes (the operator binary alone would use 15m)`),
   })
   .describe('Grove: gang scheduling and multinode orchestration.');
 

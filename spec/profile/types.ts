@@ -98,11 +98,12 @@ export interface DriverPaths {
 
 /**
  * One toleration per distinct taint that any pool of the target carries: the system pool's, the GPU taint, the spot
- * taint and every GPU pool's own. A pod with these may run on every node of the cluster.
+ * taint and every GPU pool's own; on a target without known pools (local), the GPU tolerations its GPU workers get
+ * (on-prem GPU nodes commonly carry `nvidia.com/gpu`). A pod with these may run on every node of the cluster.
  */
 export function everyPoolToleration(profile: CloudProfile): Toleration[] {
   const taints = [profile.gpuTaint, profile.spotTaint, ...Object.values(profile.gpuPools).flatMap((pool) => pool.taints)];
-  const all = [...(profile.systemPool?.tolerations ?? []), ...taints.filter((t): t is Taint => t !== undefined).map(tolerationOf)];
+  const all = [...(profile.systemPool?.tolerations ?? []), ...taints.filter((t): t is Taint => t !== undefined).map(tolerationOf), ...(profile.gpuTolerations ?? [])];
   const distinct = new Map(all.map((t) => [JSON.stringify([t.key, t.operator, t.value, t.effect]), t] as const));
   return [...distinct.values()];
 }

@@ -1,11 +1,13 @@
 /**
  * Serving-path availability on every target: the frontend count, the spread of every service with 2 or more
- * replicas, and the PodDisruptionBudgets, checked against the pods they must select (the labels the operator copies
- * from `extraPodMetadata` onto every pod) and against what the eviction API does with them during a drain.
+ * replicas, and the PodDisruptionBudgets, checked against the pods they must select (the labels the pods carry at run
+ * time: the operator copies `extraPodMetadata`, and on the Grove path Grove overwrites its own keys, see
+ * test/support/operator.ts podLabels) and against what the eviction API does with them during a drain.
  */
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_NAMES } from '../../spec/examples.js';
 import { CLOUD_TARGETS, type Target } from '../../spec/schema.js';
+import { type DgdJson, podLabels, runsOnGrove } from '../support/operator.js';
 import { byKind, type KubeObject, specsFrom, synthSpec } from '../support/synth.js';
 
 type Svc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -18,25 +20,43 @@ const synth = new Map<Target, KubeObject[]>();
 const objects = (t: Target) => synth.get(t) ?? (synth.set(t, synthSpec(specs[t]).objects), synth.get(t)!);
 
 const matches = (labels: Record<string, string>, selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
-/** The pods a service runs, by the labels the operator puts on them (extraPodMetadata) and their count. */
-const podsOf = (svc: Svc) => ({ labels: svc['extraPodMetadata']['labels'] as Record<string, string>, count: svc['replicas'] * (svc['multinode']?.['nodeCount'] ?? 1) });
+interface Service { graph: string; name: string; svc: Svc; labels: Record<string, string> }
+/** The pods a service runs: their run-time labels and their count. */
+const podsOf = (s: Service) => ({ labels: s.labels, count: s.svc['replicas'] * (s.svc['multinode']?.['nodeCount'] ?? 1) });
 
-function servicesOf(t: Target) {
-  return byKind(objects(t), 'DynamoGraphDeployment').flatMap((d) => Object.entries((d as Dgd).spec.services).map(([name, svc]) => ({ graph: d.metadata.name, name, svc })));
+function servicesOf(t: Target): Service[] {
+  return byKind(objects(t), 'DynamoGraphDeployment').flatMap((d) => {
+    const dgd = d as unknown as DgdJson & { metadata: { annotations?: Record<string, string> } };
+    const grove = runsOnGrove(dgd, specs[t].platform.grove.enabled);
+    return Object.entries((d as Dgd).spec.services).map(([name, svc]) => ({ graph: d.metadata.name, name, svc, labels: podLabels(dgd, name, grove) }));
+  });
 }
 
 describe.each(CLOUD_TARGETS)('%s: serving-path availability', (target) => {
-  it('frontends default to 2 replicas, spread softly over zones and hosts, selecting exactly their own pods', () => {
-    const fronts = servicesOf(target).filter((s) => s.svc['componentType'] === 'frontend');
+  it('the graphs run on Grove here, which relabels the pods: the model is live', () => {
+    expect(specs[target].platform.grove.enabled).toBe(true);
+    expect(servicesOf(target).every((s) => s.labels['app.kubernetes.io/managed-by'] === 'grove-operator')).toBe(true);
+  });
+
+  it('frontends default to 2 replicas, spread softly over zones and hosts for both schedulers, selecting exactly their own pods', () => {
+    const all = servicesOf(target);
+    const fronts = all.filter((s) => s.svc['componentType'] === 'frontend');
     expect(fronts.length).toBe(EXAMPLE_NAMES.length + 1); // the examples (the default graphs share their names), big-mn
     for (const f of fronts) {
       expect(f.svc['replicas']).toBe(2);
       const spread = f.svc['extraPodSpec']['topologySpreadConstraints'] as Svc[];
       expect(spread.map((c) => c['topologyKey'])).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
-      for (const c of spread) {
-        expect(c['whenUnsatisfiable']).toBe('ScheduleAnyway');
-        expect(matches(podsOf(f.svc).labels, c['labelSelector']['matchLabels']), `${f.graph}: the spread counts the frontend's own pods`).toBe(true);
+      // KAI (the clique scheduler when on) has no PodTopologySpread: preferred anti-affinity carries the spread there.
+      const anti = f.svc['extraPodSpec']['affinity']['podAntiAffinity']['preferredDuringSchedulingIgnoredDuringExecution'] as Svc[];
+      expect(anti.map((a) => a['podAffinityTerm']['topologyKey']).sort()).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+      const selectors = [...spread.map((c) => c['labelSelector']['matchLabels']), ...anti.map((a) => a['podAffinityTerm']['labelSelector']['matchLabels'])] as Record<string, string>[];
+      for (const c of spread) expect(c['whenUnsatisfiable']).toBe('ScheduleAnyway');
+      for (const sel of selectors) {
+        expect(matches(podsOf(f).labels, sel), `${f.graph}: the spread counts the frontend's own pods`).toBe(true);
+        for (const other of all.filter((o) => o !== f)) expect(matches(other.labels, sel), `${f.graph}/${f.name} vs ${other.graph}/${other.name}`).toBe(false);
       }
+      // The frontend's own node preference survives the merge.
+      expect(f.svc['extraPodSpec']['affinity']['nodeAffinity']).toBeDefined();
     }
   });
 
@@ -44,7 +64,7 @@ describe.each(CLOUD_TARGETS)('%s: serving-path availability', (target) => {
     const pdbs = byKind(objects(target), 'PodDisruptionBudget') as Pdb[];
     const all = servicesOf(target);
     for (const s of all) {
-      const pods = podsOf(s.svc);
+      const pods = podsOf(s);
       const mine = pdbs.filter((p) => p.metadata.namespace === 'dynamo-workloads' && matches(pods.labels, p.spec.selector.matchLabels));
       const where = `${s.graph}/${s.name}`;
       if (s.svc['replicas'] < 2 || s.svc['componentType'] === 'planner') {
@@ -54,16 +74,16 @@ describe.each(CLOUD_TARGETS)('%s: serving-path availability', (target) => {
       expect(mine.length, where).toBe(1);
       const pdb = mine[0]!;
       // The budget selects no pod of another service (a shared budget would let one service's drain block another).
-      for (const other of all.filter((o) => o !== s)) expect(matches(podsOf(other.svc).labels, pdb.spec.selector.matchLabels), `${where} vs ${other.graph}/${other.name}`).toBe(false);
-      const perReplica = s.svc['multinode']?.['nodeCount'] ?? 1;
-      // One replica (one whole gang) may go; the rest keep serving; Grove's minAvailable 1 per clique holds.
-      expect(pdb.spec.maxUnavailable, where).toBe(perReplica);
+      for (const other of all.filter((o) => o !== s)) expect(matches(other.labels, pdb.spec.selector.matchLabels), `${where} vs ${other.graph}/${other.name}`).toBe(false);
+      // The eviction API counts pods: one pod at a time, so no round of evictions takes two pods of the service (two
+      // gangs, or the last two frontends) and a drain still always finishes (at least one pod stays).
+      expect(pdb.spec.maxUnavailable, where).toBe(1);
       expect(pods.count - pdb.spec.maxUnavailable!, where).toBeGreaterThanOrEqual(1);
-      // A gang broken by an eviction turns its other pods unready: those must never block the drain.
+      // A crash-looping (unready) pod must never block the drain.
       expect(pdb.spec.unhealthyPodEvictionPolicy, where).toBe('AlwaysAllow');
       expect(s.svc['extraPodSpec']['topologySpreadConstraints'], where).toHaveLength(2);
     }
-    expect(pdbs.filter((p) => p.metadata.name === 'big-mn-decode').map((p) => p.spec.maxUnavailable)).toEqual([2]);
+    expect(pdbs.filter((p) => p.metadata.name === 'big-mn-decode').map((p) => p.spec.maxUnavailable)).toEqual([1]);
   });
 
   it('highAvailability: false turns spread and budgets off; frontend.replicas overrides the count', () => {

@@ -114,7 +114,10 @@ describe('spec rules', () => {
   });
 
   it('a Grove termination delay is a Go duration', () => {
-    expect(problemsOf('platform: { grove: { terminationDelay: 4 hours } }')).toEqual(['platform.grove.terminationDelay: must be a Go duration such as 4h, 30m or 90s, got "4 hours"']);
+    expect(problemsOf('platform: { grove: { terminationDelay: 4 hours } }')).toEqual(['platform.grove.terminationDelay: must be a Go duration such as 4h, 30m, 90s or 0, got "4 hours"']);
     expect(specsFrom('platform: { grove: { terminationDelay: 2h30m } }').eks.platform.grove.terminationDelay).toBe('2h30m');
+    // Go's time.ParseDuration takes a bare 0; the operator then sets none (graph.go: only when > 0) and Grove's webhook defaults it.
+    expect(specsFrom('platform: { grove: { terminationDelay: "0" } }').eks.platform.grove.terminationDelay).toBe('0');
+    expect(problemsOf('platform: { grove: { terminationDelay: "5" } }')).toHaveLength(1);
   });
 });

@@ -107,3 +107,32 @@ export function injectFlags(command: readonly string[], args: readonly string[],
   if (i >= 0) out[i] = injectFlagsIntoPythonCommand(out[i]!, flags, framework);
   return { command: [...command], args: out };
 }
+
+/** Keys Grove v0.1.0-alpha.6 owns on every PodClique and its pods (api/common/labels.go). */
+export const GROVE_OWNED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of'] as const;
+
+/** Whether the operator deploys the graph through Grove: Grove on in the platform, and not turned off on the graph. */
+export const runsOnGrove = (dgd: DgdJson & { metadata: { annotations?: Record<string, string> } }, platformGrove: boolean): boolean =>
+  platformGrove && dgd.metadata.annotations?.['nvidia.com/enable-grove'] !== 'false';
+
+/**
+ * The labels of a service's pods at run time. The operator copies `extraPodMetadata.labels` onto the pod template
+ * (graph.go generateLabels). Through Grove, the PodClique's labels are assign(template labels, {managed-by:
+ * grove-operator, part-of: <PodCliqueSet>}, {name: <PodClique>, component: pcs-podclique | pcsg-podclique, ...}) and
+ * its pods carry them (podcliqueset/components/podclique/podclique.go and podclique/components/pod/pod.go getLabels):
+ * later maps win, so Grove's keys replace ours.
+ */
+export function podLabels(dgd: DgdJson, service: string, grove: boolean): Record<string, string> {
+  const svc = dgd.spec.services[service]!;
+  const ours = { ...((svc['extraPodMetadata']?.['labels'] ?? {}) as Record<string, string>) };
+  if (!grove) return ours;
+  const clique = `${dgd.metadata.name}-0-${service.toLowerCase()}`;
+  return {
+    ...ours,
+    'app.kubernetes.io/managed-by': 'grove-operator',
+    'app.kubernetes.io/part-of': dgd.metadata.name,
+    'app.kubernetes.io/name': clique,
+    'app.kubernetes.io/component': svc['multinode'] ? 'pcsg-podclique' : 'pcs-podclique',
+    'grove.io/podclique': clique,
+  };
+}

@@ -2,22 +2,27 @@
  * Serving-path availability of a graph: a service that runs two or more replicas (the frontend, a worker group) is
  * spread over zones and hosts and gets a PodDisruptionBudget, so a node drain or a zone outage leaves it serving.
  *
- * The budget allows one replica's pods to be disrupted at a time: `maxUnavailable` = the pods of one replica (1, or
- * nodeCount for a multinode gang). The eviction API then lets a drain take one replica, waits until it is back, and
- * takes the next: a drain always finishes, one replica at a time. A gang replica breaks when one of its pods goes, so
- * its other pods turn unready; `unhealthyPodEvictionPolicy: AlwaysAllow` lets the drain evict such unready pods
- * without spending the budget, so a broken gang can never block a drain. Under Grove each clique and scaling group
- * keeps `minAvailable: 1` (the 0.9.0 operator's value), which a budget that keeps replicas - 1 never breaches.
- * A single-replica service gets no budget: the only budget that protects it (0 disruptions) blocks every drain.
+ * Spread: soft, in two forms, because the pods may meet either scheduler. `topologySpreadConstraints` for the default
+ * scheduler; preferred pod anti-affinity on zone and host for KAI (which the operator sets on every clique when KAI is
+ * on): KAI v0.9.4 runs no PodTopologySpread plugin (`pkg/scheduler/k8s_internal/plugins`) but does score preferred
+ * pod (anti-)affinity. Soft (`ScheduleAnyway`, preferred): GPU pools often sit in one zone, and a hard rule would
+ * leave replicas pending rather than co-located.
  *
- * Spreading is soft (`ScheduleAnyway`): GPU pools often sit in one zone, and a hard rule would leave replicas
- * pending rather than co-located.
+ * Budget: `maxUnavailable: 1` pod of the service, `unhealthyPodEvictionPolicy: AlwaysAllow`. A drain evicts one pod,
+ * waits until a replacement is Ready, then the next: it always finishes. The budget counts pods, not replicas, so for a
+ * multinode gang it guarantees only that two gangs are never broken by the same round of evictions; the gang whose
+ * pod went restarts (the 0.9.0 operator drops the probes of non-leader multinode pods, so those count as Ready while
+ * running and never hold a drain). It gives no guarantee that a broken gang has recovered before the next eviction:
+ * for that, drain one node at a time and watch the graph. Unready pods may always be evicted, so a crash-looping
+ * pod never blocks a drain. A single-replica service gets no budget: the only budget that protects it (0
+ * disruptions) blocks every drain.
+ *
+ * Selectors use our own label keys (pod-labels.ts): Grove overwrites the standard `app.kubernetes.io/*` keys on pods.
  */
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import type { Construct } from 'constructs';
-import { MANAGED_BY } from '../common/labels.js';
 import type { JsonObject } from './dgd-types.js';
-import { graphPodSelector, servicePodSelector } from './pod-labels.js';
+import { graphObjectLabels, servicePodSelector } from './pod-labels.js';
 import type { BuiltService } from './service-context.js';
 
 export const ZONE_KEY = 'topology.kubernetes.io/zone';
@@ -26,23 +31,33 @@ export const HOST_KEY = 'kubernetes.io/hostname';
 /** Services that are spread and budgeted: the serving path (frontend, workers) with two or more replicas. */
 export const needsAvailability = (s: BuiltService): boolean => s.component !== 'planner' && s.spec.replicas >= 2;
 
-/** Soft spread of one service's pods over zones, then hosts. */
-export function spreadConstraints(graph: string, s: BuiltService): JsonObject[] {
+/** Soft spread of one service's pods over zones, then hosts: the pod spec fields, for both schedulers. */
+export function spreadPodSpec(graph: string, s: BuiltService): JsonObject {
   const labelSelector = { matchLabels: servicePodSelector(graph, s.component, s.name) };
-  return [ZONE_KEY, HOST_KEY].map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector }));
+  return {
+    topologySpreadConstraints: [ZONE_KEY, HOST_KEY].map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector })),
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { topologyKey: ZONE_KEY, labelSelector } },
+          { weight: 100, podAffinityTerm: { topologyKey: HOST_KEY, labelSelector } },
+        ],
+      },
+    },
+  };
 }
 
-/** The budget of one service: one replica's pods at a time; unready pods may always be evicted. */
+/** The budget of one service: one pod at a time; unready pods may always be evicted. */
 export function addServiceBudget(scope: Construct, graph: string, namespace: string, s: BuiltService): KubePodDisruptionBudget {
   return new KubePodDisruptionBudget(scope, `Budget-${s.name}`, {
     metadata: {
       name: `${graph}-${s.name.toLowerCase()}`,
       namespace,
-      labels: { ...graphPodSelector({ graph, component: s.component }), 'app.kubernetes.io/managed-by': MANAGED_BY },
+      labels: { ...graphObjectLabels(graph), 'app.kubernetes.io/component': s.component },
     },
     spec: {
       selector: { matchLabels: servicePodSelector(graph, s.component, s.name) },
-      maxUnavailable: IntOrString.fromNumber(s.podsPerReplica),
+      maxUnavailable: IntOrString.fromNumber(1),
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
     },
   });

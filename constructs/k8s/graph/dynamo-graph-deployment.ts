@@ -21,7 +21,7 @@ import { dynamoNamespaceProblem, type EndpointRef, formatEndpoint, graphServiceN
 import { ENABLE_GROVE_ANNOTATION, KAI_QUEUE_ANNOTATION, KAI_QUEUE_LABEL, schedulingDecision, type SchedulingDecision } from '../../../spec/scheduling.js';
 import { MANAGED_BY } from '../common/labels.js';
 import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
-import { addServiceBudget, needsAvailability, spreadConstraints } from './availability.js';
+import { addServiceBudget, needsAvailability, spreadPodSpec } from './availability.js';
 import { type Backend, RUNTIMES } from './backends.js';
 import { DGD_API_VERSION, type DgdEnv, type DgdPvc, type DgdVolumeMount, envsJson, type JsonObject, mergeJson } from './dgd-types.js';
 import { buildFrontend, type FrontendProps } from './frontend-service.js';
@@ -193,7 +193,7 @@ export class DynamoGraphDeployment extends Construct {
     // ------------------------------------------------------------------ availability (availability.ts)
     const highlyAvailable = props.highAvailability ? services.filter(needsAvailability) : [];
     for (const s of highlyAvailable) {
-      s.spec.extraPodSpec = mergeJson(s.spec.extraPodSpec ?? {}, { topologySpreadConstraints: spreadConstraints(this.name, s) });
+      s.spec.extraPodSpec = mergeJson(s.spec.extraPodSpec ?? {}, spreadPodSpec(this.name, s));
       addServiceBudget(this, this.name, this.namespace, s);
     }
     this.budgetedServices = highlyAvailable.map((s) => s.name);

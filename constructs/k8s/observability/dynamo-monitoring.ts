@@ -17,7 +17,8 @@ import { alertmanagerConfig } from './alertmanager-config.js';
 import { alertRuleGroups, type GraphSlo } from './alert-rules.js';
 import { dashboards } from './dashboards.js';
 import { prometheusConfig } from './prometheus-config.js';
-import { graphPodSelector } from '../graph/pod-labels.js';
+import { GRAPH_LABEL, graphPodSelector } from '../graph/pod-labels.js';
+import { podLabelMeta } from './prometheus-config.js';
 
 export interface MonitoredSelectors {
   /** Pod labels of NATS, etcd and the operator. */
@@ -55,12 +56,12 @@ export class DynamoMonitoring extends Construct {
     const groups = alertRuleGroups({ graphs: props.graphs });
 
     if (props.prometheusOperator !== false) {
-      const relabel = (component: string) => [
+      const relabel = (component: string, graphLabel: string) => [
         { targetLabel: 'component', replacement: component },
-        { sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_instance'], targetLabel: 'graph' },
+        { sourceLabels: [podLabelMeta(graphLabel)], targetLabel: 'graph' },
         { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
       ];
-      const podMonitor = (name: string, namespace: string, selector: Readonly<Record<string, string>>, port: string, component: string) =>
+      const podMonitor = (name: string, namespace: string, selector: Readonly<Record<string, string>>, port: string, component: string, graphLabel = 'app.kubernetes.io/instance') =>
         new ApiObject(this, name, {
           apiVersion: 'monitoring.coreos.com/v1',
           kind: 'PodMonitor',
@@ -68,12 +69,12 @@ export class DynamoMonitoring extends Construct {
           spec: {
             selector: { matchLabels: { ...selector } },
             namespaceSelector: { matchNames: [namespace] },
-            podMetricsEndpoints: [{ port, path: '/metrics', interval: '15s', relabelings: relabel(component) }],
+            podMetricsEndpoints: [{ port, path: '/metrics', interval: '15s', relabelings: relabel(component, graphLabel) }],
           },
         });
-      podMonitor('dynamo-frontend', props.workloadNamespace, graphPodSelector({ component: 'frontend' }), 'http', 'frontend');
-      podMonitor('dynamo-worker', props.workloadNamespace, graphPodSelector({ component: 'worker' }), 'system', 'worker');
-      podMonitor('dynamo-planner', props.workloadNamespace, graphPodSelector({ component: 'planner' }), 'metrics', 'planner');
+      podMonitor('dynamo-frontend', props.workloadNamespace, graphPodSelector({ component: 'frontend' }), 'http', 'frontend', GRAPH_LABEL);
+      podMonitor('dynamo-worker', props.workloadNamespace, graphPodSelector({ component: 'worker' }), 'system', 'worker', GRAPH_LABEL);
+      podMonitor('dynamo-planner', props.workloadNamespace, graphPodSelector({ component: 'planner' }), 'metrics', 'planner', GRAPH_LABEL);
       if (props.selectors.nats) podMonitor('dynamo-nats', props.platformNamespace, props.selectors.nats, 'metrics', 'nats');
       if (props.selectors.etcd) podMonitor('dynamo-etcd', props.platformNamespace, props.selectors.etcd, 'client', 'etcd');
       if (props.selectors.operator) {

@@ -4,7 +4,7 @@
  * exporter, etcd, the operator, the DCGM exporter), the alert rule files, and Alertmanager.
  */
 import { FRONTEND_HTTP_PORT, PLANNER_METRICS_PORT, WORKER_SYSTEM_PORT } from '../graph/health.js';
-import { GRAPH_APP } from '../graph/pod-labels.js';
+import { APP_LABEL, COMPONENT_LABEL, GRAPH_APP, GRAPH_LABEL } from '../graph/pod-labels.js';
 
 export interface PrometheusConfigProps {
   readonly platformNamespace: string;
@@ -15,7 +15,9 @@ export interface PrometheusConfigProps {
   readonly ruleFiles?: readonly string[];
 }
 
-const keepLabel = (label: string, value: string) => ({ source_labels: [`__meta_kubernetes_pod_label_${label.replace(/[^A-Za-z0-9]/g, '_')}`], regex: value, action: 'keep' });
+/** The service-discovery meta label of a pod label (Prometheus replaces every character outside [A-Za-z0-9_] by `_`). */
+export const podLabelMeta = (label: string): string => `__meta_kubernetes_pod_label_${label.replace(/[^A-Za-z0-9]/g, '_')}`;
+const keepLabel = (label: string, value: string) => ({ source_labels: [podLabelMeta(label)], regex: value, action: 'keep' });
 const keepPort = (name: string) => ({ source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: name, action: 'keep' });
 const commonRelabels = [
   { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
@@ -25,19 +27,19 @@ const commonRelabels = [
 ];
 
 export function prometheusConfig(p: PrometheusConfigProps): Record<string, unknown> {
-  const pods = (job: string, namespaces: string[], relabel: object[]) => ({
+  const pods = (job: string, namespaces: string[], relabel: object[], last: object[] = []) => ({
     job_name: job,
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: namespaces } }],
-    relabel_configs: [...relabel, ...commonRelabels],
+    relabel_configs: [...relabel, ...commonRelabels, ...last],
   });
   const graph = (component: string, port: string, portNumber: number) =>
     pods(`dynamo-${component}`, [p.workloadNamespace], [
-      keepLabel('app.kubernetes.io/name', GRAPH_APP),
-      keepLabel('app.kubernetes.io/component', component),
+      keepLabel(APP_LABEL, GRAPH_APP),
+      keepLabel(COMPONENT_LABEL, component),
       keepPort(port),
       { target_label: 'component', replacement: component },
       { source_labels: ['__meta_kubernetes_pod_ip'], target_label: '__address__', replacement: `$1:${portNumber}` },
-    ]);
+    ], [{ source_labels: [podLabelMeta(GRAPH_LABEL)], target_label: 'graph' }]);
   return {
     global: { scrape_interval: '15s', evaluation_interval: '15s' },
     rule_files: [...(p.ruleFiles ?? ['/etc/prometheus/rules/*.yaml'])],

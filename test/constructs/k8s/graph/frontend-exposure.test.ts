@@ -76,7 +76,7 @@ describe('frontend exposure', () => {
     // AKS also carries the TCP idle timeout (600 s = 10 minutes); GKE's passthrough load balancer has none.
     expect(internal.metadata.annotations).toEqual({ [key]: value, ...(target === 'aks' && { 'service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout': '10' }) });
     expect(internal.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['10.0.0.0/16'], ports: [{ port: 80, targetPort: FRONTEND_HTTP_PORT }] });
-    expect(internal.spec.selector).toEqual({ 'app.kubernetes.io/name': 'dynamo-graph', 'app.kubernetes.io/instance': 'vllm-agg', 'app.kubernetes.io/component': 'frontend' });
+    expect(internal.spec.selector).toEqual({ 'dynamo-iac.io/app': 'dynamo-graph', 'dynamo-iac.io/graph': 'vllm-agg', 'dynamo-iac.io/component': 'frontend' });
     expect(byKind(synthSpec(defaults[target]).objects, 'Ingress')).toEqual([]);
 
     const objs = synthSpec(variant[target]).objects;
@@ -85,7 +85,7 @@ describe('frontend exposure', () => {
     expect(open.spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24']);
     const policy = byKind(objs, 'NetworkPolicy', 'open-frontend-from-load-balancer')[0] as Policy;
     expect(policy.spec.ingress[0]!.from).toEqual([{ ipBlock: { cidr: '203.0.113.0/24' } }]);
-    expect(policy.spec.podSelector.matchLabels['app.kubernetes.io/instance']).toBe('open');
+    expect(policy.spec.podSelector.matchLabels['dynamo-iac.io/graph']).toBe('open');
   });
 
   it('graphs without exposure keep only the operator\'s ClusterIP Service, on every target', () => {
