@@ -144,6 +144,21 @@ describe('the walk itself', () => {
     expect(g.reaches('azurerm_kubernetes_cluster_node_pool.p', 'helm_release.a')).toBe(false);
   });
 
+  it('reads only expression text: not quoted strings, not escaped $${, and braces in quotes do not end an expression', () => {
+    const walk = (value: string) =>
+      new TfGraph({ resource: { google_container_cluster: { c: { name: 'c' } }, helm_release: { r: { name: 'r', values: [value] } } } }).reaches('helm_release.r', 'google_container_cluster.c');
+    // A quoted string inside an expression is a value, not a reference.
+    expect(walk('${replace(x.y, "google_container_cluster.c", "")}')).toBe(false);
+    expect(walk('${lower("a\\"google_container_cluster.c")}')).toBe(false);
+    // `$${` is a literal `${`: no interpolation.
+    expect(walk('$${google_container_cluster.c.id}')).toBe(false);
+    // A `}` inside quotes does not close the expression; the reference after it counts.
+    expect(walk('${merge({a = "}"}, google_container_cluster.c.labels)}')).toBe(true);
+    // An interpolation inside a quoted string is an expression again.
+    expect(walk('${format("%s", "${google_container_cluster.c.name}")}')).toBe(true);
+    expect(walk('$${x} ${google_container_cluster.c.id}')).toBe(true);
+  });
+
   it('refuses a depends_on on an address the stack does not define', () => {
     expect(() => new TfGraph({ resource: { helm_release: { a: { depends_on: ['aws_eks_node_group.gone'] } } } })).toThrow(/aws_eks_node_group\.gone/);
   });
