@@ -7,14 +7,21 @@ import { createHash } from 'node:crypto';
 /** The VPC the GKE stack creates for a cluster (the subnet, router and NAT take it as their prefix). */
 export const gkeVpcName = (clusterName: string): string => clusterName;
 
+/** A network named with its project: `projects/P/global/networks/N`, alone or at the end of a self link. */
+export const GCP_NETWORK_PATH = /(?:^|\/)projects\/([^/]+)\/global\/networks\/([^/]+?)\/*$/;
+
 /**
- * The network name a CSI driver's StorageClass `network` parameter takes: the VPC the stack creates, or the last
- * segment of an existing network's id or self link (`projects/P/global/networks/N` -> `N`). Both the Filestore and
- * the Managed Lustre CSI drivers resolve a short name in the cluster's own project.
+ * The network a CSI driver's StorageClass `network` parameter takes: the VPC the stack creates (its name), or an
+ * existing network as given: a short name stays short (both drivers resolve it in the cluster's project); a path or
+ * self link naming a project becomes `projects/P/global/networks/N`, which the Managed Lustre driver passes on
+ * unchanged and Filestore needs for a Shared VPC (GoogleCloudPlatform/lustre-csi-driver pkg/csi_driver/controller.go;
+ * kubernetes-sigs/gcp-filestore-csi-driver README, `network` and `connect-mode`).
  */
 export function gkeStorageNetwork(cluster: { readonly name: string; readonly network: { readonly existing?: { readonly networkId: string } | undefined } }): string {
   const existing = cluster.network.existing?.networkId;
-  return existing === undefined ? gkeVpcName(cluster.name) : existing.replace(/\/+$/, '').split('/').pop()!;
+  if (existing === undefined) return gkeVpcName(cluster.name);
+  const full = GCP_NETWORK_PATH.exec(existing);
+  return full ? `projects/${full[1]}/global/networks/${full[2]}` : existing.replace(/\/+$/, '').split('/').pop()!;
 }
 
 /** The rule of a Google service account id (IAM `accountId`). */

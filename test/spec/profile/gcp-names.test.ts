@@ -100,9 +100,10 @@ describe('GKE service account ids', () => {
 });
 
 describe('the network the storage classes name', () => {
-  it('the VPC the stack creates, or the short name of an existing network', () => {
+  it('the VPC the stack creates, an existing network\'s short name, or its project path (a Shared VPC\'s) in full', () => {
     expect(gkeStorageNetwork({ name: 'dynamo', network: {} })).toBe('dynamo');
-    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'projects/p/global/networks/shared' } } })).toBe('shared');
-    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'https://www.googleapis.com/compute/v1/projects/p/global/networks/vpc-a' } } })).toBe('vpc-a');
+    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'own-vpc' } } })).toBe('own-vpc');
+    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'projects/host/global/networks/shared' } } })).toBe('projects/host/global/networks/shared');
+    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'https://www.googleapis.com/compute/v1/projects/host/global/networks/vpc-a' } } })).toBe('projects/host/global/networks/vpc-a');
   });
 });
