@@ -250,7 +250,7 @@ const networkSchema = z
     zones: z.number().int().min(2, { message: 'must be at least 2 (the control plane needs subnets in two zones)' }).max(6).describe('Zones with a private (and a public) subnet each.'),
     existing: z
       .strictObject({
-        networkId: z.string().min(1).describe('VPC id (AWS), virtual network id (Azure), network self link (GCP).'),
+        networkId: z.string().min(1).describe('VPC id (AWS), virtual network id (Azure), network (GCP): a name in the cluster\'s project, or `projects/P/global/networks/N` (or its self link) for another project\'s, e.g. a Shared VPC host\'s; the GKE model-cache class then names it in full, and Filestore connects through private services access.'),
         subnetIds: z.array(z.string().min(1)).min(1).describe('Private subnets for the nodes (AWS: at least two zones).'),
       })
       .optional()

@@ -5,6 +5,7 @@
  * Artifact Registry, a Workload Identity service account for workloads, and the deploy path.
  */
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository/index.js';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall/index.js';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address/index.js';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config/index.js';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider/index.js';
@@ -51,7 +52,7 @@ export class GkeStack extends TerraformStack {
       ...(existing && { existing: { networkId: existing.networkId, subnetId: existing.subnetIds[0]! } }),
       dependsOn: apis.of('compute'),
     });
-    // Managed Lustre is reached over private services access (a peering range of the VPC).
+    // Managed Lustre is reached over private services access (a peering range of the VPC), LNet admitted from that range.
     const peering = lustre && !existing ? privateServicesAccess(this, c.name, network.networkId, apis.of('compute', 'serviceNetworking')) : undefined;
 
     const gke = new GkeCluster(this, 'cluster', {
@@ -136,7 +137,7 @@ export class GkeStack extends TerraformStack {
         platformManifests: manifests.platform,
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
         // The identities too: pods of the releases use the workload identity binding.
-        dependsOn: [system.pool, ...pools.map((p) => p.pool), ...(peering ? [peering] : []), ...apis.of(storageApi), ...resourcesOf(ids)],
+        dependsOn: [system.pool, ...pools.map((p) => p.pool), ...(peering ? [peering.connection, peering.firewall] : []), ...apis.of(storageApi), ...resourcesOf(ids)],
       });
     }
 
@@ -165,8 +166,32 @@ export function gkeApis(spec: CloudSpec): GcpApi[] {
   ];
 }
 
-/** A peering range and the service networking connection Managed Lustre is reached through. */
-function privateServicesAccess(scope: Construct, name: string, networkId: string, apis: ITerraformDependable[]): ServiceNetworkingConnection {
-  const range = new ComputeGlobalAddress(scope, 'psa-range', { name: `${name}-psa`, purpose: 'VPC_PEERING', addressType: 'INTERNAL', prefixLength: 20, network: networkId, dependsOn: apis });
-  return new ServiceNetworkingConnection(scope, 'psa', { network: networkId, service: 'servicenetworking.googleapis.com', reservedPeeringRanges: [range.name], dependsOn: apis });
+/** The prefix length of the private services access range (Google's Managed Lustre VPC guide allocates a /20). */
+const PSA_PREFIX_LENGTH = 20;
+
+/**
+ * The TCP ports of Lustre's LNet between the Managed Lustre servers and the nodes: 988, and 6988 for instances
+ * created with `gkeSupportEnabled` (the driver's `--enable-legacy-lustre-port`). Sources: GoogleCloudPlatform/
+ * lustre-csi-driver pkg/kmod_installer/kmod_installer.go (`defaultLNetPort = 988`, `legacyLNetPort = 6988`); Google's
+ * GKE Managed Lustre guide, which admits tcp:988 and tcp:6988 from the peering range.
+ */
+export const LUSTRE_LNET_PORTS = ['988', '6988'] as const;
+
+/**
+ * A peering range, the service networking connection Managed Lustre is reached through, and the ingress rule that
+ * admits LNet from that range: a new VPC admits nothing, so without it a mount hangs.
+ */
+function privateServicesAccess(scope: Construct, name: string, networkId: string, apis: ITerraformDependable[]): { connection: ServiceNetworkingConnection; firewall: ComputeFirewall } {
+  const range = new ComputeGlobalAddress(scope, 'psa-range', { name: `${name}-psa`, purpose: 'VPC_PEERING', addressType: 'INTERNAL', prefixLength: PSA_PREFIX_LENGTH, network: networkId, dependsOn: apis });
+  const connection = new ServiceNetworkingConnection(scope, 'psa', { network: networkId, service: 'servicenetworking.googleapis.com', reservedPeeringRanges: [range.name], dependsOn: apis });
+  const firewall = new ComputeFirewall(scope, 'lustre-firewall', {
+    name: `${name}-lustre`,
+    description: 'LNet from the Managed Lustre servers (private services access range) to the nodes',
+    network: networkId,
+    direction: 'INGRESS',
+    sourceRanges: [`${range.address}/${PSA_PREFIX_LENGTH}`],
+    allow: [{ protocol: 'tcp', ports: [...LUSTRE_LNET_PORTS] }],
+    dependsOn: apis,
+  });
+  return { connection, firewall };
 }

@@ -28,12 +28,17 @@ export interface GkeModelStorage {
   readonly size: string;
 }
 
-/** The model-cache StorageClass, created by our Kubernetes layer, on the given network. */
+/**
+ * The model-cache StorageClass, created by our Kubernetes layer, on the given network (gkeStorageNetwork). A network
+ * named with its project may be a Shared VPC host's: Filestore then connects through private services access, the
+ * only mode its driver supports for a Shared VPC, and takes the full network name (gcp-filestore-csi-driver README).
+ */
 export function gkeModelClass(ms: GkeModelStorage, network: string): StorageClassProfile {
   const common = { createdBy: 'k8s', volumeBindingMode: 'WaitForFirstConsumer', accessMode: 'ReadWriteMany' } as const;
+  const viaProject = network.startsWith('projects/');
   return ms.kind === 'lustre'
     ? { ...common, name: 'lustre-model-cache', provisioner: 'lustre.csi.storage.gke.io', reclaimPolicy: 'Retain', parameters: { network, perUnitStorageThroughput: String(GKE_LUSTRE_TIERS[ms.tier].perUnitStorageThroughput) } }
-    : { ...common, name: 'filestore-model-cache', provisioner: 'filestore.csi.storage.gke.io', reclaimPolicy: 'Delete', parameters: { tier: GKE_FILESTORE.tier, network } };
+    : { ...common, name: 'filestore-model-cache', provisioner: 'filestore.csi.storage.gke.io', reclaimPolicy: 'Delete', parameters: { tier: GKE_FILESTORE.tier, network, ...(viaProject && { 'connect-mode': 'PRIVATE_SERVICE_ACCESS' }) } };
 }
 
 /** Whole GiB in a quantity written in Gi or Ti; undefined otherwise. */

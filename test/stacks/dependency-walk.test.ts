@@ -26,6 +26,8 @@ interface CloudShape {
   readonly csiDrivers: (g: TfGraph) => string[];
   /** The grant that lets the deployer (whoever applies) talk to the Kubernetes API, when it is a resource. */
   readonly deployerGrants: (g: TfGraph) => string[];
+  /** The network path to the model store the stack creates outside the `model-storage` construct (peering, firewall rules). */
+  readonly storeNetwork: (g: TfGraph) => string[];
 }
 
 const helmNamed = (g: TfGraph, re: RegExp) => g.ofType('helm_release').filter((a) => re.test(String(g.body(a)['name'])));
@@ -37,6 +39,7 @@ const SHAPES: Record<CloudTarget, CloudShape> = {
     csiDrivers: (g) => g.ofType('aws_eks_addon').filter((a) => /csi-driver$/.test(String(g.body(a)['addon_name']))),
     // The creator's admin access comes with the cluster (bootstrap_cluster_creator_admin_permissions).
     deployerGrants: () => [],
+    storeNetwork: () => [],
   },
   aks: {
     cluster: 'azurerm_kubernetes_cluster',
@@ -46,6 +49,7 @@ const SHAPES: Record<CloudTarget, CloudShape> = {
     // Entra ID with Azure RBAC: without the role for the signed-in principal, every call of the Helm provider is 403.
     deployerGrants: (g) =>
       g.ofType('azurerm_role_assignment').filter((a) => g.body(a)['role_definition_name'] === AKS_RBAC_CLUSTER_ADMIN && String(g.body(a)['principal_id']).includes('data.azurerm_client_config.')),
+    storeNetwork: () => [],
   },
   gke: {
     cluster: 'google_container_cluster',
@@ -58,6 +62,11 @@ const SHAPES: Record<CloudTarget, CloudShape> = {
     csiDrivers: () => [],
     // The deployer's project IAM role grants the Kubernetes API access: nothing in the stack.
     deployerGrants: () => [],
+    // Managed Lustre: the peering (private services access) and every ingress rule admitting Lustre's LNet port.
+    storeNetwork: (g) => [
+      ...g.ofType('google_service_networking_connection'),
+      ...g.ofType('google_compute_firewall').filter((a) => JSON.stringify(g.body(a)['allow'] ?? []).includes('"988"')),
+    ],
   },
 };
 
@@ -68,21 +77,25 @@ function graphOf(target: CloudTarget, yaml?: string): TfGraph {
   return new TfGraph(JSON.parse(readFileSync(join(out, 'stacks', target, 'cdk.tf.json'), 'utf8')) as TfJson);
 }
 
-/** Name, cloud, spec text, and whether the stack itself creates the model store's resources (else a CSI driver does). */
-const VARIANTS: [string, CloudTarget, string | undefined, boolean][] = [
-  ['EKS default (EFS)', 'eks', undefined, true],
-  ['EKS with FSx for Lustre', 'eks', 'targets: { eks: { cluster: { modelStorage: { kind: lustre, tier: performance } } } }', true],
-  ['AKS default (Azure Managed Lustre)', 'aks', undefined, true],
-  ['AKS default, graphs deployed too', 'aks', 'targets: { aks: { cluster: { deploy: { graphs: true } } } }', true],
-  ['AKS with Azure Files', 'aks', 'targets: { aks: { cluster: { modelStorage: { kind: shared-file, size: 1Ti } } } }', false],
-  ['GKE default (Filestore)', 'gke', undefined, false],
-  ['GKE with Managed Lustre', 'gke', 'targets: { gke: { cluster: { modelStorage: { kind: lustre, tier: performance, size: 9000Gi } } } }', false],
+/**
+ * Name, cloud, spec text, whether the stack itself creates the model store's resources (else a CSI driver does), and
+ * how many network resources on the way to the store it creates outside them (CloudShape.storeNetwork).
+ */
+const VARIANTS: [string, CloudTarget, string | undefined, boolean, number][] = [
+  ['EKS default (EFS)', 'eks', undefined, true, 0],
+  ['EKS with FSx for Lustre', 'eks', 'targets: { eks: { cluster: { modelStorage: { kind: lustre, tier: performance } } } }', true, 0],
+  ['AKS default (Azure Managed Lustre)', 'aks', undefined, true, 0],
+  ['AKS default, graphs deployed too', 'aks', 'targets: { aks: { cluster: { deploy: { graphs: true } } } }', true, 0],
+  ['AKS with Azure Files', 'aks', 'targets: { aks: { cluster: { modelStorage: { kind: shared-file, size: 1Ti } } } }', false, 0],
+  ['GKE default (Filestore)', 'gke', undefined, false, 0],
+  // The peering and the LNet firewall rule.
+  ['GKE with Managed Lustre', 'gke', 'targets: { gke: { cluster: { modelStorage: { kind: lustre, tier: performance, size: 9000Gi } } } }', false, 2],
 ];
 
 /** Resources that talk to the Kubernetes API. */
 const kubernetesSide = (all: string[]) => all.filter((a) => /^(helm_release|kubernetes_[a-z0-9_]+|kubectl_[a-z0-9_]+)\./.test(a));
 
-describe.each(VARIANTS)('%s', (_, target, yaml, stackStore) => {
+describe.each(VARIANTS)('%s', (_, target, yaml, stackStore, storeNetwork) => {
   const g = graphOf(target, yaml);
   const shape = SHAPES[target];
   const all = [...new Set([...g.ofType('helm_release'), ...['kubernetes', 'kubectl'].flatMap((p) => allOfPrefix(g, p))])];
@@ -109,8 +122,10 @@ describe.each(VARIANTS)('%s', (_, target, yaml, stackStore) => {
     const platform = helmNamed(g, /^dynamo-iac-platform$/);
     expect(platform).toHaveLength(1);
     const store = allUnder(g, 'model-storage');
-    const needs = [...store, ...shape.csiDrivers(g), ...helmNamed(g, /^dynamo-iac-storage$/)];
+    const network = shape.storeNetwork(g);
+    const needs = [...store, ...network, ...shape.csiDrivers(g), ...helmNamed(g, /^dynamo-iac-storage$/)];
     expect(store.length > 0).toBe(stackStore);
+    expect(network).toHaveLength(storeNetwork);
     expect(g.missing(platform[0]!, needs)).toEqual([]);
   });
 });
@@ -142,6 +157,21 @@ describe('the walk itself', () => {
     expect(g.missing('helm_release.a', ['azurerm_kubernetes_cluster_node_pool.p'])).toEqual(['azurerm_kubernetes_cluster_node_pool.p']);
     expect(g.reaches('helm_release.b', 'azurerm_kubernetes_cluster_node_pool.p')).toBe(true);
     expect(g.reaches('azurerm_kubernetes_cluster_node_pool.p', 'helm_release.a')).toBe(false);
+  });
+
+  it('reads only expression text: not quoted strings, not escaped $${, and braces in quotes do not end an expression', () => {
+    const walk = (value: string) =>
+      new TfGraph({ resource: { google_container_cluster: { c: { name: 'c' } }, helm_release: { r: { name: 'r', values: [value] } } } }).reaches('helm_release.r', 'google_container_cluster.c');
+    // A quoted string inside an expression is a value, not a reference.
+    expect(walk('${replace(x.y, "google_container_cluster.c", "")}')).toBe(false);
+    expect(walk('${lower("a\\"google_container_cluster.c")}')).toBe(false);
+    // `$${` is a literal `${`: no interpolation.
+    expect(walk('$${google_container_cluster.c.id}')).toBe(false);
+    // A `}` inside quotes does not close the expression; the reference after it counts.
+    expect(walk('${merge({a = "}"}, google_container_cluster.c.labels)}')).toBe(true);
+    // An interpolation inside a quoted string is an expression again.
+    expect(walk('${format("%s", "${google_container_cluster.c.name}")}')).toBe(true);
+    expect(walk('$${x} ${google_container_cluster.c.id}')).toBe(true);
   });
 
   it('refuses a depends_on on an address the stack does not define', () => {

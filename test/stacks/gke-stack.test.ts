@@ -90,6 +90,25 @@ describe('GKE resources carry the expected values', () => {
     for (const t of [tf, base]) expect(resources(t, 'helm_release').map((r) => r['name'])).not.toContain('dynamo-iac-storage');
   });
 
+  it('Managed Lustre: LNet (tcp 988, and 6988 for gkeSupportEnabled instances) admitted into the VPC from the peering range', () => {
+    // Google's GKE Managed Lustre guide: an ingress rule on the VPC from the range's CIDR (address/prefix), tcp:988,tcp:6988.
+    const tf = gke('targets: { gke: { cluster: { modelStorage: { kind: lustre, tier: performance, size: 9000Gi } } } }');
+    const [rangeAddress] = Object.keys(tf.resource['google_compute_global_address']!);
+    const range = tf.resource['google_compute_global_address']![rangeAddress!]!;
+    const rules = resources(tf, 'google_compute_firewall').filter((r) => (r['direction'] ?? 'INGRESS') === 'INGRESS');
+    const lnet = rules.filter((r) => (r['allow'] as { protocol: string; ports?: string[] }[]).some((a) => a.protocol === 'tcp' && a.ports?.includes('988')));
+    expect(lnet).toHaveLength(1);
+    const rule = lnet[0]!;
+    expect(rule['allow']).toEqual([{ protocol: 'tcp', ports: ['988', '6988'] }]);
+    expect(rule['source_ranges']).toEqual([`\${google_compute_global_address.${rangeAddress}.address}/${range['prefix_length']}`]);
+    expect(rule['network']).toBe(range['network']);
+    expect(rule['target_tags'] ?? rule['target_service_accounts']).toBeUndefined();
+    // Filestore needs no such rule (its NFS clients connect out; egress is open), nor does an existing network (its owner's).
+    expect(resources(base, 'google_compute_firewall')).toEqual([]);
+    const shared = gke('targets: { gke: { cluster: { modelStorage: { kind: lustre, tier: performance, size: 9000Gi }, network: { existing: { networkId: projects/host/global/networks/shared, subnetIds: [projects/host/regions/us-central1/subnetworks/gke] } } } } }');
+    expect(resources(shared, 'google_compute_firewall')).toEqual([]);
+  });
+
   it('the deploy path: no GPU Operator (GKE runs drivers and the device plugin), the GKE auth plugin per connection', () => {
     expect(resources(base, 'helm_release').map((r) => r['name']).sort()).toEqual(['dynamo-crds', 'dynamo-iac-platform', 'grove', 'kai-scheduler', 'kube-prometheus-stack']);
     const provider = (base as unknown as { provider: { helm: { kubernetes: { exec: { command: string } } }[] } }).provider.helm[0]!;

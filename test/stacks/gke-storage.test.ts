@@ -18,19 +18,38 @@ const NETWORKED_PROVISIONERS = ['filestore.csi.storage.gke.io', 'lustre.csi.stor
 
 const gke = (cluster: string, extra = '') => `targets: { gke: { cluster: ${cluster}${extra} } }`;
 const EXISTING = '{ existing: { networkId: projects/p/global/networks/shared-vpc, subnetIds: [projects/p/regions/us-central1/subnetworks/nodes] } }';
+const SHORT = '{ existing: { networkId: own-vpc, subnetIds: [projects/p/regions/us-central1/subnetworks/nodes] } }';
 const SPECS: Record<string, string | undefined> = {
   default: undefined,
   'Managed Lustre, standard tier': gke('{ modelStorage: { kind: lustre, tier: standard, size: 72000Gi } }'),
   'Managed Lustre, performance tier': gke('{ modelStorage: { kind: lustre, tier: performance, size: 9000Gi } }'),
-  'Filestore on an existing network': gke(`{ network: ${EXISTING} }`),
+  'Filestore on an existing network named with its project (a Shared VPC)': gke(`{ network: ${EXISTING} }`),
+  'Managed Lustre on a Shared VPC': gke(`{ network: ${EXISTING}, modelStorage: { kind: lustre, tier: performance, size: 9000Gi } }`),
+  'Filestore on an existing network of the cluster\'s project, by short name': gke(`{ network: ${SHORT} }`),
   'a long cluster name': gke('{ name: a-forty-character-cluster-name-for-gke12 }'),
 };
+
+/** The cluster's own project, which the stack never names (it comes from the provider's configuration). */
+const OWN = '<cluster project>';
+
+/**
+ * The network a `network` value means, as the drivers resolve it: a short name is looked up in the cluster's project;
+ * `projects/P/global/networks/N` names P's network N (lustre-csi-driver controller.go; Filestore takes the full name).
+ */
+function resolve(network: string): string {
+  const m = /^projects\/([^/]+)\/global\/networks\/([^/]+)$/.exec(network);
+  if (m) return `${m[1]}/${m[2]}`;
+  expect(network, 'a short network name').toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
+  return `${OWN}/${network}`;
+}
 
 /** The network the model store must be on: the VPC the stack creates, or the existing one the spec names. */
 function clusterNetwork(tf: Tf, spec: { cluster: { network: { existing?: { networkId: string } | undefined } } }): string {
   const created = Object.values(tf.resource['google_compute_network'] ?? {});
-  if (created.length) return created[0]!['name'] as string;
-  return spec.cluster.network.existing!.networkId.split('/').pop()!;
+  if (created.length) return `${OWN}/${created[0]!['name'] as string}`;
+  const id = spec.cluster.network.existing!.networkId;
+  const m = /projects\/([^/]+)\/global\/networks\/([^/]+)$/.exec(id);
+  return m ? `${m[1]}/${m[2]}` : `${OWN}/${id}`;
 }
 
 describe.each(Object.keys(SPECS))('GKE model store: %s', (name) => {
@@ -49,7 +68,11 @@ describe.each(Object.keys(SPECS))('GKE model store: %s', (name) => {
       if (!cls && claim.spec.storageClassName?.endsWith('-rwo')) continue; // block storage: persistent disks, no network
       expect(cls, `${claim.metadata.name}: class ${claim.spec.storageClassName} must be ours (GKE's built-in rwx classes name no network)`).toBeDefined();
       if (!NETWORKED_PROVISIONERS.includes(cls!.provisioner)) continue;
-      expect(cls!.parameters?.['network'], cls!.metadata.name).toBe(network);
+      expect(resolve(cls!.parameters?.['network'] ?? 'default'), cls!.metadata.name).toBe(network);
+      // Filestore on another project's network (a Shared VPC) only through private services access (driver README).
+      if (cls!.provisioner.startsWith('filestore.')) {
+        expect(cls!.parameters?.['connect-mode'], cls!.metadata.name).toBe(network.startsWith(`${OWN}/`) ? undefined : 'PRIVATE_SERVICE_ACCESS');
+      } else expect(cls!.parameters?.['connect-mode']).toBeUndefined();
       checked++;
     }
     expect(checked).toBeGreaterThan(0);

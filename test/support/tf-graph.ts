@@ -21,20 +21,48 @@ function strings(v: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** The `${...}` expressions of a string (balanced braces, so `${merge({a = 1}, x.y)}` is one expression). */
+/**
+ * The `${...}` expressions of a Terraform template string, with their quoted strings blanked out, so that only
+ * expression text is searched for references: `$${` is a literal `${`, braces count only outside quotes (so
+ * `${merge({a = "}"}, x.y)}` is one expression), a quoted string inside an expression ends at an unescaped quote, and
+ * an interpolation inside such a string is an expression of its own.
+ */
 function expressions(s: string): string[] {
   const out: string[] = [];
-  for (let i = s.indexOf('${'); i >= 0; i = s.indexOf('${', i + 2)) {
-    let depth = 0;
-    for (let j = i + 1; j < s.length; j++) {
-      if (s[j] === '{') depth++;
-      else if (s[j] === '}' && --depth === 0) {
-        out.push(s.slice(i + 2, j));
-        break;
-      }
-    }
-  }
+  template(s, 0, false, out);
   return out;
+}
+
+/** Reads template text from `i` (to the end, or to the closing quote when `quoted`); returns where it stopped. */
+function template(s: string, i: number, quoted: boolean, out: string[]): number {
+  while (i < s.length) {
+    if (quoted && s[i] === '\\') i += 2;
+    else if (quoted && s[i] === '"') return i;
+    else if (s.startsWith('$${', i)) i += 3;
+    else if (s.startsWith('${', i)) i = expression(s, i + 2, out);
+    else i++;
+  }
+  return i;
+}
+
+/** Reads an expression whose `${` ends before `i`; records its text (quoted strings blanked); returns the index after its `}`. */
+function expression(s: string, i: number, out: string[]): number {
+  let depth = 1;
+  let text = '';
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === '"') {
+      i = template(s, i + 1, true, out) + 1;
+      text += '""';
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) break;
+    text += c;
+    i++;
+  }
+  out.push(text);
+  return i + 1;
 }
 
 /** One resource, data source, provider configuration or local, as Terraform addresses it. */

@@ -12,6 +12,15 @@ import type { AksOsSku } from '../../../spec/profile/azure.js';
 
 export const AKS_RBAC_CLUSTER_ADMIN = 'Azure Kubernetes Service RBAC Cluster Admin';
 
+/**
+ * The resource group AKS creates for the cluster's nodes (`node_resource_group`). Left unset, AKS names it
+ * `MC_<group>_<cluster>_<region>` and refuses the cluster when that passes 80 characters (with Azure CNI overlay the
+ * name is also a node label value: 63 at most). `<cluster>_nodes` stays within 46 characters for the 40 the spec
+ * accepts, and the underscore (allowed in resource group names, never in a cluster name, which is a DNS label)
+ * keeps it apart from every cluster's own resource group, named after the cluster.
+ */
+export const aksNodeResourceGroup = (clusterName: string): string => `${clusterName}_nodes`;
+
 export interface AksClusterProps {
   readonly name: string;
   readonly resourceGroupName: string;
@@ -55,6 +64,7 @@ export class AksCluster extends Construct {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       dnsPrefix: props.name,
+      nodeResourceGroup: aksNodeResourceGroup(props.name),
       kubernetesVersion: props.version,
       skuTier: 'Standard',
       oidcIssuerEnabled: true,

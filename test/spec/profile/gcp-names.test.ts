@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterSchema } from '../../../spec/schema.js';
 import { gkeClusterProblems } from '../../../spec/profile/gcp-rules.js';
-import { GKE_SERVICE_ACCOUNT_ROLES, gkeServiceAccountId, gkeStorageNetwork } from '../../../spec/profile/gcp-names.js';
+import { GKE_SERVICE_ACCOUNT_ROLES, GKE_SHORTENED_SERVICE_ACCOUNT_ID, gkeServiceAccountId, gkeStorageNetwork } from '../../../spec/profile/gcp-names.js';
 import { problemsOf } from '../../support/synth.js';
 
 const IAM_ACCOUNT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
@@ -64,6 +64,28 @@ describe('GKE service account ids', () => {
     }
   });
 
+  it('a long name and a short name spelled like its shortened form get different ids', () => {
+    // The shortened form was <prefix>-<6 hex>-<role>: the plain id of a cluster named <prefix>-<6 hex>.
+    const long = 'dynamo-production-inference-cluster-01';
+    const digest = '5a675e'; // sha256 of the long name, first 6 hex digits
+    for (const role of GKE_SERVICE_ACCOUNT_ROLES) {
+      const short = role === 'nodes' ? `dynamo-production-${digest}` : `dynamo-produc-${digest}`;
+      expect(clusterSchema.shape.name.safeParse(short).success).toBe(true);
+      expect(gkeServiceAccountId(short, role)).toBe(`${short}-${role}`);
+      expect(gkeServiceAccountId(long, role), role).not.toBe(gkeServiceAccountId(short, role));
+    }
+  });
+
+  it('the two forms are disjoint: a plain id never has the shortened shape, a shortened one always has', () => {
+    for (const name of names) {
+      for (const role of GKE_SERVICE_ACCOUNT_ROLES) {
+        const id = gkeServiceAccountId(name, role);
+        const shortened = `${name}-${role}`.length > 30;
+        expect(GKE_SHORTENED_SERVICE_ACCOUNT_ID.test(id), `${name} ${role} -> ${id}`).toBe(shortened);
+      }
+    }
+  });
+
   it('short names keep the readable <cluster>-<role> id', () => {
     expect(gkeServiceAccountId('dynamo', 'nodes')).toBe('dynamo-nodes');
     expect(gkeServiceAccountId('dynamo', 'workloads')).toBe('dynamo-workloads');
@@ -78,9 +100,10 @@ describe('GKE service account ids', () => {
 });
 
 describe('the network the storage classes name', () => {
-  it('the VPC the stack creates, or the short name of an existing network', () => {
+  it('the VPC the stack creates, an existing network\'s short name, or its project path (a Shared VPC\'s) in full', () => {
     expect(gkeStorageNetwork({ name: 'dynamo', network: {} })).toBe('dynamo');
-    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'projects/p/global/networks/shared' } } })).toBe('shared');
-    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'https://www.googleapis.com/compute/v1/projects/p/global/networks/vpc-a' } } })).toBe('vpc-a');
+    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'own-vpc' } } })).toBe('own-vpc');
+    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'projects/host/global/networks/shared' } } })).toBe('projects/host/global/networks/shared');
+    expect(gkeStorageNetwork({ name: 'dynamo', network: { existing: { networkId: 'https://www.googleapis.com/compute/v1/projects/host/global/networks/vpc-a' } } })).toBe('projects/host/global/networks/vpc-a');
   });
 });
