@@ -285,7 +285,7 @@ export const clusterSchema = z
     kubernetesSupport: z
       .enum(['standard', 'extended'])
       .describe(
-        'EKS `upgrade_policy.support_type`. `standard`: at the end of standard support EKS upgrades the control plane to the next minor, never billing extended support. `extended`: the cluster may stay on its minor for up to 12 more months at the extended-support price per cluster hour. AKS and GKE refuse `extended` (AKS long-term support needs the Premium tier, GKE the Extended channel; neither is built here).',
+        'EKS `upgrade_policy.support_type`. `standard`: at the end of standard support EKS upgrades the control plane to the next minor, never billing extended support; set `kubernetesVersion` to that minor (synth warns from 60 days before), or the next plan tries a downgrade. `extended`: the cluster may stay on its minor for up to 12 more months at the extended-support price per cluster hour. AKS and GKE refuse `extended` (AKS long-term support needs the Premium tier, GKE the Extended channel; neither is built here).',
       ),
     systemPool: systemPoolSchema,
     gpuPools: z
