@@ -12,6 +12,7 @@ import { valueAt } from '../spec/errors.js';
 import { parseSpecFile, resolveSpecs } from '../spec/load.js';
 import { type Spec, specSchema, TARGETS } from '../spec/schema.js';
 import { supportRows, versionRows } from '../spec/versions.js';
+import { SUPPORT_WARNING_DAYS } from '../spec/kubernetes-support.js';
 import { teardownPlan } from '../tools/teardown.js';
 import { upgradePlan } from '../tools/upgrade.js';
 
@@ -26,7 +27,7 @@ export function renderVersions(): string {
     '|---|---|---|',
     ...versionRows().map((r) => `| ${cell(r.component)} | \`${cell(r.artifact)}\` | \`${r.version}\` |`),
     '',
-    'End of standard support of the pinned Kubernetes minor (`npm run synth` warns once a pinned minor is past it):',
+    `End of standard support of the pinned Kubernetes minor (\`npm run synth\` warns from ${SUPPORT_WARNING_DAYS} days before it, with the days left, and after it):`,
     '',
     '| cloud | Kubernetes | end of standard support | source |',
     '|---|---|---|---|',

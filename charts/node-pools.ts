@@ -1,7 +1,8 @@
 /**
  * The GPU pools as Karpenter NodePools and EC2NodeClasses (EKS with `cluster.autoscaler: karpenter`): in the eks
- * output, so the GitOps path applies them like every other manifest, and in the deploy path's platform release,
- * which Helm installs after the Karpenter release (its CRDs). Names come from the spec alone (karpenterNames).
+ * output, so the GitOps path applies them like every other manifest, and in the deploy path as a release of their
+ * own between the Karpenter release (its CRDs) and the platform release, so that `destroy` deletes them, and
+ * Karpenter drains and terminates their nodes, before Karpenter goes. Names come from the spec alone (karpenterNames).
  */
 import { type App, Chart } from 'cdk8s';
 import { KarpenterGpuPool } from '../constructs/k8s/karpenter/gpu-node-pool.js';

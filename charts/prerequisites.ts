@@ -10,7 +10,7 @@ import { clusterAutoscalerFor, KARPENTER_CHART } from '../spec/autoscaler-versio
 import { karpenterNames } from '../spec/profile/aws.js';
 import { cloudProfile } from '../spec/profile/index.js';
 import { tolerationsFor } from '../spec/profile/gpu-fit.js';
-import type { Toleration } from '../spec/profile/types.js';
+import type { PoolPlacement, Toleration } from '../spec/profile/types.js';
 import type { Spec } from '../spec/schema.js';
 import { type ChartRef, VERSIONS } from '../spec/versions.js';
 
@@ -148,6 +148,21 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
 }
 
 /**
+ * Karpenter's controller resources, as upstream's getting-started install sets them (aws/karpenter-provider-aws
+ * v1.14.1 `website/content/en/docs/getting-started/getting-started-with-karpenter/scripts/step08-apply-helm-chart.sh`):
+ * requests equal to limits, so the controller that launches every GPU node is never the first to be evicted.
+ */
+export const KARPENTER_CONTROLLER_RESOURCES = { 'requests.cpu': '1', 'requests.memory': '1Gi', 'limits.cpu': '1', 'limits.memory': '1Gi' } as const;
+
+/** The chart's own default toleration (charts/karpenter/values.yaml v1.14.1): a `tolerations` value replaces it. */
+export const KARPENTER_CHART_TOLERATIONS: readonly Omit<Toleration, 'effect'>[] = [{ key: 'CriticalAddonsOnly', operator: 'Exists' }];
+
+/** On the system pool: its selector, and its tolerations added to the chart's default (never an empty list). */
+function karpenterPlacement(system: PoolPlacement): Record<string, unknown> {
+  return { nodeSelector: system.nodeSelector, ...(system.tolerations.length && { tolerations: [...KARPENTER_CHART_TOLERATIONS, ...system.tolerations] }) };
+}
+
+/**
  * EKS: the cluster-autoscaler of the cluster's minor, or Karpenter (its NodePools are in the eks manifests). Both run
  * on the system pool, bound to their IAM roles by EKS Pod Identity (the EKS stack).
  */
@@ -162,8 +177,13 @@ export function nodeAutoscalerPrerequisite(spec: Spec): HelmPrerequisite | undef
       release: 'karpenter',
       namespace: names.namespace,
       chart: KARPENTER_CHART,
-      values: { 'settings.clusterName': c.name, 'settings.interruptionQueue': names.interruptionQueue, 'serviceAccount.name': names.serviceAccount },
-      ...(placement && { jsonValues: placement }),
+      values: {
+        'settings.clusterName': c.name,
+        'settings.interruptionQueue': names.interruptionQueue,
+        'serviceAccount.name': names.serviceAccount,
+        ...Object.fromEntries(Object.entries(KARPENTER_CONTROLLER_RESOURCES).map(([k, v]) => [`controller.resources.${k}`, v])),
+      },
+      ...(system && { jsonValues: karpenterPlacement(system) }),
       reason: 'launches the GPU nodes of the NodePools (one per GPU pool) for pending pods, and drains them on spot interruption',
     };
   }

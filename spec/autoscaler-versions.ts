@@ -8,6 +8,8 @@ import type { ChartRef } from './versions.js';
 /** A cluster-autoscaler release for one Kubernetes minor: the chart and the image it runs. */
 export interface ClusterAutoscalerRelease {
   readonly chart: ChartRef;
+  /** The chart's `appVersion`: its RBAC and flags are those of this release, so its minor is the Kubernetes minor. */
+  readonly chartAppVersion: string;
   /** `registry.k8s.io/autoscaling/cluster-autoscaler` tag: the newest patch of the minor. */
   readonly imageTag: string;
 }
@@ -18,14 +20,15 @@ const caChart = (version: string): ChartRef => ({ name: 'cluster-autoscaler', re
 /**
  * Kubernetes minor -> chart and image. Chart versions from kubernetes/autoscaler
  * `cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml` (9.51.0 app 1.33.0, 9.53.0 app 1.34.2, 9.59.0 app 1.35.0,
- * the newest chart in August 2026); image tags are the newest `cluster-autoscaler-1.3x.y` release tags (July 2026).
- * No chart ships app 1.36 yet: 1.36 runs the 1.36 image in the newest chart (its RBAC is the 1.35 one).
+ * the newest released chart: tag `cluster-autoscaler-chart-9.59.0`, July 2026); image tags are the newest
+ * `cluster-autoscaler-1.3x.y` release tags (July 2026). Only minors with a released chart of their own are here: no
+ * released chart ships app 1.36 yet (master has 9.60.0 with app 1.36.1, untagged in August 2026), so the spec refuses
+ * 1.36 with the cluster-autoscaler until that chart is released (Karpenter supports it).
  */
 export const CLUSTER_AUTOSCALER: Readonly<Record<string, ClusterAutoscalerRelease>> = {
-  '1.33': { chart: caChart('9.51.0'), imageTag: 'v1.33.6' },
-  '1.34': { chart: caChart('9.53.0'), imageTag: 'v1.34.5' },
-  '1.35': { chart: caChart('9.59.0'), imageTag: 'v1.35.2' },
-  '1.36': { chart: caChart('9.59.0'), imageTag: 'v1.36.1' },
+  '1.33': { chart: caChart('9.51.0'), chartAppVersion: '1.33.0', imageTag: 'v1.33.6' },
+  '1.34': { chart: caChart('9.53.0'), chartAppVersion: '1.34.2', imageTag: 'v1.34.5' },
+  '1.35': { chart: caChart('9.59.0'), chartAppVersion: '1.35.0', imageTag: 'v1.35.2' },
 };
 
 /** The cluster-autoscaler release of a Kubernetes minor; throws, naming the minor, when none is known. */

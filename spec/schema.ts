@@ -13,6 +13,7 @@ import { DEFAULT_KAI_QUEUE, groveSchema, kaiSchema, queueProblems } from './sche
 import { cloudProfile } from './profile/index.js';
 import { gkeClusterProblems } from './profile/gcp-rules.js';
 import { CLUSTER_AUTOSCALER, KARPENTER_CHART, KARPENTER_MIN_FOR_KUBERNETES, karpenterSupports } from './autoscaler-versions.js';
+import { AWS_TAG_KEY_MAX, nodeTemplateTagKey } from './profile/aws-names.js';
 
 export const TARGETS = ['local', 'eks', 'aks', 'gke'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -284,7 +285,7 @@ export const clusterSchema = z
     kubernetesSupport: z
       .enum(['standard', 'extended'])
       .describe(
-        'EKS `upgrade_policy.support_type`. `standard`: at the end of standard support EKS upgrades the control plane to the next minor, never billing extended support. `extended`: the cluster may stay on its minor for up to 12 more months at the extended-support price per cluster hour. AKS and GKE refuse `extended` (AKS long-term support needs the Premium tier, GKE the Extended channel; neither is built here).',
+        'EKS `upgrade_policy.support_type`. `standard`: at the end of standard support EKS upgrades the control plane to the next minor, never billing extended support; set `kubernetesVersion` to that minor (synth warns from 60 days before), or the next plan tries a downgrade. `extended`: the cluster may stay on its minor for up to 12 more months at the extended-support price per cluster hour. AKS and GKE refuse `extended` (AKS long-term support needs the Premium tier, GKE the Extended channel; neither is built here).',
       ),
     systemPool: systemPoolSchema,
     gpuPools: z
@@ -534,8 +535,10 @@ function autoscalerRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
   } else if (autoscaler === 'karpenter' && !karpenterSupports(c.kubernetesVersion)) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'kubernetesVersion'], message: `Karpenter ${KARPENTER_CHART.version} does not support Kubernetes ${c.kubernetesVersion} (supported: ${Object.keys(KARPENTER_MIN_FOR_KUBERNETES).filter((m) => karpenterSupports(m)).join(', ')})` });
   }
+  if (spec.target === 'eks') nodeTemplateTagRules(spec.cluster.systemPool, ['cluster', 'systemPool'], ctx);
   for (const [name, pool] of Object.entries(c.gpuPools)) {
     const path = ['cluster', 'gpuPools', name];
+    if (spec.target === 'eks' && autoscaler === 'cluster-autoscaler') nodeTemplateTagRules(pool, path, ctx);
     if (pool.instanceTypeAlternatives?.length && (spec.target !== 'eks' || autoscaler !== 'karpenter' || pool.capacity !== 'spot')) {
       ctx.addIssue({ code: 'custom', path: [...path, 'instanceTypeAlternatives'], message: 'only EKS spot pools with cluster.autoscaler: karpenter take alternative instance types (a managed node group scales one instance shape)' });
     }
@@ -543,6 +546,25 @@ function autoscalerRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
       ctx.addIssue({ code: 'custom', path: [...path, 'fastNetwork'], message: 'EFA pools need the managed node group (cluster placement group, EFA interfaces): use cluster.autoscaler: cluster-autoscaler' });
     }
   }
+}
+
+/**
+ * A managed node group advertises each label and taint to the cluster-autoscaler as an Auto Scaling group tag
+ * `k8s.io/cluster-autoscaler/node-template/<label|taint>/<key>`, and EC2 tag keys have at most 128 characters.
+ */
+function nodeTemplateTagRules(pool: { labels: Record<string, string>; taints: readonly { key: string }[] }, path: string[], ctx: z.RefinementCtx): void {
+  const check = (kind: 'label' | 'taint', key: string, at: (string | number)[]) => {
+    const tag = nodeTemplateTagKey(kind, key);
+    if (tag.length > AWS_TAG_KEY_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, ...at],
+        message: `the ${kind} key "${key}" makes the cluster-autoscaler node-template tag "${tag}" ${tag.length} characters long; Auto Scaling tag keys have at most ${AWS_TAG_KEY_MAX}: use a key of at most ${AWS_TAG_KEY_MAX - nodeTemplateTagKey(kind, '').length} characters`,
+      });
+    }
+  };
+  for (const key of Object.keys(pool.labels)) check('label', key, ['labels', key]);
+  pool.taints.forEach((t, i) => check('taint', t.key, ['taints', i, 'key']));
 }
 
 /** Rules of the graphs that need the rest of the spec: names, the GPU pools of the target, storage classes. */

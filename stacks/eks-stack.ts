@@ -13,7 +13,10 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { NODE_POOLS_CHART } from '../charts/node-pools.js';
 import { platformPrerequisites } from '../charts/prerequisites.js';
+import type { SynthFile } from '../charts/synth.js';
+import { KARPENTER_TERMINATION_GRACE } from '../constructs/k8s/karpenter/gpu-node-pool.js';
 import { EksControlPlane } from '../constructs/cloud/aws/cluster.js';
 import { CLUSTER_AUTOSCALER_GPU_LABEL } from '../constructs/cloud/aws/cluster-autoscaler.js';
 import { EksClusterAutoscalerIdentity } from '../constructs/cloud/aws/cluster-autoscaler-identity.js';
@@ -27,7 +30,8 @@ import { EksNodeGroup } from '../constructs/cloud/aws/node-group.js';
 import { EcrRepositories } from '../constructs/cloud/aws/registry.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
 import { type CloudStorageClass, modelStorageClassOutput } from '../constructs/cloud/deploy/model-storage-class.js';
-import { eksGpuPoolLabels, eksProfile } from '../spec/profile/aws.js';
+import { eksGpuPoolLabels, eksProfile, karpenterNames } from '../spec/profile/aws.js';
+import { AWS_NAME_MAX, awsName } from '../spec/profile/aws-names.js';
 import type { CloudSpec } from '../spec/schema.js';
 import { mirrorRepositories } from '../spec/images.js';
 import { VERSIONS } from '../spec/versions.js';
@@ -51,11 +55,13 @@ export class EksStack extends TerraformStack {
 
     // ------------------------------------------------------------------ network and control plane
     const existing = c.network.existing;
+    const discoveryTag = karpenterNames(c.name).discoveryTag;
     const network = new EksNetwork(this, 'network', {
       clusterName: c.name,
       cidr: c.network.cidr,
       zones: c.network.zones,
       singleNatGateway: c.network.singleNatGateway,
+      ...(c.autoscaler === 'karpenter' && { privateSubnetTags: { [discoveryTag.key]: discoveryTag.value } }),
       ...(existing && { existing: { vpcId: existing.networkId, privateSubnetIds: existing.subnetIds } }),
     });
     const vpcCidr = existing ? new DataAwsVpc(this, 'existing-vpc', { id: existing.networkId }).cidrBlock : c.network.cidr;
@@ -74,7 +80,7 @@ export class EksStack extends TerraformStack {
 
     // ------------------------------------------------------------------ nodes
     const nodeRole = new ServiceRole(this, 'node-role', {
-      name: `${c.name}-node`,
+      name: awsName(c.name, 'node', AWS_NAME_MAX.iamRole),
       service: 'ec2.amazonaws.com',
       // No CNI policy here: the VPC CNI has its own Pod Identity role.
       managedPolicies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'],
@@ -104,7 +110,7 @@ export class EksStack extends TerraformStack {
     const efaGroup = efaPools.length ? efaSecurityGroup(this, c.name, network.vpcId) : undefined;
     // With Karpenter, Karpenter launches the GPU nodes (NodePools in the eks manifests): no GPU node groups.
     const karpenter = c.autoscaler === 'karpenter'
-      ? new EksKarpenter(this, 'karpenter', { clusterName: c.name, region: c.region, subnetIds: network.privateSubnetIds, clusterSecurityGroupId: clusterSecurityGroup, dependsOn: controllers.networking })
+      ? new EksKarpenter(this, 'karpenter', { clusterName: c.name, region: c.region, ...(existing && { existingSubnetIds: existing.subnetIds }), clusterSecurityGroupId: clusterSecurityGroup, dependsOn: controllers.networking })
       : undefined;
     const gpuGroups: EksNodeGroup[] = [];
     for (const [name, pool] of karpenter ? [] : Object.entries(c.gpuPools).sort(([a], [b]) => a.localeCompare(b))) {
@@ -169,7 +175,10 @@ export class EksStack extends TerraformStack {
           p.release === 'aws-load-balancer-controller' ? { ...p, values: { ...p.values, vpcId: network.vpcId } } : p,
         ),
         storageClass: modelClass,
-        platformManifests: manifests.platform,
+        // Karpenter's NodePools in a release of their own between Karpenter and the platform: destroy deletes them
+        // (Karpenter drains and terminates the nodes, Helm waits) while Karpenter still runs.
+        platformManifests: manifests.platform.filter((f) => !isNodePoolsFile(f)),
+        ...(karpenter && { nodePools: { manifests: manifests.platform.filter(isNodePoolsFile), timeoutSeconds: KARPENTER_TERMINATION_GRACE.seconds + NODE_TERMINATION_MARGIN_SECONDS } }),
         ...(c.deploy.graphs && { graphManifests: manifests.graphs }),
         // The node autoscaler (the first release) also waits for what it scales and for its identity.
         dependsOn: [
@@ -200,6 +209,12 @@ export class EksStack extends TerraformStack {
     }
   }
 }
+
+/** The node pools' manifest file (charts/node-pools.ts). */
+const isNodePoolsFile = (f: SynthFile): boolean => f.path.split('/').pop()!.startsWith(`${NODE_POOLS_CHART}.`);
+
+/** Time beyond the drain for Karpenter to terminate the instances and delete their instance profiles. */
+const NODE_TERMINATION_MARGIN_SECONDS = 900;
 
 /** The private subnets that lie in the given zones (a pool pinned to zones, e.g. where its GPUs are offered). */
 function subnetsInZones(scope: Construct, id: string, subnetIds: readonly string[], zones: readonly string[]): string[] {

@@ -2,6 +2,7 @@
 import type { CloudSpec, GpuPoolSpec } from '../schema.js';
 import { type CloudPoolFacts, GPU_NODE_LABEL, GPU_TAINT, gpuPoolProfiles, systemPlacement } from './common.js';
 import type { CloudProfile, StorageClassProfile } from './types.js';
+import { AWS_NAME_MAX, awsName } from './aws-names.js';
 
 export const EKS_POOL_FACTS: CloudPoolFacts = {
   // EKS managed node groups label their nodes with the node group name and the capacity type.
@@ -67,9 +68,11 @@ export const karpenterNames = (clusterName: string) =>
     /** Tag on the private subnets and the cluster security group that EC2NodeClasses select by. */
     discoveryTag: { key: 'karpenter.sh/discovery', value: clusterName },
     /** IAM role of the nodes Karpenter launches (Karpenter creates the instance profile from it). */
-    nodeRole: `${clusterName}-karpenter-node`,
+    nodeRole: awsName(clusterName, 'karpenter-node', AWS_NAME_MAX.iamRole),
     /** SQS queue of interruption events. */
-    interruptionQueue: `${clusterName}-karpenter`,
+    interruptionQueue: awsName(clusterName, 'karpenter', AWS_NAME_MAX.sqsQueue),
+    /** IAM role of the Karpenter controller (Pod Identity). */
+    controllerRole: awsName(clusterName, 'karpenter', AWS_NAME_MAX.iamRole),
     namespace: 'kube-system',
     serviceAccount: 'karpenter',
   }) as const;

@@ -1,10 +1,11 @@
 /**
- * Kubernetes version currency: a pinned minor past its cloud's end of standard support is a warning, from that day
- * on and not the day before; a minor without a recorded date is a warning too; the matrix pins, on the day the dates
+ * Kubernetes version currency: a pinned minor is a warning from SUPPORT_WARNING_DAYS (60) before its cloud's end of
+ * standard support, saying how many days are left, and not a day earlier; past the date it says so; on EKS with
+ * standard support the warning says that EKS upgrades by itself and the pinned minor must follow; a minor without a recorded date is a warning too; the matrix pins, on the day the dates
  * were checked, minors that every cloud still supports, each with a date and a source.
  */
 import { describe, expect, it } from 'vitest';
-import { kubernetesSupportWarnings } from '../../spec/kubernetes-support.js';
+import { kubernetesSupportWarnings, SUPPORT_WARNING_DAYS } from '../../spec/kubernetes-support.js';
 import { CLOUD_TARGETS } from '../../spec/schema.js';
 import { KUBERNETES_SUPPORT, supportRows, VERSIONS } from '../../spec/versions.js';
 import { specsFrom } from '../support/synth.js';
@@ -36,14 +37,33 @@ describe('synth warns when a pinned minor is past the end of standard support', 
     expect(kubernetesSupportWarnings(defaults, CHECKED)).toEqual([]);
   });
 
-  it.each(CLOUD_TARGETS)('%s: silent the day before the end of standard support, a warning naming minor, date and source from that day', (cloud) => {
+  it.each(CLOUD_TARGETS)('%s: silent until 60 days before the end of standard support, then the days left, then past it from that day', (cloud) => {
     const minor = VERSIONS.kubernetes[cloud];
     const end = (KUBERNETES_SUPPORT[cloud].endOfStandardSupport as Record<string, string>)[minor]!;
     const mine = (now: Date) => kubernetesSupportWarnings({ [cloud]: defaults[cloud] }, now);
-    expect(mine(day(end, -1))).toEqual([]);
+    const where = `Kubernetes ${minor} (cluster.kubernetesVersion of target ${cloud})`;
+    expect(SUPPORT_WARNING_DAYS).toBe(60);
+    expect(mine(day(end, -61))).toEqual([]);
+    expect(mine(day(end, -60))).toEqual([expect.stringContaining(`${where}: 60 days left until the end of standard support (${end}, ${KUBERNETES_SUPPORT[cloud].source})`)]);
+    // Mid-day counts the day begun: 12 hours before the date is still 1 day left.
+    expect(mine(new Date(day(end).getTime() - 12 * 3_600_000))).toEqual([expect.stringContaining(`${where}: 1 day left`)]);
     const [warning, ...rest] = mine(day(end));
     expect(rest).toEqual([]);
-    expect(warning).toContain(`Kubernetes ${minor} (cluster.kubernetesVersion of target ${cloud}) is past the end of standard support (${end}, ${KUBERNETES_SUPPORT[cloud].source})`);
+    expect(warning).toContain(`${where} is past the end of standard support (${end}, ${KUBERNETES_SUPPORT[cloud].source})`);
+  });
+
+  it('EKS with standard support: the warning says EKS upgrades by itself and the next plan would try a downgrade; extended support does not', () => {
+    const end = KUBERNETES_SUPPORT.eks.endOfStandardSupport[VERSIONS.kubernetes.eks];
+    const standard = kubernetesSupportWarnings({ eks: defaults.eks }, day(end, -30));
+    expect(standard).toEqual([expect.stringMatching(/30 days left.*EKS upgrades the control plane to the next minor at that date.*downgrade.*set cluster\.kubernetesVersion to the next minor/)]);
+    const extended = specsFrom('targets: { eks: { cluster: { kubernetesSupport: extended } } }').eks;
+    const [w] = kubernetesSupportWarnings({ eks: extended }, day(end, -30));
+    expect(w).toMatch(/30 days left/);
+    expect(w).not.toMatch(/downgrade/);
+    for (const cloud of ['aks', 'gke'] as const) {
+      const other = KUBERNETES_SUPPORT[cloud].endOfStandardSupport[VERSIONS.kubernetes[cloud]];
+      expect(kubernetesSupportWarnings({ [cloud]: defaults[cloud] }, day(other, -30)).join()).not.toMatch(/downgrade/);
+    }
   });
 
   it('a spec pinning 1.33 on every cloud is past standard support everywhere on 2026-11-30', () => {

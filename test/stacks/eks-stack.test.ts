@@ -173,9 +173,20 @@ describe('EKS resources carry the expected values', () => {
     expect(p5[0]).toMatchObject({ device_index: 0, interface_type: 'efa' });
     for (const i of p5.slice(1)) expect(i).toMatchObject({ device_index: 1, interface_type: 'efa-only' });
     for (const i of p5) expect(i['security_groups']).toEqual([expect.stringMatching(/cluster_security_group_id/), expect.stringMatching(/aws_security_group\.efa-sg\.id/)]);
-    // A one-card type gets its one primary interface; never more EFA interfaces than the type has.
+    // A one-card type gets its one primary interface; one interface per card, as terraform-aws-eks counts them.
     expect(evaluateInterfaces(block, { maximum_network_cards: 1, efa_maximum_interfaces: 1 })).toEqual([expect.objectContaining({ interface_type: 'efa', device_index: 0 })]);
-    expect(evaluateInterfaces(block, { maximum_network_cards: 4, efa_maximum_interfaces: 2 })).toHaveLength(2);
+    expect(evaluateInterfaces(block, { maximum_network_cards: 4, efa_maximum_interfaces: 4 })).toHaveLength(4);
+    // A type with fewer EFA interfaces than cards fails the plan with a message, instead of silently getting fewer.
+    const postconditions = (efa.data!['aws_ec2_instance_type']![typeId!]!['lifecycle'] as { postcondition: { condition: string; error_message: string }[] }).postcondition;
+    const holds = (facts: Record<string, number>) =>
+      postconditions.filter((p) => /maximum/.test(p.condition)).map((p) => {
+        const e = p.condition.replace(/^\$\{([^]*)\}$/, '$1').replace(/self\.(\w+)/g, (_, a: string) => String(facts[a]));
+        expect(e).toMatch(/^[\s0-9>=<]*$/);
+        return new Function(`return (${e});`)() as boolean;
+      });
+    expect(holds({ maximum_network_cards: 4, efa_maximum_interfaces: 2 })).toEqual([false]);
+    expect(holds({ maximum_network_cards: 32, efa_maximum_interfaces: 32 })).toEqual([true]);
+    expect(postconditions.find((p) => /maximum/.test(p.condition))!.error_message).toMatch(/p5\.48xlarge takes fewer EFA interfaces .* than it has network cards .*fastNetwork: false/);
     expect(lt['network_interfaces']).toBeUndefined();
     expect(resources(efa, 'aws_placement_group')).toEqual([expect.objectContaining({ strategy: 'cluster' })]);
     const rules = [...resources(efa, 'aws_vpc_security_group_ingress_rule'), ...resources(efa, 'aws_vpc_security_group_egress_rule')].filter((r) => r['ip_protocol'] === '-1');
@@ -202,8 +213,8 @@ describe('EKS resources carry the expected values', () => {
     });
     // An empty choice fails the plan with a message, instead of a node group with no subnet.
     expect(subnets['lifecycle']).toEqual({ postcondition: [expect.objectContaining({ condition: '${length(self.ids) > 0}' })] });
-    for (const type of ['aws_ec2_instance_type', 'aws_ec2_instance_type_offerings']) {
-      for (const d of Object.values(efa.data![type]!)) expect((d['lifecycle'] as { postcondition: unknown[] }).postcondition).toHaveLength(1);
+    for (const [type, n] of [['aws_ec2_instance_type', 2], ['aws_ec2_instance_type_offerings', 1]] as const) {
+      for (const d of Object.values(efa.data![type]!)) expect((d['lifecycle'] as { postcondition: unknown[] }).postcondition).toHaveLength(n);
     }
     // Without zones the group still gets one subnet, from any zone that offers the type.
     const anyZone = synthStacks(EFA.replace('zones: [us-west-2a, us-west-2b], ', ''))['eks']!;

@@ -3,6 +3,7 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CLUSTER_AUTOSCALER_IDENTITY, clusterAutoscalerPolicy } from './cluster-autoscaler.js';
+import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';
 import { ServiceRole } from './iam.js';
 
 export interface EksClusterAutoscalerIdentityProps {
@@ -19,7 +20,7 @@ export class EksClusterAutoscalerIdentity extends Construct {
   constructor(scope: Construct, id: string, props: EksClusterAutoscalerIdentityProps) {
     super(scope, id);
     const role = new ServiceRole(this, 'role', {
-      name: `${props.clusterName}-cluster-autoscaler`,
+      name: awsName(props.clusterName, 'cluster-autoscaler', AWS_NAME_MAX.iamRole),
       service: 'pods.eks.amazonaws.com',
       managedPolicies: [],
       inlinePolicy: clusterAutoscalerPolicy(props.clusterName),

@@ -6,6 +6,7 @@
  */
 import type { PoolPlacement } from '../../../spec/profile/types.js';
 import { CLUSTER_AUTOSCALER_IMAGE, type ClusterAutoscalerRelease } from '../../../spec/autoscaler-versions.js';
+import { CLUSTER_AUTOSCALER_TAG_PREFIX as CA_TAG_PREFIX } from '../../../spec/profile/aws-names.js';
 
 /** Where the chart's pod runs and which service account the role is bound to. */
 export const CLUSTER_AUTOSCALER_IDENTITY = { namespace: 'kube-system', serviceAccount: 'cluster-autoscaler' } as const;
@@ -18,7 +19,7 @@ export const CLUSTER_AUTOSCALER_IDENTITY = { namespace: 'kube-system', serviceAc
 export const CLUSTER_AUTOSCALER_GPU_LABEL = 'k8s.amazonaws.com/accelerator';
 
 /** Tag prefix of auto-discovery and node templates (cloudprovider/aws/README.md, "Auto-discovery setup"). */
-export const CLUSTER_AUTOSCALER_TAG_PREFIX = 'k8s.io/cluster-autoscaler';
+export const CLUSTER_AUTOSCALER_TAG_PREFIX = CA_TAG_PREFIX;
 
 /** Read calls of auto-discovery, node templates from launch templates and instance types, and managed node groups. */
 export const CLUSTER_AUTOSCALER_READ_ACTIONS = [

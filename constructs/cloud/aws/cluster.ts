@@ -12,6 +12,7 @@ import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster/index.js';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
 import { Construct } from 'constructs';
+import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';
 import { ServiceRole } from './iam.js';
 
 export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
@@ -46,7 +47,7 @@ export class EksControlPlane extends Construct {
       deletionWindowInDays: 30,
       lifecycle: { preventDestroy: props.protect },
     });
-    const role = new ServiceRole(this, 'cluster-role', { name: `${props.name}-cluster`, service: 'eks.amazonaws.com', managedPolicies: ['AmazonEKSClusterPolicy'] });
+    const role = new ServiceRole(this, 'cluster-role', { name: awsName(props.name, 'cluster', AWS_NAME_MAX.iamRole), service: 'eks.amazonaws.com', managedPolicies: ['AmazonEKSClusterPolicy'] });
     // Created up front so that its retention (not EKS's "never expire") applies.
     const logs = new CloudwatchLogGroup(this, 'logs', { name: `/aws/eks/${props.name}/cluster`, retentionInDays: props.logRetentionDays ?? 90 });
     this.cluster = new EksCluster(this, 'cluster', {

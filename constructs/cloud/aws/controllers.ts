@@ -7,6 +7,7 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon/index.js';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association/index.js';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';
 import { ServiceRole } from './iam.js';
 
 const POD_IDENTITY = 'pods.eks.amazonaws.com';
@@ -149,7 +150,7 @@ export class EksControllers extends Construct {
   constructor(scope: Construct, id: string, props: EksControllersProps) {
     super(scope, id);
     const role = (key: string, idn: ControllerIdentity) =>
-      new ServiceRole(this, `${key}-role`, { name: `${props.clusterName}-${key}`, service: POD_IDENTITY, managedPolicies: idn.managedPolicies, ...(idn.inlinePolicy && { inlinePolicy: idn.inlinePolicy }) });
+      new ServiceRole(this, `${key}-role`, { name: awsName(props.clusterName, key, AWS_NAME_MAX.iamRole), service: POD_IDENTITY, managedPolicies: idn.managedPolicies, ...(idn.inlinePolicy && { inlinePolicy: idn.inlinePolicy }) });
     const addon = (name: string, extra: Partial<ConstructorParameters<typeof EksAddon>[2]> = {}) =>
       new EksAddon(this, name, { clusterName: props.clusterName, addonName: name, resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'PRESERVE', ...extra });
     const withIdentity = (key: keyof typeof CONTROLLER_IDENTITIES) => {

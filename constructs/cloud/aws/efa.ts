@@ -1,8 +1,10 @@
 /**
  * EfaNetworking: the EFA interfaces and the one subnet of an EFA node group, as the hardware has them.
  *
- * - One EFA interface per network card of the instance type (p5.48xlarge: 32), read at plan time from the
- *   `aws_ec2_instance_type` data source, so every EFA instance type gets its own count without a table here.
+ * - One EFA interface per network card of the instance type (`maximum_network_cards`, p5.48xlarge: 32), read at
+ *   plan time from the `aws_ec2_instance_type` data source, so every EFA instance type gets its own count without a
+ *   table here. A type that takes fewer EFA interfaces than it has cards fails the plan (a postcondition) rather
+ *   than getting fewer interfaces than the module upstream would give it.
  *   Card 0 carries the primary interface (device index 0, type `efa`, with the node's IP); every other card carries
  *   an `efa-only` interface at device index 1 (no IP: RDMA traffic only, the VPC CNI leaves it alone). This is
  *   terraform-aws-eks' eks-managed-node-group rule (`enable_efa_only`, `efa_indices = [0]`).
@@ -52,7 +54,15 @@ export class EfaNetworking extends Construct {
     const type = props.instanceType;
     const facts = new DataAwsEc2InstanceType(this, 'instance-type', {
       instanceType: type,
-      lifecycle: { postcondition: [{ condition: '${self.efa_supported}', errorMessage: `${type} does not support EFA: set fastNetwork: false on its pool` }] },
+      lifecycle: {
+        postcondition: [
+          { condition: '${self.efa_supported}', errorMessage: `${type} does not support EFA: set fastNetwork: false on its pool` },
+          {
+            condition: '${self.efa_maximum_interfaces >= self.maximum_network_cards}',
+            errorMessage: `${type} takes fewer EFA interfaces (efa_maximum_interfaces) than it has network cards (maximum_network_cards), and an EFA node group gets one per card: use another instance type or set fastNetwork: false on its pool`,
+          },
+        ],
+      },
     });
     const offerings = new DataAwsEc2InstanceTypeOfferings(this, 'offerings', {
       locationType: 'availability-zone',
@@ -69,8 +79,8 @@ export class EfaNetworking extends Construct {
     // Sorted, so the choice is stable from plan to plan (a node group's subnets cannot change in place).
     this.subnetId = Token.asString(Fn.element(Fn.sort(subnets.ids), 0));
 
-    // Cards that can take an EFA interface: every card, unless the type has fewer EFA interfaces than cards.
-    const cards = Fn.min([facts.maximumNetworkCards, facts.efaMaximumInterfaces]);
+    // One interface per network card, as terraform-aws-eks' eks-managed-node-group (`maximum_network_cards`).
+    const cards = facts.maximumNetworkCards;
     this.interfaceCount = Token.asString(cards);
     this.networkInterfaces = {
       for_each: Token.asString(Fn.range(0, cards)),

@@ -2,6 +2,7 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 import { Construct } from 'constructs';
+import { AWS_NAME_MAX } from '../../../spec/profile/aws-names.js';
 
 /** An AWS managed policy by name, e.g. `AmazonEKSClusterPolicy` or `service-role/AmazonEBSCSIDriverPolicy`. */
 export const awsManagedPolicy = (name: string): string => `arn:aws:iam::aws:policy/${name}`;
@@ -10,6 +11,7 @@ const trust = (principal: Record<string, string>, actions: string[]) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: actions }] });
 
 export interface ServiceRoleProps {
+  /** At most 64 characters (IAM RoleName): derive it with `awsName`. */
   readonly name: string;
   /** `eks.amazonaws.com`, `ec2.amazonaws.com`, or `pods.eks.amazonaws.com` (Pod Identity). */
   readonly service: string;
@@ -26,6 +28,9 @@ export class ServiceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
+    if (props.name.length > AWS_NAME_MAX.iamRole) {
+      throw new Error(`ServiceRole: name "${props.name}" has ${props.name.length} characters; IAM role names have at most ${AWS_NAME_MAX.iamRole}`);
+    }
     const actions = props.service === 'pods.eks.amazonaws.com' ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
     this.role = new IamRole(this, 'role', {
       name: props.name,

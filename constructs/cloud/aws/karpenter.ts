@@ -17,19 +17,23 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy/index.j
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { karpenterNames } from '../../../spec/profile/aws.js';
+import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';
 import { ServiceRole } from './iam.js';
 
-/** The EC2 events Karpenter acts on, each an EventBridge rule into the queue. */
+/**
+ * The EC2 events Karpenter acts on, each an EventBridge rule into the queue. The keys are short: they end the rule
+ * names, which EventBridge caps at 64 characters.
+ */
 export const KARPENTER_INTERRUPTION_EVENTS = {
-  'scheduled-change': { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
-  'spot-interruption': { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
+  health: { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+  spot: { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
   rebalance: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
-  'instance-state-change': { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
-  'capacity-reservation-interruption': { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
+  'state-change': { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
+  reservation: { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
 } as const;
 
 /** Managed policies of the nodes: join the cluster, pull images, Session Manager. The VPC CNI has its own role. */
-export const KARPENTER_NODE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'] as const;
+export const KARPENTER_NODE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'] as const;
 
 export interface KarpenterPolicyProps {
   readonly clusterName: string;
@@ -110,8 +114,12 @@ export function karpenterControllerPolicy(p: KarpenterPolicyProps): string {
 export interface EksKarpenterProps {
   readonly clusterName: string;
   readonly region: string;
-  /** Private subnets the nodes may use (tagged for discovery). */
-  readonly subnetIds: readonly string[];
+  /**
+   * Subnets of an existing VPC to tag for discovery (`aws_ec2_tag`). Subnets the stack creates carry the tag in their
+   * own `tags` instead (EksNetwork `privateSubnetTags`): Terraform would remove an `aws_ec2_tag` from them on every
+   * apply. @default - none
+   */
+  readonly existingSubnetIds?: readonly string[];
   /** The cluster security group (tagged for discovery): control plane and nodes talk through it. */
   readonly clusterSecurityGroupId: string;
   /** What must exist first (the cluster, through the networking add-ons). */
@@ -143,13 +151,13 @@ export class EksKarpenter extends Construct {
       }),
     });
     for (const [key, pattern] of Object.entries(KARPENTER_INTERRUPTION_EVENTS)) {
-      const rule = new CloudwatchEventRule(this, `rule-${key}`, { name: `${props.clusterName}-karpenter-${key}`, eventPattern: JSON.stringify(pattern) });
+      const rule = new CloudwatchEventRule(this, `rule-${key}`, { name: awsName(props.clusterName, `karpenter-${key}`, AWS_NAME_MAX.eventRule), eventPattern: JSON.stringify(pattern) });
       new CloudwatchEventTarget(this, `rule-${key}-target`, { rule: rule.name, targetId: 'KarpenterInterruptionQueue', arn: this.queue.arn });
     }
 
     const account = new DataAwsCallerIdentity(this, 'account');
     const controllerRole = new ServiceRole(this, 'controller-role', {
-      name: `${props.clusterName}-karpenter`,
+      name: names.controllerRole,
       service: 'pods.eks.amazonaws.com',
       managedPolicies: [],
       inlinePolicy: karpenterControllerPolicy({ clusterName: props.clusterName, region: props.region, accountId: account.accountId, nodeRoleArn: nodeRole.arn, queueArn: this.queue.arn }),
@@ -162,8 +170,9 @@ export class EksKarpenter extends Construct {
       ...after,
     });
 
+    // The cluster security group is created by EKS, not by this stack: an aws_ec2_tag is the only way to tag it.
     const tag = (tid: string, resourceId: string) => new Ec2Tag(this, tid, { resourceId, key: names.discoveryTag.key, value: names.discoveryTag.value });
-    const tags = [...props.subnetIds.map((s, i) => tag(`subnet-${i}-discovery`, s)), tag('cluster-sg-discovery', props.clusterSecurityGroupId)];
+    const tags = [...(props.existingSubnetIds ?? []).map((s, i) => tag(`subnet-${i}-discovery`, s)), tag('cluster-sg-discovery', props.clusterSecurityGroupId)];
     this.dependables = [association, access, this.queue, ...tags];
   }
 }

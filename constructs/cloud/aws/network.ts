@@ -23,6 +23,12 @@ export interface EksNetworkProps {
   readonly zones?: number;
   /** @default true */
   readonly singleNatGateway?: boolean;
+  /**
+   * More tags on the private subnets the stack creates (e.g. Karpenter's discovery tag). They belong in the subnets'
+   * own `tags`: an `aws_ec2_tag` on a subnet that manages its tags is removed by the subnet on the next apply.
+   * @default - none
+   */
+  readonly privateSubnetTags?: Readonly<Record<string, string>>;
   /** Use this VPC and these private subnets instead of creating them. */
   readonly existing?: { readonly vpcId: string; readonly privateSubnetIds: readonly string[] };
 }
@@ -69,7 +75,7 @@ export class EksNetwork extends Construct {
         vpcId: vpc.id,
         cidrBlock: Fn.cidrsubnet(cidr, 3, i),
         availabilityZone: az,
-        tags: { ...clusterTag, Name: `${props.clusterName}-private-${i}`, 'kubernetes.io/role/internal-elb': '1' },
+        tags: { ...clusterTag, Name: `${props.clusterName}-private-${i}`, 'kubernetes.io/role/internal-elb': '1', ...props.privateSubnetTags },
       });
       const routes = new RouteTable(this, `private-${i}-routes`, { vpcId: vpc.id, tags: { Name: `${props.clusterName}-private-${i}` } });
       new Route(this, `private-${i}-default`, { routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nats[nats.length - 1]!.id });

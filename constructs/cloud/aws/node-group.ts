@@ -15,6 +15,7 @@ import type { NodePoolShape } from '../node-pool-shape.js';
 import type { EfaInterfacesBlock } from './efa.js';
 import { EKS_CAPACITY_TYPE_LABEL, EKS_POOL_FACTS } from '../../../spec/profile/aws.js';
 import { CLUSTER_AUTOSCALER_TAG_PREFIX } from './cluster-autoscaler.js';
+import { nodeTemplateTagKey } from '../../../spec/profile/aws-names.js';
 import { toEksTaint } from './taints.js';
 
 export type EksAmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_x86_64_NVIDIA';
@@ -93,8 +94,8 @@ export function autoscalerTags(p: Pick<EksNodeGroupProps, 'clusterName' | 'name'
   return {
     [`${prefix}/enabled`]: 'true',
     [`${prefix}/${p.clusterName}`]: 'owned',
-    ...Object.fromEntries(Object.entries({ ...eksLabels, ...p.labels }).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
-    ...Object.fromEntries(p.taints.map((t) => [`${prefix}/node-template/taint/${t.key}`, `${t.value ?? ''}:${t.effect}`])),
+    ...Object.fromEntries(Object.entries({ ...eksLabels, ...p.labels }).map(([k, v]) => [nodeTemplateTagKey('label', k), v])),
+    ...Object.fromEntries(p.taints.map((t) => [nodeTemplateTagKey('taint', t.key), `${t.value ?? ''}:${t.effect}`])),
     ...(p.gpusPerNode ? { [`${prefix}/node-template/resources/nvidia.com/gpu`]: String(p.gpusPerNode) } : {}),
     // EFA workers request the EFA devices: a template without them fits no such worker, and the pool stays at zero.
     ...(p.efaDevices ? { [`${prefix}/node-template/resources/${EKS_POOL_FACTS.fastNetworkResource}`]: String(p.efaDevices) } : {}),

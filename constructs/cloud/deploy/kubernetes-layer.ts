@@ -3,10 +3,13 @@
  * order, with Helm:
  *   1. the pinned upstream charts the platform needs (Dynamo CRDs, then the GPU Operator where the cloud does not
  *      manage drivers, then Grove and KAI): `platformPrerequisites(spec)` is the same list the README prints;
- *   2. the model storage class, whose parameters come from the cloud (file system ids);
- *   3. our synthesized platform manifests (namespace, etcd, NATS, operator, KAI queues, workload namespace, model
+ *   2. optionally the node pools of a node provisioner installed in step 1 (Karpenter's NodePools), as their own
+ *      release: `destroy` deletes it before the provisioner, whose finalizers drain and terminate the nodes while
+ *      Helm waits for the deletion;
+ *   3. the model storage class, whose parameters come from the cloud (file system ids);
+ *   4. our synthesized platform manifests (namespace, etcd, NATS, operator, KAI queues, workload namespace, model
  *      cache), as one release;
- *   4. optionally the graphs and graph requests (they need the apply-time Secrets first).
+ *   5. optionally the graphs and graph requests (they need the apply-time Secrets first).
  * Nothing here holds a secret value: the Helm provider runs the cloud's credential plugin for each connection.
  */
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider/index.js';
@@ -41,6 +44,12 @@ export interface KubernetesLayerProps {
   /** The synthesized manifests of the target: the platform files, and the graph files. */
   readonly platformManifests: readonly SynthFile[];
   readonly graphManifests?: readonly SynthFile[];
+  /**
+   * Node pools of a provisioner among the prerequisites, as a release of their own that the platform release does
+   * not contain. Helm uninstalls with `wait`, so `destroy` waits (up to `timeoutSeconds`) until the provisioner's
+   * finalizers have drained and terminated every node, before the provisioner itself goes. @default - none
+   */
+  readonly nodePools?: { readonly manifests: readonly SynthFile[]; readonly timeoutSeconds: number };
   /** What the first release waits for (node groups, CSI add-ons). */
   readonly dependsOn?: ITerraformDependable[];
   /** Seconds Helm waits for a release to become ready. @default 900 */
@@ -99,6 +108,19 @@ export class KubernetesLayer extends Construct {
       );
     }
 
+    const local = (rid: string, name: string, files: readonly SynthFile[], description: string, releaseTimeout = timeout) => {
+      const chart = new LocalChart(this, `${rid}-chart`, {
+        chartName: name,
+        version: VERSIONS.dynamo.version,
+        description,
+        manifests: Object.fromEntries(files.map((f) => [fileName(f), f.content])),
+      });
+      return chain(new Release(this, rid, { provider, name, namespace: 'default', chart: chart.path, wait: true, timeout: releaseTimeout, dependsOn: previous }));
+    };
+    if (props.nodePools?.manifests.length) {
+      local('node-pools', 'dynamo-iac-node-pools', props.nodePools.manifests, 'Node pools of the node provisioner, as synthesized by dynamo-iac', props.nodePools.timeoutSeconds);
+    }
+
     if (props.storageClass) {
       // The whole class comes in as a value: its parameters are Terraform references resolved at apply.
       const chart = new LocalChart(this, 'storage-chart', {
@@ -121,15 +143,6 @@ export class KubernetesLayer extends Construct {
       );
     }
 
-    const local = (rid: string, name: string, files: readonly SynthFile[], description: string) => {
-      const chart = new LocalChart(this, `${rid}-chart`, {
-        chartName: name,
-        version: VERSIONS.dynamo.version,
-        description,
-        manifests: Object.fromEntries(files.map((f) => [fileName(f), f.content])),
-      });
-      return chain(new Release(this, rid, { provider, name, namespace: 'default', chart: chart.path, wait: true, timeout, dependsOn: previous }));
-    };
     local('platform', 'dynamo-iac-platform', props.platformManifests, 'The Dynamo platform as synthesized by dynamo-iac');
     if (props.graphManifests?.length) local('graphs', 'dynamo-iac-graphs', props.graphManifests, 'The Dynamo graphs as synthesized by dynamo-iac');
   }

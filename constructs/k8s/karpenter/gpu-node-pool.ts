@@ -41,7 +41,16 @@ export interface KarpenterGpuPoolProps {
   readonly consolidateAfter?: string;
   /** Nodes are replaced after this long (new AMIs, security fixes). @default '720h' */
   readonly expireAfter?: string;
+  /**
+   * How long a draining node may wait for its pods (karpenter.sh/v1 NodePool `spec.template.spec.terminationGracePeriod`):
+   * past it Karpenter deletes the pods even when a disruption budget or `do-not-disrupt` blocks eviction, so a
+   * drain (expiry, `destroy`) always finishes. Unset, Karpenter waits forever. @default KARPENTER_TERMINATION_GRACE.duration
+   */
+  readonly terminationGracePeriod?: string;
 }
+
+/** The longest a Karpenter GPU node drains (1h: a graph's workers finish their requests and shut down long before). */
+export const KARPENTER_TERMINATION_GRACE = { duration: '1h', seconds: 3600 } as const;
 
 export class KarpenterGpuPool extends Construct {
   public readonly nodePool: ApiObject;
@@ -83,6 +92,7 @@ export class KarpenterGpuPool extends Construct {
               ...(props.zones?.length ? [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [...props.zones] }] : []),
             ],
             expireAfter: props.expireAfter ?? '720h',
+            terminationGracePeriod: props.terminationGracePeriod ?? KARPENTER_TERMINATION_GRACE.duration,
           },
         },
         // The pool's ceiling, in GPUs: Karpenter stops launching when the pool's nodes would exceed it.

@@ -18,7 +18,7 @@ import {
   CLUSTER_AUTOSCALER_WRITE_ACTIONS,
 } from '../../../../constructs/cloud/aws/cluster-autoscaler.js';
 import { KARPENTER_INTERRUPTION_EVENTS } from '../../../../constructs/cloud/aws/karpenter.js';
-import { KARPENTER_RESTRICTED_LABEL_DOMAINS, karpenterPoolProblems } from '../../../../constructs/k8s/karpenter/gpu-node-pool.js';
+import { KARPENTER_RESTRICTED_LABEL_DOMAINS, KARPENTER_TERMINATION_GRACE, karpenterPoolProblems } from '../../../../constructs/k8s/karpenter/gpu-node-pool.js';
 import { CLUSTER_AUTOSCALER, clusterAutoscalerFor, KARPENTER_CHART, KARPENTER_MIN_FOR_KUBERNETES, karpenterSupports } from '../../../../spec/autoscaler-versions.js';
 import { EKS_POOL_FACTS, eksProfile, karpenterNames } from '../../../../spec/profile/aws.js';
 import type { CloudSpec, Spec } from '../../../../spec/schema.js';
@@ -29,6 +29,7 @@ import { byKind, problemsOf, specsFrom, synthSpec } from '../../../support/synth
 
 type Resource = Record<string, unknown>;
 interface TfJson {
+  provider?: Record<string, Resource[]>;
   resource: Record<string, Record<string, Resource>>;
   data?: Record<string, Record<string, Resource>>;
 }
@@ -41,6 +42,9 @@ function synthEks(yaml?: string): { spec: CloudSpec; tf: TfJson; out: string } {
   app.synth();
   return { spec, tf: JSON.parse(readFileSync(join(out, 'stacks', 'eks', 'cdk.tf.json'), 'utf8')) as TfJson, out };
 }
+
+/** Seconds of a Karpenter duration such as `1h30m`. */
+const durationSeconds = (d: string) => [...d.matchAll(/(\d+)([smh])/g)].reduce((s, [, n, u]) => s + Number(n) * { s: 1, m: 60, h: 3600 }[u as 's' | 'm' | 'h'], 0);
 
 const resources = (tf: TfJson, type: string) => Object.values(tf.resource[type] ?? {});
 const entries = (tf: TfJson, type: string) => Object.entries(tf.resource[type] ?? {}).map(([id, r]) => ({ address: `${type}.${id}`, r }));
@@ -80,13 +84,14 @@ const inlineStatements = (role: Resource | undefined): Statement[] =>
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe('the version table: the cluster-autoscaler runs the minor of the cluster', () => {
-  it('every pinned release runs the image of its own minor, from the upstream chart repository', () => {
+  it('every pinned release runs the image of its own minor, in a chart of that minor, from the upstream chart repository', () => {
     for (const [k8s, r] of Object.entries(CLUSTER_AUTOSCALER)) {
       expect(minor(r.imageTag), `Kubernetes ${k8s}`).toBe(k8s);
+      expect(minor(r.chartAppVersion), `Kubernetes ${k8s}: chart ${r.chart.version}`).toBe(k8s);
       expect(r.chart).toMatchObject({ name: 'cluster-autoscaler', repository: 'https://kubernetes.github.io/autoscaler' });
       expect(r.chart.version).toMatch(/^9\.\d+\.\d+$/);
     }
-    expect(Object.keys(CLUSTER_AUTOSCALER)).toEqual(expect.arrayContaining(['1.33', '1.34', '1.35', '1.36']));
+    expect(Object.keys(CLUSTER_AUTOSCALER)).toEqual(expect.arrayContaining(['1.33', '1.34', '1.35']));
   });
 
   it('the pinned EKS minor has a cluster-autoscaler and a Karpenter that support it; an unknown minor is refused', () => {
@@ -102,6 +107,9 @@ describe('the version table: the cluster-autoscaler runs the minor of the cluste
   it('the spec refuses a minor without a pinned autoscaler, and the autoscaler field outside EKS', () => {
     expect(problemsOf('targets: { eks: { cluster: { kubernetesVersion: "1.29" } } }').join('\n')).toMatch(/kubernetesVersion.*no cluster-autoscaler release is pinned for Kubernetes 1\.29/);
     expect(problemsOf('targets: { eks: { cluster: { kubernetesVersion: "1.29", autoscaler: karpenter } } }').join('\n')).toMatch(/Karpenter .* does not support Kubernetes 1\.29/);
+    // No released cluster-autoscaler chart has app 1.36 yet: refused with the cluster-autoscaler, fine with Karpenter.
+    expect(problemsOf('targets: { eks: { cluster: { kubernetesVersion: "1.36" } } }').join('\n')).toMatch(/kubernetesVersion.*no cluster-autoscaler release is pinned for Kubernetes 1\.36/);
+    expect(problemsOf('targets: { eks: { cluster: { kubernetesVersion: "1.36", autoscaler: karpenter } } }').join('\n')).not.toMatch(/kubernetesVersion/);
     expect(problemsOf('targets: { gke: { cluster: { autoscaler: karpenter } } }').join('\n')).toMatch(/cluster\.autoscaler.*eks only/);
   });
 });
@@ -233,6 +241,22 @@ describe('karpenter', () => {
     for (const [key, v] of Object.entries(profile.systemPool!.nodeSelector)) expect(values).toContain(`${key}: ${v}`);
   });
 
+  it('the controller keeps the chart\'s CriticalAddonsOnly toleration and has upstream\'s resources; the node role pulls images with PullOnly', () => {
+    const set = setOf(k.r);
+    expect(set).toMatchObject({ 'controller.resources.requests.cpu': '1', 'controller.resources.requests.memory': '1Gi', 'controller.resources.limits.cpu': '1', 'controller.resources.limits.memory': '1Gi' });
+    // A `tolerations` value replaces the chart's list: an empty one would drop CriticalAddonsOnly.
+    const values = String((k.r['values'] as string[])[0]);
+    expect(values).not.toMatch(/tolerations: \[\]/);
+    const tainted = synthEks('targets: { eks: { cluster: { autoscaler: karpenter, systemPool: { taints: [{ key: system, value: "true", effect: NoSchedule }] } } } }').tf;
+    const taintedValues = String((release(tainted, 'karpenter')!.r['values'] as string[])[0]);
+    expect(taintedValues).toMatch(/key: CriticalAddonsOnly\s+operator: Exists/);
+    expect(taintedValues).toMatch(/key: system/);
+    const nodeRole = entries(tf, 'aws_iam_role').find((r) => r.r['name'] === names.nodeRole)!;
+    const attached = resources(tf, 'aws_iam_role_policy_attachment').filter((a) => String(a['role']).includes(nodeRole.address)).map((a) => String(a['policy_arn']));
+    expect(attached).toContain('arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly');
+    expect(attached).not.toContain('arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly');
+  });
+
   it('the pinned chart, configured with the cluster and the queue the stack creates', () => {
     expect(k.r).toMatchObject({ chart: KARPENTER_CHART.name, repository: KARPENTER_CHART.repository, version: KARPENTER_CHART.version, namespace: names.namespace });
     const set = setOf(k.r);
@@ -276,19 +300,34 @@ describe('karpenter', () => {
     expect(nodeClasses.map((c) => (c['spec'] as { role: string }).role)).toEqual(nodeClasses.map(() => names.nodeRole));
   });
 
-  it('the subnets and the cluster security group carry the tag the EC2NodeClasses select by', () => {
+  it('the private subnets (in their own tags) and the cluster security group (aws_ec2_tag) carry the tag the EC2NodeClasses select by', () => {
     const tags = resources(tf, 'aws_ec2_tag');
+    const privateSubnets = entries(tf, 'aws_subnet').filter((s) => (s.r['tags'] as Record<string, string>)['kubernetes.io/role/internal-elb'] === '1');
+    expect(privateSubnets.length).toBeGreaterThan(1);
     for (const c of nodeClasses) {
       const spec_ = c['spec'] as { subnetSelectorTerms: { tags: Record<string, string> }[]; securityGroupSelectorTerms: { tags: Record<string, string> }[]; metadataOptions: Record<string, unknown> };
-      for (const terms of [spec_.subnetSelectorTerms, spec_.securityGroupSelectorTerms]) {
-        const [[key, value]] = Object.entries(terms[0]!.tags) as [[string, string]];
-        expect(tags.filter((t) => t['key'] === key && t['value'] === value).length).toBeGreaterThan(0);
-      }
+      const [[sKey, sValue]] = Object.entries(spec_.subnetSelectorTerms[0]!.tags) as [[string, string]];
+      for (const s of privateSubnets) expect((s.r['tags'] as Record<string, string>)[sKey], s.address).toBe(sValue);
+      const [[gKey, gValue]] = Object.entries(spec_.securityGroupSelectorTerms[0]!.tags) as [[string, string]];
+      expect(tags).toContainEqual(expect.objectContaining({ key: gKey, value: gValue, resource_id: expect.stringMatching(/aws_eks_cluster\..*cluster_security_group_id/) }));
       expect(spec_.metadataOptions).toMatchObject({ httpTokens: 'required', httpPutResponseHopLimit: 2 });
     }
-    const tagged = tags.map((t) => String(t['resource_id']));
-    for (const s of entries(tf, 'aws_subnet').filter((s) => (s.r['tags'] as Record<string, string>)['kubernetes.io/role/internal-elb'] === '1')) expect(tagged).toContain(`\${${s.address}.id}`);
-    expect(tagged.some((t) => t.includes('cluster_security_group_id'))).toBe(true);
+  });
+
+  it('no aws_ec2_tag targets a resource of the stack: its own tags (and the provider\'s default_tags) would remove the tag on every apply', () => {
+    // aws_ec2_tag docs: do not use it on a resource whose tags Terraform also manages, or the two fight every apply.
+    expect(tf.provider?.['aws']?.[0]?.['default_tags']).toBeDefined();
+    for (const t of resources(tf, 'aws_ec2_tag')) {
+      const own = /^\$\{((?:aws|data\.aws)_[a-z0-9_]+\.[\w-]+)\.id\}$/.exec(String(t['resource_id']))?.[1];
+      expect(own, `aws_ec2_tag on ${String(t['resource_id'])}`).toBeUndefined();
+    }
+    // A VPC the stack does not own: its subnets get the tag from aws_ec2_tag, the only way to tag them.
+    const existing = synthEks('targets: { eks: { cluster: { autoscaler: karpenter, network: { existing: { networkId: vpc-0abc, subnetIds: [subnet-0a, subnet-0b] } } } } }').tf;
+    const onSubnets = resources(existing, 'aws_ec2_tag').filter((t) => String(t['resource_id']).startsWith('subnet-'));
+    expect(onSubnets.map((t) => [t['resource_id'], t['key'], t['value']])).toEqual(['subnet-0a', 'subnet-0b'].map((s) => [s, names.discoveryTag.key, names.discoveryTag.value]));
+    // Without Karpenter, no discovery tag anywhere.
+    const plain = synthEks().tf;
+    expect(resources(plain, 'aws_subnet').some((s) => names.discoveryTag.key in (s['tags'] as Record<string, string>))).toBe(false);
   });
 
   it('one NodePool and EC2NodeClass per GPU pool, with the pool\'s labels, taints, capacity type, zones and GPU limit', () => {
@@ -313,11 +352,26 @@ describe('karpenter', () => {
     expect(nodePools.find((p) => p.metadata.name === 'gpuspot')!['spec']).toMatchObject({ template: { metadata: { labels: { team: 'a', 'eks.amazonaws.com/capacityType': 'SPOT' } } } });
   });
 
-  it('the NodePools go to the eks output and into the platform release, which Helm installs after the Karpenter release', () => {
+  it('the NodePools are their own release: after Karpenter, before the platform, so destroy deletes them (and Karpenter drains their nodes) while Karpenter runs', () => {
     const platform = release(tf, 'dynamo-iac-platform')!;
-    expect(reachable(tf, platform.address)).toContain(k.address);
-    const templates = readdirSync(join(out, 'stacks', 'eks', String(platform.r['chart']), 'templates'));
-    expect(templates).toContain('02-node-pools.k8s.yaml');
+    const pools = release(tf, 'dynamo-iac-node-pools')!;
+    const templates = (r: { r: Resource }) => readdirSync(join(out, 'stacks', 'eks', String(r.r['chart']), 'templates'));
+    expect(templates(pools)).toEqual(['02-node-pools.k8s.yaml']);
+    expect(templates(platform)).not.toContain('02-node-pools.k8s.yaml');
+    // Terraform destroys a resource before what it depends on: platform -> node pools -> Karpenter.
+    expect(reachable(tf, pools.address)).toContain(k.address);
+    expect(reachable(tf, platform.address)).toContain(pools.address);
+    expect(reachable(tf, k.address)).not.toContain(pools.address);
+    // The helm provider uninstalls with the release's wait and timeout: it waits for the EC2NodeClass finalizers,
+    // which go once Karpenter has drained (at most terminationGracePeriod) and terminated every node.
+    const grace = durationSeconds(KARPENTER_TERMINATION_GRACE.duration);
+    expect(pools.r).toMatchObject({ wait: true });
+    expect(Number(pools.r['timeout'])).toBeGreaterThan(grace);
+    for (const np of nodePools) expect((np['spec'] as { template: { spec: { terminationGracePeriod: string } } }).template.spec.terminationGracePeriod, np.metadata.name).toBe(KARPENTER_TERMINATION_GRACE.duration);
+    expect(KARPENTER_TERMINATION_GRACE.duration).toMatch(/^([0-9]+(s|m|h))+$/);
+    expect(grace).toBe(KARPENTER_TERMINATION_GRACE.seconds);
+    // Without Karpenter there is no such release.
+    expect(release(synthEks().tf, 'dynamo-iac-node-pools')).toBeUndefined();
     const reach = reachable(tf, k.address);
     for (const type of ['aws_eks_pod_identity_association', 'aws_eks_access_entry', 'aws_sqs_queue', 'aws_ec2_tag']) {
       for (const e of entries(tf, type)) expect(reach, e.address).toContain(e.address);
@@ -328,6 +382,23 @@ describe('karpenter', () => {
     expect(problemsOf('targets: { eks: { cluster: { autoscaler: karpenter, gpuPools: { gpu: { fastNetwork: true } } } } }').join('\n')).toMatch(/gpuPools\.gpu\.fastNetwork.*cluster-autoscaler/);
     expect(problemsOf('targets: { eks: { cluster: { autoscaler: karpenter, gpuPools: { gpu: { instanceTypeAlternatives: [g6e.24xlarge] } } } } }').join('\n')).toMatch(/instanceTypeAlternatives.*spot pools/);
     expect(problemsOf('targets: { eks: { cluster: { gpuPools: { gpuspot: { instanceTypeAlternatives: [g6e.24xlarge] } } } } }').join('\n')).toMatch(/instanceTypeAlternatives/);
+  });
+
+  it('label and taint keys whose cluster-autoscaler node-template tag would pass 128 characters are refused on EKS node groups only', () => {
+    // k8s.io/cluster-autoscaler/node-template/label/<key>: an Auto Scaling tag key has at most 128 characters.
+    const keyOf = (len: number) => `${'a'.repeat(50)}.${'b'.repeat(len - 65)}.io/${'n'.repeat(10)}`;
+    expect(keyOf(83)).toHaveLength(83);
+    const withLabel = (len: number, where: string) => `targets: { eks: { cluster: { ${where.replace('KEY', `"${keyOf(len)}"`)} } } }`;
+    const label = (len: number) => withLabel(len, 'systemPool: { labels: { KEY: x } }');
+    expect(problemsOf(label(82))).toEqual([]);
+    expect(problemsOf(label(83)).join('\n')).toMatch(new RegExp(`cluster\\.systemPool\\.labels.*label key "${keyOf(83)}" .* 129 characters long; Auto Scaling tag keys have at most 128: use a key of at most 82 characters`));
+    const taint = (len: number) => withLabel(len, 'gpuPools: { gpu: { taints: [{ key: KEY, effect: NoSchedule }] } }');
+    expect(problemsOf(taint(82))).toEqual([]);
+    expect(problemsOf(taint(83)).join('\n')).toMatch(/cluster\.gpuPools\.gpu\.taints.*taint key .* 129 characters long/);
+    // Karpenter's GPU pools carry no such tags; the system pool still does; other clouds have no such tags.
+    expect(problemsOf(withLabel(83, 'autoscaler: karpenter, gpuPools: { gpu: { labels: { KEY: x } } }'))).toEqual([]);
+    expect(problemsOf(withLabel(83, 'autoscaler: karpenter, systemPool: { labels: { KEY: x } }')).join('\n')).toMatch(/129 characters/);
+    expect(problemsOf(`targets: { gke: { cluster: { systemPool: { labels: { "${keyOf(83)}": x } } } } }`).join('\n')).not.toMatch(/node-template/);
   });
 
   it('labels Karpenter refuses are caught at synth', () => {
