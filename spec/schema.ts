@@ -251,7 +251,11 @@ const networkSchema = z
     zones: z.number().int().min(2, { message: 'must be at least 2 (the control plane needs subnets in two zones)' }).max(6).describe('Zones with a private (and a public) subnet each.'),
     existing: z
       .strictObject({
-        networkId: z.string().min(1).describe('VPC id (AWS), virtual network id (Azure), network (GCP): a name in the cluster\'s project, or `projects/P/global/networks/N` (or its self link) for another project\'s, e.g. a Shared VPC host\'s; the GKE model-cache class then names it in full, and Filestore connects through private services access.'),
+        networkId: z.string().min(1).describe('VPC id (AWS), virtual network id (Azure), network (GCP): a name in the cluster\'s project, or `projects/P/global/networks/N` (or its self link) for another project\'s, e.g. a Shared VPC host\'s; the GKE model-cache class then names it in full.'),
+        sharedVpc: z
+          .boolean()
+          .default(false)
+          .describe('GCP: the network is a Shared VPC of another (host) project. Filestore then connects through private services access (`connect-mode: PRIVATE_SERVICE_ACCESS`, the Filestore CSI driver\'s rule for a Shared VPC used from a service project), which the host project must have set up; otherwise Filestore peers directly.'),
         subnetIds: z.array(z.string().min(1)).min(1).describe('Private subnets for the nodes (AWS: at least two zones).'),
       })
       .optional()

@@ -87,6 +87,7 @@ export class EksStack extends TerraformStack {
     });
     const controllers = new EksControllers(this, 'controllers', {
       clusterName: cluster.name,
+      nameBase: c.name,
       efs: c.modelStorage.kind === 'shared-file',
       fsx: c.modelStorage.kind === 'lustre',
       logs: c.logs.enabled,

@@ -12,6 +12,8 @@ const HASH_LENGTH = 8;
 
 /** `<clusterName>-<suffix>`, or `<cut clusterName>-<hash>-<suffix>` when that would exceed `max` characters. */
 export function awsName(clusterName: string, suffix: string, max: number): string {
+  // A Terraform reference renders as a placeholder whose length says nothing of the name's (and cutting it breaks it).
+  if (clusterName.includes('${')) throw new Error(`awsName: "${clusterName}" is a Terraform reference; pass the literal cluster name`);
   const full = `${clusterName}-${suffix}`;
   if (full.length <= max) return full;
   const keep = max - suffix.length - HASH_LENGTH - 2;

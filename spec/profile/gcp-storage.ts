@@ -29,13 +29,14 @@ export interface GkeModelStorage {
 }
 
 /**
- * The model-cache StorageClass, created by our Kubernetes layer, on the given network (gkeStorageNetwork). A network
- * named with its project may be a Shared VPC host's: Filestore then connects through private services access, the
- * only mode its driver supports for a Shared VPC, and takes the full network name (gcp-filestore-csi-driver README).
+ * The model-cache StorageClass, created by our Kubernetes layer, on the given network (gkeStorageNetwork). On a Shared
+ * VPC (`sharedVpc`, which the spec states: a full network name alone does not tell) Filestore connects through private
+ * services access, the only mode its driver supports for a Shared VPC used from a service project, with the full
+ * network name (gcp-filestore-csi-driver README); elsewhere it peers directly.
  */
-export function gkeModelClass(ms: GkeModelStorage, network: string): StorageClassProfile {
+export function gkeModelClass(ms: GkeModelStorage, network: string, sharedVpc = false): StorageClassProfile {
   const common = { createdBy: 'k8s', volumeBindingMode: 'WaitForFirstConsumer', accessMode: 'ReadWriteMany' } as const;
-  const viaProject = network.startsWith('projects/');
+  const viaProject = sharedVpc;
   return ms.kind === 'lustre'
     ? { ...common, name: 'lustre-model-cache', provisioner: 'lustre.csi.storage.gke.io', reclaimPolicy: 'Retain', parameters: { network, perUnitStorageThroughput: String(GKE_LUSTRE_TIERS[ms.tier].perUnitStorageThroughput) } }
     : { ...common, name: 'filestore-model-cache', provisioner: 'filestore.csi.storage.gke.io', reclaimPolicy: 'Delete', parameters: { tier: GKE_FILESTORE.tier, network, ...(viaProject && { 'connect-mode': 'PRIVATE_SERVICE_ACCESS' }) } };

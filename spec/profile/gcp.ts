@@ -34,7 +34,7 @@ export function gkeProfile(spec: CloudSpec): CloudProfile {
     storage: {
       block: GKE_PREMIUM_RWO,
       // Our class on the cluster's VPC (the drivers' default network is `default`); the claim creates the store.
-      modelCache: gkeModelClass(spec.cluster.modelStorage, gkeStorageNetwork(spec.cluster)),
+      modelCache: gkeModelClass(spec.cluster.modelStorage, gkeStorageNetwork(spec.cluster), spec.cluster.network.existing?.sharedVpc ?? false),
       modelCacheSize: spec.cluster.modelStorage.size,
     },
     systemPool: systemPlacement(spec, GKE_POOL_FACTS),

@@ -81,7 +81,13 @@ describe.each(CLOUD_TARGETS)('%s: serving-path availability', (target) => {
       expect(pods.count - pdb.spec.maxUnavailable!, where).toBeGreaterThanOrEqual(1);
       // A crash-looping (unready) pod must never block the drain.
       expect(pdb.spec.unhealthyPodEvictionPolicy, where).toBe('AlwaysAllow');
-      expect(s.svc['extraPodSpec']['topologySpreadConstraints'], where).toHaveLength(2);
+      // A gang's pods must stay in one zone (collectives across zones): hosts only for multinode services.
+      const keys = [
+        ...(s.svc['extraPodSpec']['topologySpreadConstraints'] as Svc[]).map((c) => c['topologyKey']),
+        ...(s.svc['extraPodSpec']['affinity']['podAntiAffinity']['preferredDuringSchedulingIgnoredDuringExecution'] as Svc[]).map((a) => a['podAffinityTerm']['topologyKey']),
+      ];
+      if (s.svc['multinode']) expect([...new Set(keys)], where).toEqual(['kubernetes.io/hostname']);
+      else expect([...new Set(keys)].sort(), where).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
     }
     expect(pdbs.filter((p) => p.metadata.name === 'big-mn-decode').map((p) => p.spec.maxUnavailable)).toEqual([1]);
   });

@@ -17,7 +17,8 @@ type Claim = KubeObject & { spec: { storageClassName?: string; resources: { requ
 const NETWORKED_PROVISIONERS = ['filestore.csi.storage.gke.io', 'lustre.csi.storage.gke.io'];
 
 const gke = (cluster: string, extra = '') => `targets: { gke: { cluster: ${cluster}${extra} } }`;
-const EXISTING = '{ existing: { networkId: projects/p/global/networks/shared-vpc, subnetIds: [projects/p/regions/us-central1/subnetworks/nodes] } }';
+const EXISTING = '{ existing: { networkId: projects/p/global/networks/shared-vpc, sharedVpc: true, subnetIds: [projects/p/regions/us-central1/subnetworks/nodes] } }';
+const FULL_OWN = '{ existing: { networkId: projects/mine/global/networks/own-vpc, subnetIds: [projects/mine/regions/us-central1/subnetworks/nodes] } }';
 const SHORT = '{ existing: { networkId: own-vpc, subnetIds: [projects/p/regions/us-central1/subnetworks/nodes] } }';
 const SPECS: Record<string, string | undefined> = {
   default: undefined,
@@ -26,6 +27,7 @@ const SPECS: Record<string, string | undefined> = {
   'Filestore on an existing network named with its project (a Shared VPC)': gke(`{ network: ${EXISTING} }`),
   'Managed Lustre on a Shared VPC': gke(`{ network: ${EXISTING}, modelStorage: { kind: lustre, tier: performance, size: 9000Gi } }`),
   'Filestore on an existing network of the cluster\'s project, by short name': gke(`{ network: ${SHORT} }`),
+  'Filestore on an existing network named in full, not a Shared VPC': gke(`{ network: ${FULL_OWN} }`),
   'a long cluster name': gke('{ name: a-forty-character-cluster-name-for-gke12 }'),
 };
 
@@ -69,9 +71,10 @@ describe.each(Object.keys(SPECS))('GKE model store: %s', (name) => {
       expect(cls, `${claim.metadata.name}: class ${claim.spec.storageClassName} must be ours (GKE's built-in rwx classes name no network)`).toBeDefined();
       if (!NETWORKED_PROVISIONERS.includes(cls!.provisioner)) continue;
       expect(resolve(cls!.parameters?.['network'] ?? 'default'), cls!.metadata.name).toBe(network);
-      // Filestore on another project's network (a Shared VPC) only through private services access (driver README).
+      // Filestore on a Shared VPC only through private services access (driver README); elsewhere it peers directly,
+      // which needs nothing the stack does not create (a full network name alone is no Shared VPC).
       if (cls!.provisioner.startsWith('filestore.')) {
-        expect(cls!.parameters?.['connect-mode'], cls!.metadata.name).toBe(network.startsWith(`${OWN}/`) ? undefined : 'PRIVATE_SERVICE_ACCESS');
+        expect(cls!.parameters?.['connect-mode'], cls!.metadata.name).toBe(spec.cluster.network.existing?.sharedVpc ? 'PRIVATE_SERVICE_ACCESS' : undefined);
       } else expect(cls!.parameters?.['connect-mode']).toBeUndefined();
       checked++;
     }

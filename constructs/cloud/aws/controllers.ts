@@ -124,7 +124,10 @@ export const LOAD_BALANCER_CONTROLLER_POLICY = JSON.stringify({
 });
 
 export interface EksControllersProps {
+  /** The cluster's name as Terraform knows it (a reference to the cluster, so the add-ons wait for it). */
   readonly clusterName: string;
+  /** The cluster's literal name, the base of the role names (a reference cannot be measured or cut to IAM's limit). */
+  readonly nameBase: string;
   /** Install the EFS CSI driver add-on. */
   readonly efs: boolean;
   /** Install the FSx for Lustre CSI driver add-on. */
@@ -150,7 +153,7 @@ export class EksControllers extends Construct {
   constructor(scope: Construct, id: string, props: EksControllersProps) {
     super(scope, id);
     const role = (key: string, idn: ControllerIdentity) =>
-      new ServiceRole(this, `${key}-role`, { name: awsName(props.clusterName, key, AWS_NAME_MAX.iamRole), service: POD_IDENTITY, managedPolicies: idn.managedPolicies, ...(idn.inlinePolicy && { inlinePolicy: idn.inlinePolicy }) });
+      new ServiceRole(this, `${key}-role`, { name: awsName(props.nameBase, key, AWS_NAME_MAX.iamRole), service: POD_IDENTITY, managedPolicies: idn.managedPolicies, ...(idn.inlinePolicy && { inlinePolicy: idn.inlinePolicy }) });
     const addon = (name: string, extra: Partial<ConstructorParameters<typeof EksAddon>[2]> = {}) =>
       new EksAddon(this, name, { clusterName: props.clusterName, addonName: name, resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'PRESERVE', ...extra });
     const withIdentity = (key: keyof typeof CONTROLLER_IDENTITIES) => {

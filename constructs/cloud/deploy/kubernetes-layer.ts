@@ -115,7 +115,10 @@ export class KubernetesLayer extends Construct {
         description,
         manifests: Object.fromEntries(files.map((f) => [fileName(f), f.content])),
       });
-      return chain(new Release(this, rid, { provider, name, namespace: 'default', chart: chart.path, wait: true, timeout: releaseTimeout, dependsOn: previous }));
+      // The provider bounds each operation by its own timeouts (20 minutes by default) besides Helm's `timeout`: a
+      // longer Helm timeout needs the operation's too, or `destroy` gives up while the uninstall still waits.
+      const longer = releaseTimeout > timeout ? { timeouts: { create: `${releaseTimeout}s`, update: `${releaseTimeout}s`, delete: `${releaseTimeout}s` } } : {};
+      return chain(new Release(this, rid, { provider, name, namespace: 'default', chart: chart.path, wait: true, timeout: releaseTimeout, ...longer, dependsOn: previous }));
     };
     if (props.nodePools?.manifests.length) {
       local('node-pools', 'dynamo-iac-node-pools', props.nodePools.manifests, 'Node pools of the node provisioner, as synthesized by dynamo-iac', props.nodePools.timeoutSeconds);

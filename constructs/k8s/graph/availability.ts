@@ -31,17 +31,20 @@ export const HOST_KEY = 'kubernetes.io/hostname';
 /** Services that are spread and budgeted: the serving path (frontend, workers) with two or more replicas. */
 export const needsAvailability = (s: BuiltService): boolean => s.component !== 'planner' && s.spec.replicas >= 2;
 
-/** Soft spread of one service's pods over zones, then hosts: the pod spec fields, for both schedulers. */
+/**
+ * Soft spread of one service's pods over zones, then hosts: the pod spec fields, for both schedulers. A multinode
+ * service spreads over hosts only: its selector also counts the pod's own gang-mates, and a zone term would push the
+ * pods of one gang into different zones (KAI scores each matching pod at 10^5 times the raw affinity score, more
+ * than anything else it weighs), so the gang would run its collectives across zones.
+ */
 export function spreadPodSpec(graph: string, s: BuiltService): JsonObject {
   const labelSelector = { matchLabels: servicePodSelector(graph, s.component, s.name) };
+  const keys = s.multinode ? [HOST_KEY] : [ZONE_KEY, HOST_KEY];
   return {
-    topologySpreadConstraints: [ZONE_KEY, HOST_KEY].map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector })),
+    topologySpreadConstraints: keys.map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector })),
     affinity: {
       podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [
-          { weight: 100, podAffinityTerm: { topologyKey: ZONE_KEY, labelSelector } },
-          { weight: 100, podAffinityTerm: { topologyKey: HOST_KEY, labelSelector } },
-        ],
+        preferredDuringSchedulingIgnoredDuringExecution: keys.map((topologyKey) => ({ weight: 100, podAffinityTerm: { topologyKey, labelSelector } })),
       },
     },
   };

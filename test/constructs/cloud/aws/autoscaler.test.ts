@@ -367,6 +367,8 @@ describe('karpenter', () => {
     const grace = durationSeconds(KARPENTER_TERMINATION_GRACE.duration);
     expect(pools.r).toMatchObject({ wait: true });
     expect(Number(pools.r['timeout'])).toBeGreaterThan(grace);
+    // ...and the provider's own operation timeout (20 minutes unless set) must not cut the uninstall short.
+    expect(durationSeconds(String((pools.r['timeouts'] as { delete?: string } | undefined)?.delete ?? '20m'))).toBeGreaterThanOrEqual(Number(pools.r['timeout']));
     for (const np of nodePools) expect((np['spec'] as { template: { spec: { terminationGracePeriod: string } } }).template.spec.terminationGracePeriod, np.metadata.name).toBe(KARPENTER_TERMINATION_GRACE.duration);
     expect(KARPENTER_TERMINATION_GRACE.duration).toMatch(/^([0-9]+(s|m|h))+$/);
     expect(grace).toBe(KARPENTER_TERMINATION_GRACE.seconds);
