@@ -7,7 +7,7 @@ import { App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { withTreeIndex } from '../constructs/k8s/common/tree-index.js';
 import { renderCharts } from './chart-objects.js';
-import { manifestYaml } from './manifest-yaml.js';
+import { manifestYaml } from '../constructs/k8s/common/yaml-text.js';
 import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
 import { SpecError } from '../spec/errors.js';
