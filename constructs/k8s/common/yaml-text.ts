@@ -19,8 +19,10 @@ import { stringifyString, type StringifyContext } from 'yaml/util';
 
 interface Flavour {
   readonly lineWidth: number;
-  /** The tests of the schema's implicit types besides str (null, bool, int, float...): a plain string matching one is quoted. */
-  readonly otherTypes: readonly RegExp[];
+  /** The tests of the schema's implicit types besides str (null, bool, int, float...), as one: a plain string matching it is quoted. */
+  readonly otherType: RegExp;
+  /** Single-line strings as `line` writes them, for every document of the process (a pure function of the string). */
+  readonly lines: Map<string, string>;
   /** The context the library gives a document's root (its createStringifyContext). */
   readonly root: StringifyContext;
   /** The library's own writer, for a document this module does not write. */
@@ -52,10 +54,12 @@ function flavour(version: '1.1' | '1.2', lineWidth: number, fallback: (doc: unkn
   } as unknown as Required<ToStringOptions>;
   const root = { anchors: new Set(), doc, flowCollectionPadding: ' ', indent: '', indentStep: '  ', inFlow: null, options } as unknown as StringifyContext;
   const { tags, compat } = doc.schema;
-  const otherTypes = [...tags, ...(compat ?? [])]
+  const tests = [...tags, ...(compat ?? [])]
     .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && 'test' in t && t.test instanceof RegExp)
     .map((t) => (t as { test: RegExp }).test);
-  return { lineWidth, otherTypes, root, fallback };
+  if (tests.some((re) => re.flags !== '')) throw new Error('yaml-text: a schema test with flags cannot be joined');
+  const otherType = new RegExp(tests.map((re) => `(?:${re.source})`).join('|'));
+  return { lineWidth, otherType, lines: new Map(), root, fallback };
 }
 
 const MANIFEST = flavour('1.1', 0, (doc) => Yaml.stringify(doc));
@@ -63,6 +67,7 @@ const DEFAULT = flavour('1.2', 80, (doc) => stringify(doc));
 
 class Fallback extends Error {}
 
+const MAX_REMEMBERED = 50_000;
 /** foldFlowLines leaves a line of up to 21 characters alone at any indentation: a string of 19, quoted. */
 const NEVER_FOLDED = 19;
 /**
@@ -79,6 +84,8 @@ class Writer {
   private readonly keys = new Map<string, string>();
   private readonly values = new Map<string, string>();
   private objects = new Set<object>();
+  /** The document written so far. */
+  private out = '';
   constructor(private readonly f: Flavour) {}
 
   /**
@@ -93,7 +100,13 @@ class Writer {
     if (hit !== undefined) return hit;
     const lone = (this.f.lineWidth === 0 || value.length <= NEVER_FOLDED) && !UNUSUAL.test(value);
     if (lone) {
-      const out = this.line(value);
+      let out = this.f.lines.get(value);
+      if (out === undefined) {
+        out = this.line(value);
+        // Bounded: a long-lived process (a test run) synthesizes many specs.
+        if (this.f.lines.size >= MAX_REMEMBERED) this.f.lines.clear();
+        this.f.lines.set(value, out);
+      }
       seen.set(value, out);
       return out;
     }
@@ -113,7 +126,7 @@ class Writer {
    * escape goes to the library).
    */
   private line(value: string): string {
-    if (!NOT_PLAIN.test(value) && !this.f.otherTypes.some((re) => re.test(value))) return value;
+    if (!NOT_PLAIN.test(value) && !this.f.otherType.test(value)) return value;
     if (value.includes('"') && !value.includes("'")) return `'${value}'`;
     const json = JSON.stringify(value);
     if (json.includes('\\')) throw new Fallback();
@@ -137,27 +150,44 @@ class Writer {
     return Object.keys(v).length === 0 ? '{}' : undefined;
   }
 
-  /** A non-empty block collection at `indent`; its first line carries no indentation (the caller's prefix does). */
-  block(v: unknown, indent: string): string {
-    const out: string[] = [];
+  /** Appends a non-empty block collection at `indent`; its first line carries no indentation (the caller's prefix does). */
+  private block(v: unknown, indent: string): void {
     const inner = `${indent}  `;
+    const newline = `\n${indent}`;
+    let first = true;
     if (Array.isArray(v)) {
-      for (const item of v) out.push(`- ${this.scalar(item, inner) ?? this.block(item, inner)}`);
-    } else {
-      for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
-        const key = this.str(k, inner, true);
-        const s = this.scalar(item, inner, key.length + 2);
-        out.push(`${key}:${s === undefined ? `\n${inner}${this.block(item, inner)}` : s[0] === '\n' || s === '' ? s : ` ${s}`}`);
+      for (const item of v) {
+        this.out += first ? '- ' : `${newline}- `;
+        first = false;
+        const s = this.scalar(item, inner);
+        if (s === undefined) this.block(item, inner);
+        else this.out += s;
       }
+      return;
     }
-    return out.join(`\n${indent}`);
+    const map = v as Record<string, unknown>;
+    for (const k in map) {
+      const key = this.str(k, inner, true);
+      this.out += first ? `${key}:` : `${newline}${key}:`;
+      first = false;
+      const item = map[k];
+      const s = this.scalar(item, inner, key.length + 2);
+      if (s === undefined) {
+        this.out += `\n${inner}`;
+        this.block(item, inner);
+      } else if (s !== '' && s[0] !== '\n') this.out += ` ${s}`;
+      else this.out += s;
+    }
   }
 
   document(doc: unknown): string {
     this.objects = new Set([doc as object]);
+    this.out = '';
     try {
       if (!isMap(doc)) throw new Fallback();
-      return `${Object.keys(doc).length === 0 ? '{}' : this.block(doc, '')}\n`;
+      if (Object.keys(doc).length === 0) return '{}\n';
+      this.block(doc, '');
+      return `${this.out}\n`;
     } catch (e) {
       if (e instanceof Fallback) return this.f.fallback(doc);
       throw e;
