@@ -44,8 +44,23 @@ const chartObjects = (chart: Chart): ApiObject[] =>
     .topology()
     .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
 
+/**
+ * Without any dependency edge, cdk8s's order (DependencyGraph.topology) is the order of `findAll`: every vertex is
+ * a root, visited as inserted. Then the charts and each chart's objects come from the one walk of the app; with an
+ * edge anywhere, from cdk8s's own graphs.
+ */
+function chartsInOrder(app: App, all: readonly IConstruct[]): { chart: Chart; objects: ApiObject[] }[] {
+  if (all.some((c) => c.node.dependencies.length > 0)) return app.charts.map((chart) => ({ chart, objects: chartObjects(chart) }));
+  const byChart = new Map<Chart, ApiObject[]>();
+  for (const c of all) {
+    if (Chart.isChart(c)) byChart.set(c, []);
+    else if (c instanceof ApiObject) byChart.get(Chart.of(c))!.push(c);
+  }
+  return [...byChart].map(([chart, objects]) => ({ chart, objects }));
+}
+
 /** Every chart of `app` with the JSON of its objects, as `chart.toJson()` gives it. `all` is `app.node.findAll()`. */
 export function renderCharts(app: App, all: readonly IConstruct[]): { chart: Chart; objects: unknown[] }[] {
   resolveDependencies(all);
-  return app.charts.map((chart) => ({ chart, objects: chartObjects(chart).map((o) => o.toJson() as unknown) }));
+  return chartsInOrder(app, all).map(({ chart, objects }) => ({ chart, objects: objects.map((o) => o.toJson() as unknown) }));
 }
