@@ -65,9 +65,12 @@ try {
   if (doK8s) {
     const dir = stagingFor(values.dist!);
     staged.push([dir, values.dist!]);
+    const made = new Set<string>();
     for (const t of TARGETS) {
       for (const f of (k8sFiles[t] = synthK8sTarget(specs[t]))) {
-        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+        const folder = dirname(join(dir, f.path));
+        if (!made.has(folder)) mkdirSync(folder, { recursive: true });
+        made.add(folder);
         writeFileSync(join(dir, f.path), f.content);
       }
     }
