@@ -1,61 +1,102 @@
 /**
- * `npm run bench`: median wall time and peak RSS over five runs of `npm run synth` and of each app alone, against
- * the cost of merely loading the three provider packages through their barrels in one node process.
+ * `npm run bench`: what synthesis costs, and whether it stays flat as graphs grow.
  *
- * Budget (2-core machine): Kubernetes synth of all four targets under 2 s and 250 MB; the whole `npm run synth` in
- * less than half the barrel-load time. `--check` exits 1 when a budget is missed.
+ * Each command runs in its own node process under /usr/bin/time (CPU = user + sys seconds, peak RSS); the rounds
+ * interleave the commands, so that load from other processes falls on all of them alike, and the medians count.
+ *
+ *   k8s, defaults          node build/bin/synth.js --only k8s                 (the default spec)
+ *   k8s, N graphs          the same with N more graphs (bin/bench-spec.ts: the shipped examples, round-robin)
+ *   full synth, defaults   node build/bin/synth.js                            (Kubernetes and Terraform)
+ *   full synth, N graphs   the same with N more graphs
+ *   three barrels          node loading @cdktf/provider-{aws,azurerm,google} through their barrels
+ *
+ * Budgets (issue 21): the Kubernetes layer under 1 ms of CPU per graph per target, (k8s N - k8s defaults) / (N x 4);
+ * the full synth under 0.2 x the CPU of loading the three barrels; the full synth with N graphs under 300 MB peak
+ * RSS. `--check` exits 1 when a budget is missed.
+ *
+ *   node build/bin/bench.js [--check] [--runs 3] [--graphs 300]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TARGETS } from '../spec/schema.js';
+import { benchSpec } from './bench-spec.js';
 
-const RUNS = 5;
 const TIME = '/usr/bin/time';
+const BUDGET = { msPerGraphTarget: 1, synthPerBarrels: 0.2, rssMb: 300 } as const;
 
-interface Sample { wall: number; rssMb: number }
+const { values } = parseArgs({
+  options: { check: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' }, graphs: { type: 'string', default: '300' } },
+});
+const runs = Number(values.runs);
+const graphs = Number(values.graphs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: must be an integer of at least 1, got "${values.runs}"`);
+if (!Number.isInteger(graphs) || graphs < 1) throw new Error(`--graphs: must be an integer of at least 1, got "${values.graphs}"`);
 
-function measure(cmd: string[]): Sample {
-  const r = spawnSync(TIME, ['-f', '%e %M', ...cmd], { encoding: 'utf8', env: { ...process.env, DYNAMO_IAC_CONFIG: process.env['DYNAMO_IAC_CONFIG'] ?? '' } });
+interface Sample {
+  readonly cpu: number;
+  readonly wall: number;
+  readonly rssMb: number;
+}
+
+function measure(cmd: readonly string[], config: string): Sample {
+  const r = spawnSync(TIME, ['-f', '%U %S %e %M', ...cmd], { encoding: 'utf8', env: { ...process.env, DYNAMO_IAC_CONFIG: config } });
   if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed:\n${r.stderr}`);
-  const last = r.stderr.trim().split('\n').pop()!;
-  const [wall, kb] = last.split(' ').map(Number);
-  return { wall: wall!, rssMb: kb! / 1024 };
+  const [user, sys, wall, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { cpu: user! + sys!, wall: wall!, rssMb: kb! / 1024 };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function bench(label: string, cmd: string[]): Sample {
-  const samples = Array.from({ length: RUNS }, () => measure(cmd));
-  const m = { wall: median(samples.map((s) => s.wall)), rssMb: median(samples.map((s) => s.rssMb)) };
-  console.log(`${label.padEnd(52)} ${m.wall.toFixed(2).padStart(6)} s ${m.rssMb.toFixed(0).padStart(6)} MB`);
-  return m;
-}
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 if (!existsSync(TIME)) {
   console.error(`${TIME} not found: apt-get install -y time`);
   process.exit(2);
 }
 const tmp = mkdtempSync(join(tmpdir(), 'bench-'));
+const many = join(tmp, `bench-${graphs}.json`);
+writeFileSync(many, JSON.stringify(benchSpec(graphs)));
 const out = ['--dist', join(tmp, 'dist'), '--tf-out', join(tmp, 'cdktf.out')];
-console.log(`${`median of ${RUNS} runs`.padEnd(52)}   wall   peak RSS`);
-const whole = bench('npm run synth (build check + all targets + stacks)', ['npm', 'run', '--silent', 'synth']);
-bench('synth: Kubernetes and Terraform, one process', [process.execPath, 'build/bin/synth.js', ...out]);
-const k8s = bench('synth: Kubernetes only (4 targets)', [process.execPath, 'build/bin/synth.js', '--only', 'k8s', ...out]);
-bench('synth: Terraform only (3 stacks)', [process.execPath, 'build/bin/synth.js', '--only', 'tf', ...out]);
-const barrels = bench('baseline: require the 3 provider barrels', [
-  process.execPath,
-  '-e',
-  "const r = require('module').createRequire(process.cwd() + '/'); for (const p of ['aws', 'azurerm', 'google']) r('@cdktf/provider-' + p);",
-]);
-rmSync(tmp, { recursive: true, force: true });
+const synth = [process.execPath, 'build/bin/synth.js', ...out];
+const barrels = [process.execPath, '-e', "const r = require('module').createRequire(process.cwd() + '/'); for (const p of ['aws', 'azurerm', 'google']) r('@cdktf/provider-' + p);"];
 
-const ratio = whole.wall / barrels.wall;
+const cases = {
+  k8s: { label: 'k8s, defaults', cmd: [...synth, '--only', 'k8s'], config: '' },
+  k8sMany: { label: `k8s, ${graphs} graphs`, cmd: [...synth, '--only', 'k8s'], config: many },
+  full: { label: 'full synth, defaults', cmd: synth, config: '' },
+  fullMany: { label: `full synth, ${graphs} graphs`, cmd: synth, config: many },
+  barrels: { label: 'three barrels (baseline)', cmd: barrels, config: '' },
+} as const;
+type Case = keyof typeof cases;
+
+const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, [] as Sample[]])) as Record<Case, Sample[]>;
+try {
+  for (let i = 0; i < runs; i++) for (const k of Object.keys(cases) as Case[]) samples[k].push(measure(cases[k].cmd, cases[k].config));
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const m = Object.fromEntries(
+  (Object.keys(cases) as Case[]).map((k) => [k, { cpu: median(samples[k].map((s) => s.cpu)), wall: median(samples[k].map((s) => s.wall)), rssMb: median(samples[k].map((s) => s.rssMb)) }]),
+) as Record<Case, Sample>;
+
+console.log(`${`medians of ${runs} interleaved runs`.padEnd(32)} ${'CPU s'.padStart(7)} ${'wall s'.padStart(7)} ${'peak RSS'.padStart(9)}`);
+for (const k of Object.keys(cases) as Case[]) {
+  console.log(`${cases[k].label.padEnd(32)} ${m[k].cpu.toFixed(2).padStart(7)} ${m[k].wall.toFixed(2).padStart(7)} ${`${m[k].rssMb.toFixed(0)} MB`.padStart(9)}`);
+}
+
+const perGraph = ((m.k8sMany.cpu - m.k8s.cpu) / (graphs * TARGETS.length)) * 1000;
+const ratio = m.full.cpu / m.barrels.cpu;
 const checks = [
-  [`Kubernetes synth ${k8s.wall.toFixed(2)} s < 2 s`, k8s.wall < 2],
-  [`Kubernetes synth ${k8s.rssMb.toFixed(0)} MB < 250 MB`, k8s.rssMb < 250],
-  [`npm run synth / barrel load = ${ratio.toFixed(2)} < 0.5`, ratio < 0.5],
+  [`Kubernetes layer: ${perGraph.toFixed(2)} ms CPU per graph per target < ${BUDGET.msPerGraphTarget} ms`, perGraph < BUDGET.msPerGraphTarget],
+  [`full synth / three-barrel load: ${ratio.toFixed(3)} (CPU) < ${BUDGET.synthPerBarrels}`, ratio < BUDGET.synthPerBarrels],
+  [`full synth with ${graphs} graphs: ${m.fullMany.rssMb.toFixed(0)} MB peak RSS < ${BUDGET.rssMb} MB`, m.fullMany.rssMb < BUDGET.rssMb],
 ] as const;
 console.log('');
 for (const [what, ok] of checks) console.log(`${ok ? 'PASS' : 'FAIL'}  ${what}`);
-if (process.argv.includes('--check') && checks.some(([, ok]) => !ok)) process.exitCode = 1;
+if (values.check && checks.some(([, ok]) => !ok)) process.exitCode = 1;

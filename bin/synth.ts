@@ -13,11 +13,11 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { synthK8sTarget } from '../charts/synth.js';
+import { synthK8sTarget, type SynthFile } from '../charts/synth.js';
 import { SpecError } from '../spec/errors.js';
 import { kubernetesSupportWarnings } from '../spec/kubernetes-support.js';
 import { loadSpecs } from '../spec/load.js';
-import { CLOUD_TARGETS, TARGETS } from '../spec/schema.js';
+import { CLOUD_TARGETS, type Target, TARGETS } from '../spec/schema.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,12 +60,17 @@ const staged: [string, string][] = [];
 try {
   const specs = loadSpecs();
   for (const w of kubernetesSupportWarnings(specs, clock())) console.error(`warning: ${w}`);
+  // Each target is synthesized once per run: the cloud stacks embed the same files.
+  const k8sFiles: Partial<Record<Target, SynthFile[]>> = {};
   if (doK8s) {
     const dir = stagingFor(values.dist!);
     staged.push([dir, values.dist!]);
+    const made = new Set<string>();
     for (const t of TARGETS) {
-      for (const f of synthK8sTarget(specs[t])) {
-        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      for (const f of (k8sFiles[t] = synthK8sTarget(specs[t]))) {
+        const folder = dirname(join(dir, f.path));
+        if (!made.has(folder)) mkdirSync(folder, { recursive: true });
+        made.add(folder);
         writeFileSync(join(dir, f.path), f.content);
       }
     }
@@ -75,7 +80,7 @@ try {
     staged.push([dir, values['tf-out']!]);
     // Loaded only when needed: `--only k8s` never pays for the provider bindings.
     const { buildTerraformApp } = await import('../stacks/app.js');
-    buildTerraformApp(specs, dir).synth();
+    buildTerraformApp(specs, dir, k8sFiles).synth();
   }
   for (const [dir, final] of staged) swapIn(dir, final);
   const what = [doK8s && `${values.dist}/{${TARGETS.join(',')}}`, doTf && `${values['tf-out']}/stacks/{${CLOUD_TARGETS.join(',')}}`].filter(Boolean);

@@ -3,7 +3,11 @@
  * Pure: returns the files instead of writing them, so the caller can swap a whole output folder at once.
  */
 import { applyImagePolicy } from '../constructs/k8s/common/images.js';
-import { App, Yaml } from 'cdk8s';
+import { App } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { withTreeIndex } from '../constructs/k8s/common/tree-index.js';
+import { renderCharts } from './chart-objects.js';
+import { manifestYaml } from '../constructs/k8s/common/yaml-text.js';
 import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
 import { SpecError } from '../spec/errors.js';
@@ -33,15 +37,26 @@ export function buildK8sApp(spec: Spec, outdir?: string): App {
 
 /** Runs every construct's synth-time validation; all problems at once, as a SpecError (nothing is written). */
 export function validateApp(app: App): void {
-  const problems = app.node.findAll().flatMap((c) => c.node.validate());
+  withTreeIndex(app, validateAll);
+}
+
+function validateAll(all: readonly IConstruct[]): void {
+  const problems = all.flatMap((c) => c.node.validate());
   if (problems.length) throw new SpecError([...new Set(problems)].sort());
 }
 
-/** The YAML files of one target. Each chart's objects come out in cdk8s's stable order. */
+/**
+ * The YAML files of one target. Each chart's objects come out in cdk8s's stable order. The app is walked once:
+ * validations that look at the whole app share that walk (see tree-index.ts), and the charts are rendered without
+ * `chart.toJson()`, which re-validates the whole app per chart.
+ */
 export function synthK8sTarget(spec: Spec): SynthFile[] {
   const app = buildK8sApp(spec);
-  validateApp(app);
-  return app.charts
-    .map((chart) => ({ path: `${spec.target}/${chart.node.id}.k8s.yaml`, content: Yaml.stringify(...chart.toJson()) }))
+  const charts = withTreeIndex(app, (all) => {
+    validateAll(all);
+    return renderCharts(app, all);
+  });
+  return charts
+    .map(({ chart, objects }) => ({ path: `${spec.target}/${chart.node.id}.k8s.yaml`, content: manifestYaml(...objects) }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -13,17 +13,21 @@ function cloudSpec(specs: Record<Target, Spec>, target: CloudTarget): CloudSpec 
   return spec as CloudSpec;
 }
 
-/** The manifests of a target: the graph files (50- and 60-), and the rest (platform, workloads, observability). */
-export function targetManifests(spec: Spec): TargetManifests {
-  const files = synthK8sTarget(spec);
+/**
+ * The manifests of a target: the graph files (50- and 60-), and the rest (platform, workloads, observability).
+ * `files` are the target's synthesized files when the caller already has them (bin/synth.ts synthesizes each
+ * target once per run); else the target is synthesized here.
+ */
+export function targetManifests(spec: Spec, files: readonly SynthFile[] = synthK8sTarget(spec)): TargetManifests {
   const isGraph = (f: SynthFile) => /^[56]\d-/.test(f.path.split('/').pop()!);
   return { platform: files.filter((f) => !isGraph(f)), graphs: files.filter(isGraph) };
 }
 
-export function buildTerraformApp(specs: Record<Target, Spec>, outdir: string): App {
+/** The cdktf app of every cloud; `k8sFiles` are the targets' synthesized files, where the caller has them. */
+export function buildTerraformApp(specs: Record<Target, Spec>, outdir: string, k8sFiles: Partial<Record<CloudTarget, readonly SynthFile[]>> = {}): App {
   const app = new App({ outdir, skipValidation: false });
-  new EksStack(app, 'eks', cloudSpec(specs, 'eks'), targetManifests(specs.eks));
-  new AksStack(app, 'aks', cloudSpec(specs, 'aks'), targetManifests(specs.aks));
-  new GkeStack(app, 'gke', cloudSpec(specs, 'gke'), targetManifests(specs.gke));
+  new EksStack(app, 'eks', cloudSpec(specs, 'eks'), targetManifests(specs.eks, k8sFiles.eks));
+  new AksStack(app, 'aks', cloudSpec(specs, 'aks'), targetManifests(specs.aks, k8sFiles.aks));
+  new GkeStack(app, 'gke', cloudSpec(specs, 'gke'), targetManifests(specs.gke, k8sFiles.gke));
   return app;
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { synthK8sTarget } from '../../charts/synth.js';
 import { buildTerraformApp } from '../../stacks/app.js';
 import { CLOUD_TARGETS, type CloudTarget } from '../../spec/schema.js';
 import { VERSIONS } from '../../spec/versions.js';
@@ -23,6 +24,22 @@ beforeAll(() => {
 });
 
 describe('cloud stacks', () => {
+  it('embed the Kubernetes files they are handed, so that a run synthesizes each target once', () => {
+    const specs = specsFrom();
+    const files = synthK8sTarget(specs.eks);
+    const marked = files.map((f) => (f.path.endsWith('/20-nats.k8s.yaml') ? { ...f, content: `${f.content}# handed-over\n` } : f));
+    const dir = mkdtempSync(join(tmpdir(), 'tf-'));
+    buildTerraformApp(specs, dir, { eks: marked }).synth();
+    // The platform manifests go into a local Helm chart, an asset folder of the stack.
+    const natsFiles = (t: CloudTarget) =>
+      readdirSync(join(dir, 'stacks', t), { recursive: true, encoding: 'utf8' })
+        .filter((p) => p.endsWith('20-nats.k8s.yaml'))
+        .map((p) => readFileSync(join(dir, 'stacks', t, p), 'utf8'));
+    expect(natsFiles('eks').length).toBeGreaterThan(0);
+    expect(natsFiles('eks').every((c) => c.endsWith('# handed-over\n'))).toBe(true);
+    expect(natsFiles('aks').some((c) => c.includes('# handed-over'))).toBe(false);
+  });
+
   it('one stack per cloud', () => {
     expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['aks', 'eks', 'gke']);
   });

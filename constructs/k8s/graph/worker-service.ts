@@ -4,7 +4,7 @@
  * worker probes, and on GKE the driver directories added to the image's paths at start (driver-paths.ts).
  */
 import { type EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
-import { stringify } from 'yaml';
+import { yamlText } from '../common/yaml-text.js';
 import { workerServiceName } from '../../../spec/naming.js';
 import { imageString, type ImageRef } from '../../../spec/versions.js';
 import { checksum } from '../common/checksum.js';
@@ -84,7 +84,7 @@ export function buildWorker(ctx: ServiceContext, w: WorkerProps, i: number, kvEv
   let engineFile: BuiltWorker['engineFile'];
   const annotations: Record<string, string> = {};
   if (ctx.backend === 'trtllm') {
-    const content = stringify(trtllmEngineConfig({ role, tensorParallelSize: tp, trustRemoteCode: ctx.trustRemoteCode, ...(w.engineConfig && { overrides: w.engineConfig }) }));
+    const content = yamlText(trtllmEngineConfig({ role, tensorParallelSize: tp, trustRemoteCode: ctx.trustRemoteCode, ...(w.engineConfig && { overrides: w.engineConfig }) }));
     engineFile = { name: `${name.toLowerCase()}.yaml`, content };
     volumes.push({ name: 'engine-config', configMap: { name: `${ctx.graph}-engine-config` } });
     mounts.push({ name: 'engine-config', mountPath: TRTLLM_ENGINE_DIR, readOnly: true });

@@ -11,7 +11,7 @@
 import { ApiObject } from 'cdk8s';
 import { KubeConfigMap } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { yamlText } from '../common/yaml-text.js';
 import { MANAGED_BY } from '../common/labels.js';
 import { alertmanagerConfig } from './alertmanager-config.js';
 import { alertRuleGroups, type GraphSlo } from './alert-rules.js';
@@ -111,22 +111,22 @@ export class DynamoMonitoring extends Construct {
       new KubeConfigMap(this, 'prometheus-config', {
         metadata: meta('dynamo-prometheus-config'),
         data: {
-          'prometheus.yml': stringify(prometheusConfig({ platformNamespace: props.platformNamespace, workloadNamespace: props.workloadNamespace })),
-          'dynamo-alerts.yaml': stringify({ groups }),
+          'prometheus.yml': yamlText(prometheusConfig({ platformNamespace: props.platformNamespace, workloadNamespace: props.workloadNamespace })),
+          'dynamo-alerts.yaml': yamlText({ groups }),
         },
       });
     }
 
     new KubeConfigMap(this, 'alertmanager-config', {
       metadata: meta('dynamo-alertmanager-config'),
-      data: { 'alertmanager.yaml': stringify(alertmanagerConfig()) },
+      data: { 'alertmanager.yaml': yamlText(alertmanagerConfig()) },
     });
 
     const prometheusUrl = props.prometheusUrl ?? `http://kube-prometheus-stack-prometheus.${ns}.svc.cluster.local:9090`;
     new KubeConfigMap(this, 'datasources', {
       metadata: meta('dynamo-grafana-datasources', ns, { grafana_datasource: '1' }),
       data: {
-        'dynamo-datasources.yaml': stringify({
+        'dynamo-datasources.yaml': yamlText({
           apiVersion: 1,
           datasources: [
             { name: 'Prometheus', uid: 'prometheus', type: 'prometheus', access: 'proxy', url: prometheusUrl, isDefault: true },

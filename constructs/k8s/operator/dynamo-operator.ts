@@ -27,6 +27,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { UPSTREAM_LEADER_ELECTION_ID } from '../../../spec/schema.js';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { omitNamespaceOfClusterScoped } from '../common/cluster-scoped.js';
+import { constructsUnder } from '../common/tree-index.js';
 import { appLabels, selectorLabels } from '../common/labels.js';
 import { addIngressPolicy, namespacesByName, tcpPort } from '../common/network.js';
 import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
@@ -342,9 +343,7 @@ function validateProps(op: DynamoOperator, props: DynamoOperatorProps, backend: 
 /** Upstream refuses a second cluster-wide operator per cluster; we refuse it per app (one app is one cluster). */
 function conflictsWithOtherOperators(self: DynamoOperator): string[] {
   if (self.scope !== 'cluster') return [];
-  const others = self.node.root.node
-    .findAll()
-    .filter((c: IConstruct): c is DynamoOperator => DynamoOperator.isDynamoOperator(c) && c !== self && c.scope === 'cluster');
+  const others = constructsUnder(self.node.root).filter((c: IConstruct): c is DynamoOperator => DynamoOperator.isDynamoOperator(c) && c !== self && c.scope === 'cluster');
   const first = [self, ...others].sort((a, b) => a.node.path.localeCompare(b.node.path))[0];
   if (!others.length || first === self) return [];
   return [

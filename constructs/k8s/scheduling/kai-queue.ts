@@ -10,6 +10,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { QUEUE_RESOURCES, queueProblems, type QueueResource, type QueueSpec } from '../../../spec/scheduling.js';
 import { omitNamespaceOfClusterScoped } from '../common/cluster-scoped.js';
+import { constructsUnder } from '../common/tree-index.js';
 import { MANAGED_BY } from '../common/labels.js';
 
 export interface QueueResourceProps {
@@ -92,7 +93,7 @@ function ownProblems(q: KaiQueue): string[] {
 
 /** The hierarchy rules over every KaiQueue of the app; each queue reports the problems that name it. */
 function hierarchyProblems(self: KaiQueue): string[] {
-  const all = self.node.root.node.findAll().filter((c: IConstruct): c is KaiQueue => KaiQueue.isKaiQueue(c));
+  const all = constructsUnder(self.node.root).filter((c: IConstruct): c is KaiQueue => KaiQueue.isKaiQueue(c));
   const dup = all.filter((q) => q.name === self.name);
   if (dup.length > 1 && dup[0] !== self) return [`KaiQueue ${self.name}: defined twice (${dup.map((q) => q.node.path).join(', ')})`];
   const specs = Object.fromEntries(all.map((q) => [q.name, q.spec]));

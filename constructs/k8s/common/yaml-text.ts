@@ -1,0 +1,207 @@
+/**
+ * YAML text, byte for byte what the `yaml` package writes, in one pass over plain JSON instead of building a YAML
+ * document tree per value (the library's cost dominated the synthesis of many graphs).
+ *
+ * Two flavours: `manifestYaml` is cdk8s `Yaml.stringify` (YAML 1.1 schema, no line folding, undefined kept), the
+ * text of every manifest file; `yamlText` is the package's own `stringify(value)` (YAML 1.2 core schema, lines
+ * folded at 80 columns), the text of configuration files inside ConfigMaps.
+ *
+ * The structure (block maps and sequences, `{}` and `[]`, null, booleans, numbers) is written here; every string,
+ * key or value, is written by the library's own string writer (`stringifyString` from `yaml/util`) in the context
+ * the library would give it (indentation, key or value, the column it starts at), so quoting, block scalars and
+ * folding are the library's. A document with anything else (undefined, -0, non-finite numbers, class instances, an
+ * object met twice, which the library writes as an anchor and aliases, a key of over 1024 characters) is handed
+ * whole to the library.
+ */
+import { Yaml } from 'cdk8s';
+import { Document, Scalar, stringify, type ToStringOptions } from 'yaml';
+import { stringifyString, type StringifyContext } from 'yaml/util';
+
+interface Flavour {
+  readonly lineWidth: number;
+  /** The tests of the schema's implicit types besides str (null, bool, int, float...), as one: a plain string matching it is quoted. */
+  readonly otherType: RegExp;
+  /** Single-line strings as `line` writes them, for every document of the process (a pure function of the string). */
+  readonly lines: Map<string, string>;
+  /** The context the library gives a document's root (its createStringifyContext). */
+  readonly root: StringifyContext;
+  /** The library's own writer, for a document this module does not write. */
+  readonly fallback: (doc: unknown) => string;
+}
+
+/** The library's stringify options (stringify.js, createStringifyContext) with the flavour's overrides. */
+function flavour(version: '1.1' | '1.2', lineWidth: number, fallback: (doc: unknown) => string): Flavour {
+  const doc = new Document(null, { version });
+  const options = {
+    blockQuote: true,
+    defaultKeyType: null,
+    defaultStringType: 'PLAIN',
+    directives: null,
+    doubleQuotedAsJSON: false,
+    doubleQuotedMinMultiLineLength: 40,
+    falseStr: 'false',
+    flowCollectionPadding: true,
+    indentSeq: true,
+    lineWidth,
+    minContentWidth: 20,
+    nullStr: 'null',
+    simpleKeys: false,
+    singleQuote: null,
+    trailingComma: false,
+    trueStr: 'true',
+    verifyAliasOrder: true,
+    commentString: (s: string) => s.replace(/^(?!$)(?: $)?/gm, '#'),
+  } as unknown as Required<ToStringOptions>;
+  const root = { anchors: new Set(), doc, flowCollectionPadding: ' ', indent: '', indentStep: '  ', inFlow: null, options } as unknown as StringifyContext;
+  const { tags, compat } = doc.schema;
+  const tests = [...tags, ...(compat ?? [])]
+    .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && 'test' in t && t.test instanceof RegExp)
+    .map((t) => (t as { test: RegExp }).test);
+  if (tests.some((re) => re.flags !== '')) throw new Error('yaml-text: a schema test with flags cannot be joined');
+  const otherType = new RegExp(tests.map((re) => `(?:${re.source})`).join('|'));
+  return { lineWidth, otherType, lines: new Map(), root, fallback };
+}
+
+const MANIFEST = flavour('1.1', 0, (doc) => Yaml.stringify(doc));
+const DEFAULT = flavour('1.2', 80, (doc) => stringify(doc));
+
+class Fallback extends Error {}
+
+const MAX_REMEMBERED = 50_000;
+/** foldFlowLines leaves a line of up to 21 characters alone at any indentation: a string of 19, quoted. */
+const NEVER_FOLDED = 19;
+/**
+ * Strings `line` leaves to the library: line breaks, tabs and other control characters, surrogates, document
+ * markers (stringifyString.js, containsDocumentMarker), keys too long to be implicit.
+ */
+const UNUSUAL = /[\x00-\x1f\x7f-\x9f\uD800-\uDFFF]|^(?:%|---|\.\.\.)|^[^]{1025}/;
+/** The library's rule for what a plain scalar may not be (stringifyString.js, `plainString`), single-line part. */
+const NOT_PLAIN = /^[ ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ ]|:[ ]| #|[ :]$/;
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+
+class Writer {
+  private readonly keys = new Map<string, string>();
+  private readonly values = new Map<string, string>();
+  private objects = new Set<object>();
+  /** The document written so far. */
+  private out = '';
+  constructor(private readonly f: Flavour) {}
+
+  /**
+   * A string in the context the library gives it: indented as the collection's entries, a key or a value, and for
+   * a map value the column it starts at (stringifyPair sets `indentAtStart`). A single-line string that cannot be
+   * folded is written here by the library's rules and remembered (it comes out the same at any depth); any other
+   * string is written by the library's own writer.
+   */
+  private str(value: string, indent: string, implicitKey: boolean, indentAtStart?: number): string {
+    const seen = implicitKey ? this.keys : this.values;
+    const hit = seen.get(value);
+    if (hit !== undefined) return hit;
+    const lone = (this.f.lineWidth === 0 || value.length <= NEVER_FOLDED) && !UNUSUAL.test(value);
+    if (lone) {
+      let out = this.f.lines.get(value);
+      if (out === undefined) {
+        out = this.line(value);
+        // Bounded: a long-lived process (a test run) synthesizes many specs.
+        if (this.f.lines.size >= MAX_REMEMBERED) this.f.lines.clear();
+        this.f.lines.set(value, out);
+      }
+      seen.set(value, out);
+      return out;
+    }
+    const { doc, options, indentStep } = this.f.root;
+    const ctx = { doc, options, indentStep, inFlow: null, actualString: true, implicitKey, indent, indentAtStart } as unknown as StringifyContext;
+    const out = stringifyString(new Scalar(value), ctx);
+    // An explicit key (`? `) or a kept final line break (`|+`, which the library carries to the next line) is left
+    // to the library.
+    if ((implicitKey && out.length > 1024) || /^[|>]\d?\+/.test(out)) throw new Fallback();
+    return out;
+  }
+
+  /**
+   * The library's plainString and quotedString for a single line without tabs, control characters or document
+   * markers: plain unless an indicator or `: `/` #` forbids it or plain would read back as another type in the
+   * flavour's schema; then single quotes when only double quotes occur, else double quotes (a string needing an
+   * escape goes to the library).
+   */
+  private line(value: string): string {
+    if (!NOT_PLAIN.test(value) && !this.f.otherType.test(value)) return value;
+    if (value.includes('"') && !value.includes("'")) return `'${value}'`;
+    const json = JSON.stringify(value);
+    if (json.includes('\\')) throw new Fallback();
+    return json;
+  }
+
+  /** A scalar or empty collection as written at `indent` (the value's context); undefined for a block collection. */
+  private scalar(v: unknown, indent: string, indentAtStart?: number): string | undefined {
+    if (v === null) return 'null';
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v) || Object.is(v, -0)) throw new Fallback();
+      return JSON.stringify(v);
+    }
+    if (typeof v === 'string') return this.str(v, indent, false, indentAtStart);
+    if (!Array.isArray(v) && !isMap(v)) throw new Fallback();
+    // The library writes an object met twice as an anchor and aliases (aliasDuplicateObjects).
+    if (this.objects.has(v)) throw new Fallback();
+    this.objects.add(v);
+    if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
+    return Object.keys(v).length === 0 ? '{}' : undefined;
+  }
+
+  /** Appends a non-empty block collection at `indent`; its first line carries no indentation (the caller's prefix does). */
+  private block(v: unknown, indent: string): void {
+    const inner = `${indent}  `;
+    const newline = `\n${indent}`;
+    let first = true;
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        this.out += first ? '- ' : `${newline}- `;
+        first = false;
+        const s = this.scalar(item, inner);
+        if (s === undefined) this.block(item, inner);
+        else this.out += s;
+      }
+      return;
+    }
+    const map = v as Record<string, unknown>;
+    for (const k in map) {
+      const key = this.str(k, inner, true);
+      this.out += first ? `${key}:` : `${newline}${key}:`;
+      first = false;
+      const item = map[k];
+      const s = this.scalar(item, inner, key.length + 2);
+      if (s === undefined) {
+        this.out += `\n${inner}`;
+        this.block(item, inner);
+      } else if (s !== '' && s[0] !== '\n') this.out += ` ${s}`;
+      else this.out += s;
+    }
+  }
+
+  document(doc: unknown): string {
+    this.objects = new Set([doc as object]);
+    this.out = '';
+    try {
+      if (!isMap(doc)) throw new Fallback();
+      if (Object.keys(doc).length === 0) return '{}\n';
+      this.block(doc, '');
+      return `${this.out}\n`;
+    } catch (e) {
+      if (e instanceof Fallback) return this.f.fallback(doc);
+      throw e;
+    }
+  }
+}
+
+/** The YAML stream of `docs`, separated by `---`, exactly as cdk8s `Yaml.stringify(...docs)` writes it. */
+export function manifestYaml(...docs: unknown[]): string {
+  const w = new Writer(MANIFEST);
+  return docs.map((d) => (d === undefined ? '\n' : w.document(d))).join('---\n');
+}
+
+/** `value` as YAML, exactly as `stringify(value)` of the `yaml` package writes it. */
+export function yamlText(value: unknown): string {
+  return new Writer(DEFAULT).document(value);
+}
