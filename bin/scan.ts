@@ -40,8 +40,8 @@ try {
     const v = judge(t.framework, t.name, r.failed, accepted);
     v.accepted.forEach((a) => used.add(a.entry));
     open += v.open.length + r.parsingErrors;
-    const acc = r.skipped.length + v.accepted.length;
-    console.log(`${pad(t.framework, 15)}${pad(t.name, 8)}${pad(r.passed, 8)}${pad(r.failed.length + r.skipped.length, 8)}${pad(acc, 9)}${v.open.length}`);
+    const acc = r.skipped + v.accepted.length;
+    console.log(`${pad(t.framework, 15)}${pad(t.name, 8)}${pad(r.passed, 8)}${pad(r.failed.length + r.skipped, 8)}${pad(acc, 9)}${v.open.length}`);
     if (r.parsingErrors) lines.push(`  ${t.framework} ${t.name}: ${r.parsingErrors} file(s) checkov could not parse`);
     for (const f of v.open) lines.push(`  FAILED ${f.check} ${t.framework} ${t.name} ${f.resource} (${f.file}): ${f.name}`);
   }

@@ -12,7 +12,7 @@ import { CHECKOV } from '../../spec/scanner-version.js';
 export const FRAMEWORKS = ['terraform_json', 'kubernetes', 'secrets'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
-/** One failed or skipped check, as checkov names it. */
+/** One failed check, as checkov names it. */
 export interface Finding {
   readonly check: string;
   readonly name: string;
@@ -20,14 +20,13 @@ export interface Finding {
   readonly resource: string;
   /** The file, relative to the scanned folder (starts with `/`). */
   readonly file: string;
-  /** Why it was skipped (the annotation's text), for skipped checks. */
-  readonly reason?: string;
 }
 
 export interface CheckovReport {
   readonly passed: number;
   readonly failed: readonly Finding[];
-  readonly skipped: readonly Finding[];
+  /** Checks skipped by a `checkov.io/skip` annotation (from checkov's summary: `--quiet` leaves out their details). */
+  readonly skipped: number;
   readonly parsingErrors: number;
 }
 
@@ -69,11 +68,10 @@ interface RawCheck {
   check_name?: string;
   resource: string;
   file_path: string;
-  suppress_comment?: string;
 }
 interface RawReport {
   check_type?: string;
-  results?: { failed_checks?: RawCheck[]; skipped_checks?: RawCheck[] };
+  results?: { failed_checks?: RawCheck[] };
   summary: { passed: number; failed: number; skipped: number; parsing_errors: number };
 }
 
@@ -82,7 +80,6 @@ const finding = (c: RawCheck): Finding => ({
   name: c.check_name ?? '',
   resource: c.resource,
   file: c.file_path,
-  ...(c.suppress_comment !== undefined && { reason: c.suppress_comment }),
 });
 
 /** Parses `checkov -o json` output: one report object, a list of them, or a bare summary when nothing was scanned. */
@@ -91,14 +88,14 @@ export function parseCheckovJson(text: string): CheckovReport {
   const reports = Array.isArray(parsed) ? parsed : [parsed];
   let passed = 0;
   let parsingErrors = 0;
+  let skipped = 0;
   const failed: Finding[] = [];
-  const skipped: Finding[] = [];
   for (const r of reports) {
     const s = r.summary ?? (r as unknown as RawReport['summary']);
     passed += s.passed ?? 0;
     parsingErrors += s.parsing_errors ?? 0;
+    skipped += s.skipped ?? 0;
     failed.push(...(r.results?.failed_checks ?? []).map(finding));
-    skipped.push(...(r.results?.skipped_checks ?? []).map(finding));
   }
   return { passed, failed, skipped, parsingErrors };
 }
