@@ -5,6 +5,7 @@
  * when a failed check is neither skipped by a `checkov.io/skip` annotation nor in security/checkov-accepted.yaml.
  *
  *   node build/bin/scan.js [--dist DIR] [--tf-out DIR] [--accepted FILE]
+ *   node build/bin/scan.js --install     only make sure the pinned checkov is in .venv-scan/ (CI runs it before the tests)
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +21,18 @@ const { values } = parseArgs({
     dist: { type: 'string', default: 'dist' },
     'tf-out': { type: 'string', default: process.env['CDKTF_OUTDIR'] ?? 'cdktf.out' },
     accepted: { type: 'string', default: join(ROOT, 'security', 'checkov-accepted.yaml') },
+    install: { type: 'boolean', default: false },
   },
 });
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
 
 try {
+  if (values.install) {
+    ensureCheckov(ROOT, (l) => console.error(l));
+    console.log(`checkov ${CHECKOV.version} is in .venv-scan/`);
+    process.exit(0);
+  }
   const accepted = loadAccepted(values.accepted!);
   const targets = scanTargets(values.dist!, values['tf-out']!);
   if (targets.length === 0) throw new Error(`nothing to scan in ${values.dist} or ${values['tf-out']}/stacks: run \`npm run synth\` first`);
