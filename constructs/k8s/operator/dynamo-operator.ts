@@ -152,7 +152,7 @@ export class DynamoOperator extends Construct {
       this.plannerClusterRole = `${this.name}-planner`;
       this.profilingClusterRole = `${this.name}-dgdr-profiling`;
       const bind: PolicyRule = { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: [this.profilingClusterRole, this.plannerClusterRole] };
-      const webhooks = checkovSkipAnnotations({ CKV_K8S_155: 'the operator patches the caBundle of its own admission webhook configurations (get, list, watch, patch, update; no create or delete)' });
+      const webhooks = checkovSkipAnnotations({ CKV_K8S_155: 'the operator maintains its own admission webhook configurations (CLUSTER_RULES: get, list, watch, patch, update; no create or delete)' });
       new KubeClusterRole(this, 'ManagerRole', { metadata: { ...clusterMeta(managerRole), annotations: webhooks }, rules: [...NAMESPACED_RULES, ...CLUSTER_RULES, bind, ...wildcard] });
       new KubeClusterRoleBinding(this, 'ManagerBinding', { metadata: clusterMeta(`${this.name}-manager-rolebinding`), roleRef: roleRef('ClusterRole', managerRole), subjects });
       new KubeClusterRole(this, 'PlannerRole', { metadata: clusterMeta(this.plannerClusterRole), rules: PLANNER_RULES });
