@@ -6,6 +6,7 @@
  */
 
 import { CLUSTER_AUTOSCALER_IMAGE, clusterAutoscalerFor, KARPENTER_CHART } from './autoscaler-versions.js';
+import { CHECKOV } from './scanner-version.js';
 
 /** A container image split the way registries and mirror tools need it. */
 export interface ImageRef {
@@ -204,6 +205,7 @@ export function versionRows(): VersionRow[] {
     { component: 'GKE Kubernetes', artifact: 'google_container_cluster.min_master_version', version: v.kubernetes.gke },
     { component: 'CDK for Terraform', artifact: 'cdktf', version: v.cdk.cdktf },
     { component: 'cdk8s', artifact: 'cdk8s', version: v.cdk.cdk8s },
+    { component: 'checkov (`npm run scan`, in .venv-scan/)', artifact: 'checkov (PyPI)', version: CHECKOV.version },
     ...Object.values(v.providers).map((p) => ({
       component: `Terraform provider ${p.source} ${p.providerVersion}`,
       artifact: p.package,
