@@ -99,9 +99,10 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
       zones: 3,
       singleNatGateway: true,
       privateNodes: true,
-      // As the clouds' own default: the API is public, authenticated by the cloud identity. Narrow it.
-      publicEndpoint: true,
-      publicAccessCidrs: ['0.0.0.0/0'],
+      // Private API by default (as terraform-aws-eks): a public endpoint is an explicit choice with the ranges that
+      // may reach it; 0.0.0.0/0 is allowed but warned about at synth.
+      publicEndpoint: false,
+      publicAccessCidrs: [],
     },
     logs: { enabled: true, retentionDays: 30 },
     registry: { enabled: true },

@@ -113,7 +113,8 @@ describe('EKS resources carry the expected values', () => {
     expect(cluster).toMatchObject({
       version: VERSIONS.kubernetes.eks,
       access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true },
-      vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] },
+      // Private by default: a public endpoint is an explicit choice with the ranges that may reach it.
+      vpc_config: { endpoint_private_access: true, endpoint_public_access: false },
       enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
       // Never into paid extended support silently: at its end EKS upgrades the cluster instead.
       upgrade_policy: { support_type: 'STANDARD' },
@@ -121,8 +122,10 @@ describe('EKS resources carry the expected values', () => {
     expect(cluster!['encryption_config']).toEqual({ resources: ['secrets'], provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.[^}]+\.arn\}$/) } });
     expect(resources(eks, 'aws_kms_key')[0]).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
     expect(resources(eks, 'aws_iam_openid_connect_provider')).toHaveLength(1);
-    const priv = synthStacks('cluster: { network: { publicEndpoint: false }, admins: ["arn:aws:iam::123456789012:role/platform"] }')['eks']!;
-    expect(resources(priv, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ endpoint_public_access: false });
+    expect(cluster!['vpc_config']).not.toHaveProperty('public_access_cidrs');
+    const pub = synthStacks('cluster: { network: { publicEndpoint: true, publicAccessCidrs: [203.0.113.0/24] } }')['eks']!;
+    expect(resources(pub, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] });
+    const priv = synthStacks('cluster: { admins: ["arn:aws:iam::123456789012:role/platform"] }')['eks']!;
     expect(resources(synthStacks('targets: { eks: { cluster: { kubernetesSupport: extended } } }')['eks']!, 'aws_eks_cluster')[0]!['upgrade_policy']).toEqual({ support_type: 'EXTENDED' });
     expect(resources(priv, 'aws_eks_access_policy_association')[0]).toMatchObject({ policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', access_scope: { type: 'cluster' } });
   });
