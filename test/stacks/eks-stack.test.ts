@@ -320,6 +320,12 @@ describe('EKS resources carry the expected values', () => {
     const byo = synthStacks('cluster: { network: { existing: { networkId: vpc-0abc, subnetIds: [subnet-1, subnet-2] } } }')['eks']!;
     expect(resources(byo, 'aws_vpc')).toEqual([]);
     expect(resources(byo, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ subnet_ids: ['subnet-1', 'subnet-2'] });
+    // The VPC we create: its default security group adopted with no rules (admits and sends nothing); none on a network we do not own.
+    const [defaultSg] = resources(eks, 'aws_default_security_group');
+    expect(defaultSg!['vpc_id']).toMatch(/^\$\{aws_vpc\.[^}]+\.id\}$/);
+    expect(defaultSg).not.toHaveProperty('ingress');
+    expect(defaultSg).not.toHaveProperty('egress');
+    expect(resources(byo, 'aws_default_security_group')).toEqual([]);
   });
 
   it('a pool pinned to zones uses only the private subnets in them', () => {
