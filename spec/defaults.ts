@@ -99,9 +99,9 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
       zones: 3,
       singleNatGateway: true,
       privateNodes: true,
-      // Private API by default (as terraform-aws-eks): a public endpoint is an explicit choice with the ranges that
-      // may reach it; 0.0.0.0/0 is allowed but warned about at synth.
-      publicEndpoint: false,
+      // A public API endpoint limited to the address of the machine running Terraform (looked up at plan time: empty
+      // publicAccessCidrs), so that cdktf deploy reaches it; 0.0.0.0/0 is an explicit choice, warned about at synth.
+      publicEndpoint: true,
       publicAccessCidrs: [],
     },
     logs: { enabled: true, retentionDays: 30 },

@@ -33,6 +33,9 @@ export interface ProviderRef {
   readonly providerVersion: string;
 }
 
+/** A Terraform provider used without a cdktf binding. */
+export type ProviderPin = Pick<ProviderRef, 'source' | 'providerVersion'>;
+
 export const imageString = (image: ImageRef): string => `${image.repository}:${image.tag}`;
 
 export const VERSIONS = {
@@ -128,6 +131,11 @@ export const VERSIONS = {
     azurerm: { package: '@cdktf/provider-azurerm', version: '14.23.1', source: 'hashicorp/azurerm', providerVersion: '4.55.0' },
     google: { package: '@cdktf/provider-google', version: '16.12.1', source: 'hashicorp/google', providerVersion: '6.50.0' },
   },
+  // Terraform providers used through cdktf's generic classes (no npm binding).
+  unboundProviders: {
+    // The deployer's address for the default public API endpoint (`response_body`, `status_code`: 3.x schema).
+    http: { source: 'hashicorp/http', providerVersion: '3.6.0' },
+  },
 } as const satisfies {
   dynamo: {
     version: string;
@@ -149,6 +157,7 @@ export const VERSIONS = {
   kubernetes: Record<'eks' | 'aks' | 'gke', string>;
   cdk: Record<string, string>;
   providers: Record<'aws' | 'azurerm' | 'google' | 'helm', ProviderRef>;
+  unboundProviders: Record<'http', ProviderPin>;
 };
 
 /** One row of the README's compatibility table. */
@@ -210,6 +219,11 @@ export function versionRows(): VersionRow[] {
       component: `Terraform provider ${p.source} ${p.providerVersion}`,
       artifact: p.package,
       version: p.version,
+    })),
+    ...Object.values(v.unboundProviders).map((p) => ({
+      component: `Terraform provider ${p.source} ${p.providerVersion}`,
+      artifact: 'none (cdktf generic data source)',
+      version: p.providerVersion,
     })),
   ];
 }

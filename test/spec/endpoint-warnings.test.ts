@@ -1,6 +1,7 @@
 /**
- * The Kubernetes API endpoint: private by default on every cloud; public only with the ranges that may reach it;
- * the whole internet (any /0) is allowed but warned about, and CIDRs without a public endpoint are an error.
+ * The Kubernetes API endpoint: public by default on every cloud, limited to the deployer's address (empty
+ * publicAccessCidrs: looked up at plan time); named ranges replace it; the whole internet (any /0) is allowed but
+ * warned about, and CIDRs without a public endpoint are an error.
  */
 import { describe, expect, it } from 'vitest';
 import { openEndpointWarnings } from '../../spec/endpoint-warnings.js';
@@ -8,11 +9,11 @@ import { CLOUD_TARGETS } from '../../spec/schema.js';
 import { specsFrom } from '../support/synth.js';
 
 describe('the Kubernetes API endpoint', () => {
-  it('is private by default on every cloud, with no warning', () => {
+  it('is public by default on every cloud, limited to the deployer (no ranges in the spec), with no warning', () => {
     const specs = specsFrom();
     for (const cloud of CLOUD_TARGETS) {
       const spec = specs[cloud];
-      expect(spec.target !== 'local' && spec.cluster.network).toMatchObject({ publicEndpoint: false, publicAccessCidrs: [] });
+      expect(spec.target !== 'local' && spec.cluster.network).toMatchObject({ publicEndpoint: true, publicAccessCidrs: [] });
     }
     expect(openEndpointWarnings(specs)).toEqual([]);
   });
@@ -27,10 +28,10 @@ describe('the Kubernetes API endpoint', () => {
     expect(w[0]).toContain(`cluster.network.publicAccessCidrs of target aks opens the Kubernetes API endpoint to the whole internet (${world})`);
   });
 
-  it('a public endpoint needs ranges; ranges need a public endpoint', () => {
-    expect(() => specsFrom('cluster: { network: { publicEndpoint: true } }')).toThrow(/cluster\.network\.publicAccessCidrs: a public endpoint needs at least one allowed CIDR/);
-    expect(() => specsFrom('cluster: { network: { publicAccessCidrs: [203.0.113.0/24] } }')).toThrow(/cluster\.network\.publicEndpoint: publicAccessCidrs only apply to a public endpoint/);
-    expect(() => specsFrom('targets: { gke: { cluster: { network: { privateNodes: false } } } }')).toThrow(/cluster\.network\.privateNodes: a private GKE control plane needs private nodes/);
-    expect(() => specsFrom('targets: { gke: { cluster: { network: { privateNodes: false, publicEndpoint: true, publicAccessCidrs: [203.0.113.0/24] } } } }')).not.toThrow();
+  it('ranges need a public endpoint; a private GKE control plane needs private nodes', () => {
+    expect(() => specsFrom('cluster: { network: { publicEndpoint: false, publicAccessCidrs: [203.0.113.0/24] } }')).toThrow(/cluster\.network\.publicEndpoint: publicAccessCidrs only apply to a public endpoint/);
+    expect(() => specsFrom('targets: { gke: { cluster: { network: { privateNodes: false, publicEndpoint: false } } } }')).toThrow(/cluster\.network\.privateNodes: a private GKE control plane needs private nodes/);
+    expect(() => specsFrom('targets: { gke: { cluster: { network: { privateNodes: false } } } }')).not.toThrow();
+    expect(() => specsFrom('cluster: { network: { publicEndpoint: false } }')).not.toThrow();
   });
 });

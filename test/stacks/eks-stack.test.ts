@@ -108,13 +108,13 @@ describe('reference integrity and provider pins (every stack)', () => {
 });
 
 describe('EKS resources carry the expected values', () => {
-  it('the cluster: version from the matrix, secrets encrypted with a rotating KMS key, API access entries, private endpoint, every log type', () => {
+  it('the cluster: version from the matrix, secrets encrypted with a rotating KMS key, API access entries, public endpoint limited to the deployer, every log type', () => {
     const [cluster] = resources(eks, 'aws_eks_cluster');
     expect(cluster).toMatchObject({
       version: VERSIONS.kubernetes.eks,
       access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true },
-      // Private by default: a public endpoint is an explicit choice with the ranges that may reach it.
-      vpc_config: { endpoint_private_access: true, endpoint_public_access: false },
+      // The public endpoint admits the deployer's address only (looked up at plan time; test/stacks/api-access.test.ts).
+      vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['${chomp(data.http.deployer_ip.response_body)}/32'] },
       enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
       // Never into paid extended support silently: at its end EKS upgrades the cluster instead.
       upgrade_policy: { support_type: 'STANDARD' },
@@ -122,7 +122,6 @@ describe('EKS resources carry the expected values', () => {
     expect(cluster!['encryption_config']).toEqual({ resources: ['secrets'], provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.[^}]+\.arn\}$/) } });
     expect(resources(eks, 'aws_kms_key')[0]).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
     expect(resources(eks, 'aws_iam_openid_connect_provider')).toHaveLength(1);
-    expect(cluster!['vpc_config']).not.toHaveProperty('public_access_cidrs');
     const pub = synthStacks('cluster: { network: { publicEndpoint: true, publicAccessCidrs: [203.0.113.0/24] } }')['eks']!;
     expect(resources(pub, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] });
     const priv = synthStacks('cluster: { admins: ["arn:aws:iam::123456789012:role/platform"] }')['eks']!;
@@ -374,7 +373,7 @@ describe('the deploy path', () => {
     expect(Object.values(withGraphs.resource['helm_release']!).map((r) => r['name'])).toContain('dynamo-iac-graphs');
     const none = synthStacks('cluster: { deploy: { platform: false } }')['eks']!;
     expect(none.resource['helm_release']).toBeUndefined();
-    expect(Object.keys(none.terraform.required_providers)).toEqual(['aws']);
+    expect(Object.keys(none.terraform.required_providers)).toEqual(['aws', 'http']);
   });
 });
 

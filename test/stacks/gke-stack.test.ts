@@ -35,9 +35,9 @@ describe('GKE resources carry the expected values', () => {
       remove_default_node_pool: true,
       enable_shielded_nodes: true,
       datapath_provider: 'ADVANCED_DATAPATH',
-      // Private by default: a public endpoint is an explicit choice with the ranges that may reach it.
-      private_cluster_config: { enable_private_nodes: true, enable_private_endpoint: true },
-      master_authorized_networks_config: { cidr_blocks: [] },
+      // The public endpoint admits the deployer's address only (looked up at plan time; test/stacks/api-access.test.ts).
+      private_cluster_config: { enable_private_nodes: true, enable_private_endpoint: false },
+      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '${chomp(data.http.deployer_ip.response_body)}/32' }] },
       addons_config: { gcp_filestore_csi_driver_config: { enabled: true } },
       deletion_protection: true,
     });
