@@ -40,6 +40,13 @@ export class HttpProvider extends TerraformProvider {
   }
 }
 
+/** `data "http"` of one URL: ten seconds per try, two retries on connection errors and 5xx. */
+class HttpGet extends TerraformDataSource {
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { url: DEPLOYER_ADDRESS_URL, requestTimeoutMs: 10000, retry: { attempts: 2 } };
+  }
+}
+
 export interface DeployerAddressProps {
   /** Provider source address. @default 'hashicorp/http' */
   readonly source?: string;
@@ -55,7 +62,7 @@ export class DeployerAddress extends Construct {
   constructor(scope: Construct, id: string, props: DeployerAddressProps) {
     super(scope, id);
     const provider = new HttpProvider(this, 'provider', props.source ?? 'hashicorp/http', props.providerVersion);
-    this.lookup = new TerraformDataSource(this, 'lookup', {
+    this.lookup = new HttpGet(this, 'lookup', {
       terraformResourceType: 'http',
       terraformGeneratorMetadata: { providerName: 'http' },
       provider,
@@ -68,9 +75,6 @@ export class DeployerAddress extends Construct {
         }],
       },
     });
-    this.lookup.addOverride('url', DEPLOYER_ADDRESS_URL);
-    this.lookup.addOverride('request_timeout_ms', 10000);
-    this.lookup.addOverride('retry', { attempts: 2 });
     this.lookup.overrideLogicalId(DEPLOYER_ADDRESS_ID);
     this.cidr = `${Fn.chomp(this.lookup.getStringAttribute('response_body'))}/32`;
   }
