@@ -16,7 +16,7 @@ export function openEndpointWarnings(specs: Partial<Record<Target, Spec>>): stri
     const open = net.publicEndpoint ? net.publicAccessCidrs.filter((c) => c.endsWith('/0')) : [];
     if (open.length) {
       warnings.push(
-        `cluster.network.publicAccessCidrs of target ${target} opens the Kubernetes API endpoint to the whole internet (${open.join(', ')}): narrow it to your offices and the runner of cdktf deploy, or set publicEndpoint: false`,
+        `cluster.network.publicAccessCidrs of target ${target} opens the Kubernetes API endpoint to the whole internet (${open.join(', ')}): narrow it to your offices and the runner of cdktf deploy, leave it empty to admit only the machine running Terraform (its address is looked up at plan time), or set publicEndpoint: false`,
       );
     }
   }
