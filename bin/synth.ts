@@ -5,7 +5,8 @@
  * Bad input never half-succeeds: everything is synthesized into temporary folders beside the outputs, and the
  * folders are swapped in only when all of it succeeded. On failure the exit code is 1 and the old outputs stay.
  *
- * A pinned Kubernetes minor past its cloud's end of standard support is a warning on stderr, not a failure.
+ * A pinned Kubernetes minor past its cloud's end of standard support is a warning on stderr, not a failure; so is a
+ * public API endpoint open to 0.0.0.0/0.
  * DYNAMO_IAC_NOW (an ISO date) sets the clock of that check.
  *
  *   node build/bin/synth.js [--only k8s|tf] [--dist DIR] [--tf-out DIR]
@@ -15,6 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { synthK8sTarget, type SynthFile } from '../charts/synth.js';
 import { SpecError } from '../spec/errors.js';
+import { openEndpointWarnings } from '../spec/endpoint-warnings.js';
 import { kubernetesSupportWarnings } from '../spec/kubernetes-support.js';
 import { loadSpecs } from '../spec/load.js';
 import { CLOUD_TARGETS, type Target, TARGETS } from '../spec/schema.js';
@@ -60,6 +62,7 @@ const staged: [string, string][] = [];
 try {
   const specs = loadSpecs();
   for (const w of kubernetesSupportWarnings(specs, clock())) console.error(`warning: ${w}`);
+  for (const w of openEndpointWarnings(specs)) console.error(`warning: ${w}`);
   // Each target is synthesized once per run: the cloud stacks embed the same files.
   const k8sFiles: Partial<Record<Target, SynthFile[]>> = {};
   if (doK8s) {

@@ -99,9 +99,10 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
       zones: 3,
       singleNatGateway: true,
       privateNodes: true,
-      // As the clouds' own default: the API is public, authenticated by the cloud identity. Narrow it.
+      // A public API endpoint limited to the address of the machine running Terraform (looked up at plan time: empty
+      // publicAccessCidrs), so that cdktf deploy reaches it; 0.0.0.0/0 is an explicit choice, warned about at synth.
       publicEndpoint: true,
-      publicAccessCidrs: ['0.0.0.0/0'],
+      publicAccessCidrs: [],
     },
     logs: { enabled: true, retentionDays: 30 },
     registry: { enabled: true },

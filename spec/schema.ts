@@ -262,8 +262,12 @@ const networkSchema = z
       .describe('Use an existing network instead of creating one. @default - the stack creates it'),
     singleNatGateway: z.boolean().describe('One NAT gateway for all zones (cheaper) instead of one per zone (zone-redundant egress).'),
     privateNodes: z.boolean().describe('Nodes without public addresses (GKE private nodes; EKS and AKS nodes are private already).'),
-    publicEndpoint: z.boolean().describe('Reach the Kubernetes API from outside the network (the private endpoint is always on).'),
-    publicAccessCidrs: z.array(cidr).describe('Who may reach the public endpoint. Narrow it to your offices and CI runners.'),
+    publicEndpoint: z
+      .boolean()
+      .describe('Reach the Kubernetes API from outside the network (the private endpoint is always on), from `publicAccessCidrs` only. `false`: a private API, for runners inside the network (air-gapped runners; no address lookup).'),
+    publicAccessCidrs: z
+      .array(cidr)
+      .describe('Who may reach the public endpoint. Empty: the public IPv4 address of the machine running Terraform, looked up at plan time (https://checkip.amazonaws.com, hashicorp/http), so `cdktf deploy` reaches the API from where it runs. Listed ranges replace the lookup: your offices and CI runners. `0.0.0.0/0` opens it to the internet (a synth warning).'),
   })
   .describe('Network of the cluster.');
 
@@ -475,8 +479,12 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
     }
   }
   const net = spec.cluster.network;
-  if (net.publicEndpoint && net.publicAccessCidrs.length === 0) {
-    ctx.addIssue({ code: 'custom', path: ['cluster', 'network', 'publicAccessCidrs'], message: 'a public endpoint needs at least one allowed CIDR (or set publicEndpoint: false)' });
+  if (!net.publicEndpoint && net.publicAccessCidrs.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'network', 'publicEndpoint'], message: 'publicAccessCidrs only apply to a public endpoint: set publicEndpoint: true to open the API to them' });
+  }
+  if (spec.target === 'gke' && !net.publicEndpoint && !net.privateNodes) {
+    // GKE applies enable_private_endpoint to private clusters only (enable_private_nodes).
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'network', 'privateNodes'], message: 'a private GKE control plane needs private nodes (privateNodes: true), or keep publicEndpoint: true' });
   }
   if (spec.target === 'aks') {
     for (const [path, name] of [[['cluster', 'systemPool', 'name'], spec.cluster.systemPool.name], ...Object.keys(spec.cluster.gpuPools).map((k) => [['cluster', 'gpuPools', k], k] as const)] as [string[], string][]) {

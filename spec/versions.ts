@@ -6,6 +6,7 @@
  */
 
 import { CLUSTER_AUTOSCALER_IMAGE, clusterAutoscalerFor, KARPENTER_CHART } from './autoscaler-versions.js';
+import { CHECKOV } from './scanner-version.js';
 
 /** A container image split the way registries and mirror tools need it. */
 export interface ImageRef {
@@ -31,6 +32,9 @@ export interface ProviderRef {
   readonly source: string;
   readonly providerVersion: string;
 }
+
+/** A Terraform provider used without a cdktf binding. */
+export type ProviderPin = Pick<ProviderRef, 'source' | 'providerVersion'>;
 
 export const imageString = (image: ImageRef): string => `${image.repository}:${image.tag}`;
 
@@ -127,6 +131,11 @@ export const VERSIONS = {
     azurerm: { package: '@cdktf/provider-azurerm', version: '14.23.1', source: 'hashicorp/azurerm', providerVersion: '4.55.0' },
     google: { package: '@cdktf/provider-google', version: '16.12.1', source: 'hashicorp/google', providerVersion: '6.50.0' },
   },
+  // Terraform providers used through cdktf's generic classes (no npm binding).
+  unboundProviders: {
+    // The deployer's address for the default public API endpoint (`response_body`, `status_code`: 3.x schema).
+    http: { source: 'hashicorp/http', providerVersion: '3.6.0' },
+  },
 } as const satisfies {
   dynamo: {
     version: string;
@@ -148,6 +157,7 @@ export const VERSIONS = {
   kubernetes: Record<'eks' | 'aks' | 'gke', string>;
   cdk: Record<string, string>;
   providers: Record<'aws' | 'azurerm' | 'google' | 'helm', ProviderRef>;
+  unboundProviders: Record<'http', ProviderPin>;
 };
 
 /** One row of the README's compatibility table. */
@@ -204,10 +214,16 @@ export function versionRows(): VersionRow[] {
     { component: 'GKE Kubernetes', artifact: 'google_container_cluster.min_master_version', version: v.kubernetes.gke },
     { component: 'CDK for Terraform', artifact: 'cdktf', version: v.cdk.cdktf },
     { component: 'cdk8s', artifact: 'cdk8s', version: v.cdk.cdk8s },
+    { component: 'checkov (`npm run scan`, in .venv-scan/)', artifact: 'checkov (PyPI)', version: CHECKOV.version },
     ...Object.values(v.providers).map((p) => ({
       component: `Terraform provider ${p.source} ${p.providerVersion}`,
       artifact: p.package,
       version: p.version,
+    })),
+    ...Object.values(v.unboundProviders).map((p) => ({
+      component: `Terraform provider ${p.source} ${p.providerVersion}`,
+      artifact: 'none (cdktf generic data source)',
+      version: p.providerVersion,
     })),
   ];
 }

@@ -26,6 +26,7 @@ import { localState } from './backend.js';
 import { poolSize, type TargetManifests } from './common.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
+import { apiAccessCidrs } from './api-access.js';
 
 /** Registry names are global and alphanumeric. */
 export const acrName = (cluster: string): string => `${cluster.replace(/[^a-z0-9]/g, '')}dynamo`.slice(0, 50);
@@ -68,7 +69,7 @@ export class AksStack extends TerraformStack {
         ...(sys.zones && { zones: sys.zones }),
       },
       publicEndpoint: c.network.publicEndpoint,
-      publicAccessCidrs: c.network.publicAccessCidrs,
+      publicAccessCidrs: apiAccessCidrs(this, c.network),
       localAccountsDisabled: !c.localAccounts,
       admins: c.admins,
       blobDriver: c.modelStorage.kind === 'blob',

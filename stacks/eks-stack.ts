@@ -40,6 +40,7 @@ import { poolSize, type TargetManifests } from './common.js';
 import { resourcesOf } from './resources-of.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
+import { apiAccessCidrs } from './api-access.js';
 
 /** Repositories that mirror the image paths of the version matrix (registry host dropped, Docker Hub's `library/` kept). */
 export const mirroredRepositories = (): string[] => mirrorRepositories();
@@ -70,7 +71,7 @@ export class EksStack extends TerraformStack {
       version: c.kubernetesVersion,
       subnetIds: network.privateSubnetIds,
       publicEndpoint: c.network.publicEndpoint,
-      publicAccessCidrs: c.network.publicAccessCidrs,
+      publicAccessCidrs: apiAccessCidrs(this, c.network),
       admins: c.admins,
       protect: c.protectStatefulResources,
       supportType: c.kubernetesSupport === 'extended' ? 'EXTENDED' : 'STANDARD',

@@ -28,6 +28,7 @@ import { poolSize, type TargetManifests } from './common.js';
 import { resourcesOf } from './resources-of.js';
 import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
+import { apiAccessCidrs } from './api-access.js';
 
 export class GkeStack extends TerraformStack {
   constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
@@ -64,7 +65,7 @@ export class GkeStack extends TerraformStack {
       subnetId: network.subnetId,
       privateNodes: c.network.privateNodes,
       publicEndpoint: c.network.publicEndpoint,
-      publicAccessCidrs: c.network.publicAccessCidrs,
+      publicAccessCidrs: apiAccessCidrs(this, c.network),
       lustre,
       protect: c.protectStatefulResources,
       workloadLogs: c.logs.enabled,

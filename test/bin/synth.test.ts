@@ -89,6 +89,14 @@ describe('synth CLI', () => {
     expect(run(dir, { DYNAMO_IAC_NOW: 'someday' }, ['--only', 'k8s']).stderr).toContain('DYNAMO_IAC_NOW: must be an ISO date');
   });
 
+  it('a public API endpoint open to 0.0.0.0/0 is a warning on stderr, not a failure', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-open-'));
+    writeFileSync(join(dir, 'spec.yaml'), 'targets: { gke: { cluster: { network: { publicEndpoint: true, publicAccessCidrs: [0.0.0.0/0] } } } }\n');
+    const r = run(dir, { DYNAMO_IAC_CONFIG: join(dir, 'spec.yaml'), DYNAMO_IAC_NOW: '2026-11-30' }, ['--only', 'k8s']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/^warning: .*/gm)).toEqual([expect.stringContaining('publicAccessCidrs of target gke opens the Kubernetes API endpoint to the whole internet (0.0.0.0/0)')]);
+  });
+
   it('a JSON spec file works like YAML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'synth-json-'));
     writeFileSync(join(dir, 'spec.json'), JSON.stringify({ platform: { namespace: 'inference-platform' } }));

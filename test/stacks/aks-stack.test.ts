@@ -35,8 +35,13 @@ describe('AKS resources carry the expected values', () => {
       local_account_disabled: true,
       azure_active_directory_role_based_access_control: { azure_rbac_enabled: true },
       network_profile: { network_plugin: 'azure', network_plugin_mode: 'overlay', network_data_plane: 'cilium', network_policy: 'cilium' },
-      api_server_access_profile: { authorized_ip_ranges: ['0.0.0.0/0'] },
+      // The public API server admits the deployer's address only (looked up at plan time; test/stacks/api-access.test.ts).
+      private_cluster_enabled: false,
+      api_server_access_profile: { authorized_ip_ranges: ['${chomp(data.http.deployer_ip.response_body)}/32'] },
       default_node_pool: { name: 'system', auto_scaling_enabled: true, min_count: 2 },
+    });
+    expect(resources(aks('cluster: { network: { publicEndpoint: true, publicAccessCidrs: [203.0.113.0/24] } }').tf, 'azurerm_kubernetes_cluster')[0]).toMatchObject({
+      api_server_access_profile: { authorized_ip_ranges: ['203.0.113.0/24'] },
     });
     expect(resources(aks('cluster: { localAccounts: true }').tf, 'azurerm_kubernetes_cluster')[0]!['local_account_disabled']).toBe(false);
     expect(resources(base, 'azurerm_role_assignment').map((r) => r['role_definition_name']).sort()).toEqual(['AcrPull', 'Azure Kubernetes Service RBAC Cluster Admin', 'Network Contributor']);

@@ -108,12 +108,13 @@ describe('reference integrity and provider pins (every stack)', () => {
 });
 
 describe('EKS resources carry the expected values', () => {
-  it('the cluster: version from the matrix, secrets encrypted with a rotating KMS key, API access entries, private endpoint, every log type', () => {
+  it('the cluster: version from the matrix, secrets encrypted with a rotating KMS key, API access entries, public endpoint limited to the deployer, every log type', () => {
     const [cluster] = resources(eks, 'aws_eks_cluster');
     expect(cluster).toMatchObject({
       version: VERSIONS.kubernetes.eks,
       access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true },
-      vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] },
+      // The public endpoint admits the deployer's address only (looked up at plan time; test/stacks/api-access.test.ts).
+      vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['${chomp(data.http.deployer_ip.response_body)}/32'] },
       enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
       // Never into paid extended support silently: at its end EKS upgrades the cluster instead.
       upgrade_policy: { support_type: 'STANDARD' },
@@ -121,8 +122,9 @@ describe('EKS resources carry the expected values', () => {
     expect(cluster!['encryption_config']).toEqual({ resources: ['secrets'], provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.[^}]+\.arn\}$/) } });
     expect(resources(eks, 'aws_kms_key')[0]).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
     expect(resources(eks, 'aws_iam_openid_connect_provider')).toHaveLength(1);
-    const priv = synthStacks('cluster: { network: { publicEndpoint: false }, admins: ["arn:aws:iam::123456789012:role/platform"] }')['eks']!;
-    expect(resources(priv, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ endpoint_public_access: false });
+    const pub = synthStacks('cluster: { network: { publicEndpoint: true, publicAccessCidrs: [203.0.113.0/24] } }')['eks']!;
+    expect(resources(pub, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] });
+    const priv = synthStacks('cluster: { admins: ["arn:aws:iam::123456789012:role/platform"] }')['eks']!;
     expect(resources(synthStacks('targets: { eks: { cluster: { kubernetesSupport: extended } } }')['eks']!, 'aws_eks_cluster')[0]!['upgrade_policy']).toEqual({ support_type: 'EXTENDED' });
     expect(resources(priv, 'aws_eks_access_policy_association')[0]).toMatchObject({ policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', access_scope: { type: 'cluster' } });
   });
@@ -328,6 +330,12 @@ describe('EKS resources carry the expected values', () => {
     const byo = synthStacks('cluster: { network: { existing: { networkId: vpc-0abc, subnetIds: [subnet-1, subnet-2] } } }')['eks']!;
     expect(resources(byo, 'aws_vpc')).toEqual([]);
     expect(resources(byo, 'aws_eks_cluster')[0]!['vpc_config']).toMatchObject({ subnet_ids: ['subnet-1', 'subnet-2'] });
+    // The VPC we create: its default security group adopted with no rules (admits and sends nothing); none on a network we do not own.
+    const [defaultSg] = resources(eks, 'aws_default_security_group');
+    expect(defaultSg!['vpc_id']).toMatch(/^\$\{aws_vpc\.[^}]+\.id\}$/);
+    expect(defaultSg).not.toHaveProperty('ingress');
+    expect(defaultSg).not.toHaveProperty('egress');
+    expect(resources(byo, 'aws_default_security_group')).toEqual([]);
   });
 
   it('a pool pinned to zones uses only the private subnets in them', () => {
@@ -376,7 +384,7 @@ describe('the deploy path', () => {
     expect(Object.values(withGraphs.resource['helm_release']!).map((r) => r['name'])).toContain('dynamo-iac-graphs');
     const none = synthStacks('cluster: { deploy: { platform: false } }')['eks']!;
     expect(none.resource['helm_release']).toBeUndefined();
-    expect(Object.keys(none.terraform.required_providers)).toEqual(['aws']);
+    expect(Object.keys(none.terraform.required_providers)).toEqual(['aws', 'http']);
   });
 });
 

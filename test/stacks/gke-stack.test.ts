@@ -35,9 +35,15 @@ describe('GKE resources carry the expected values', () => {
       remove_default_node_pool: true,
       enable_shielded_nodes: true,
       datapath_provider: 'ADVANCED_DATAPATH',
+      // The public endpoint admits the deployer's address only (looked up at plan time; test/stacks/api-access.test.ts).
       private_cluster_config: { enable_private_nodes: true, enable_private_endpoint: false },
+      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '${chomp(data.http.deployer_ip.response_body)}/32' }] },
       addons_config: { gcp_filestore_csi_driver_config: { enabled: true } },
       deletion_protection: true,
+    });
+    expect(resources(gke('cluster: { network: { publicEndpoint: true, publicAccessCidrs: [203.0.113.0/24] } }'), 'google_container_cluster')[0]).toMatchObject({
+      private_cluster_config: { enable_private_endpoint: false },
+      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '203.0.113.0/24' }] },
     });
     expect(String(resources(base, 'google_container_cluster')[0]!['workload_identity_config']['workload_pool'])).toMatch(/\.svc\.id\.goog$/);
     expect(resources(base, 'google_compute_subnetwork')[0]!['secondary_ip_range'].map((r: { range_name: string }) => r.range_name)).toEqual(['pods', 'services']);

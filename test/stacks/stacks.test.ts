@@ -48,11 +48,12 @@ describe('cloud stacks', () => {
     ['eks', 'aws', VERSIONS.providers.aws],
     ['aks', 'azurerm', VERSIONS.providers.azurerm],
     ['gke', 'google', VERSIONS.providers.google],
-  ] as const)('%s: the %s provider (and helm for the deploy path), pinned by full source address and exact version', (target, name, ref) => {
+  ] as const)('%s: the %s provider (helm for the deploy path, http for the deployer address), pinned by full source address and exact version', (target, name, ref) => {
     const tf = stack(target);
     const helm = { helm: { source: VERSIONS.providers.helm.source, version: VERSIONS.providers.helm.providerVersion } };
-    expect(Object.keys(tf.provider).sort()).toEqual(Object.keys({ [name]: 1, ...helm }).sort());
-    expect(tf.terraform.required_providers).toEqual({ [name]: { source: ref.source, version: ref.providerVersion }, ...helm });
+    const http = { http: { source: VERSIONS.unboundProviders.http.source, version: VERSIONS.unboundProviders.http.providerVersion } };
+    expect(Object.keys(tf.provider).sort()).toEqual(Object.keys({ [name]: 1, ...helm, ...http }).sort());
+    expect(tf.terraform.required_providers).toEqual({ [name]: { source: ref.source, version: ref.providerVersion }, ...helm, ...http });
   });
 
   it.each(CLOUD_TARGETS)('%s: state in a relative path outside cdktf.out; cluster facts as outputs', (target) => {

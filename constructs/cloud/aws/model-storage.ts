@@ -47,7 +47,7 @@ export class EksModelStorage extends Construct {
     });
     this.securityGroupId = sg.id;
     if (props.kind === 'shared-file') {
-      new VpcSecurityGroupIngressRule(this, 'ingress-2049', { securityGroupId: sg.id, cidrIpv4: props.vpcCidr, ipProtocol: 'tcp', fromPort: 2049, toPort: 2049 });
+      new VpcSecurityGroupIngressRule(this, 'ingress-2049', { securityGroupId: sg.id, cidrIpv4: props.vpcCidr, ipProtocol: 'tcp', fromPort: 2049, toPort: 2049, description: 'NFS from the VPC (EFS mount targets)' });
       this.fileSystem = new EfsFileSystem(this, 'fs', {
         creationToken: `${props.clusterName}-models`,
         encrypted: true,

@@ -4,6 +4,7 @@
  * subnets, untouched.
  */
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones/index.js';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group/index.js';
 import { Eip } from '@cdktf/provider-aws/lib/eip/index.js';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway/index.js';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway/index.js';
@@ -50,6 +51,9 @@ export class EksNetwork extends Construct {
     const azs = new DataAwsAvailabilityZones(this, 'zones', { state: 'available', filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] });
     const vpc = new Vpc(this, 'vpc', { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: props.clusterName } });
     this.vpcId = vpc.id;
+    // Nothing we create uses the VPC's default security group (the cluster, node, EFS, FSx and load balancer groups
+    // are their own): adopted with no rules, it admits and sends nothing (CIS AWS 5.4, checkov CKV2_AWS_12).
+    new DefaultSecurityGroup(this, 'default-sg', { vpcId: vpc.id, tags: { Name: `${props.clusterName}-default-deny` } });
     const igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: { Name: props.clusterName } });
     const publicRoutes = new RouteTable(this, 'public-routes', { vpcId: vpc.id, tags: { Name: `${props.clusterName}-public` } });
     new Route(this, 'public-default', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });

@@ -75,7 +75,7 @@ export class AksCluster extends Construct {
       identity: { type: 'SystemAssigned' },
       // Container Insights with managed-identity authentication (no workspace key on the nodes).
       ...(props.logAnalyticsWorkspaceId && { omsAgent: { logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, msiAuthForMonitoringEnabled: true } }),
-      ...(props.publicEndpoint ? { apiServerAccessProfile: { authorizedIpRanges: [...props.publicAccessCidrs] } } : { privateClusterEnabled: true }),
+      ...(props.publicEndpoint ? { privateClusterEnabled: false, apiServerAccessProfile: { authorizedIpRanges: [...props.publicAccessCidrs] } } : { privateClusterEnabled: true }),
       networkProfile: {
         networkPlugin: 'azure',
         networkPluginMode: 'overlay',

@@ -19,6 +19,7 @@ import { httpProbe } from '../common/probes.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
 import { addQuorumBudget, dataClaimTemplates, ONE_MEMBER_AT_A_TIME, type PlatformStoreProps, RETAIN_CLAIMS } from '../common/stateful.js';
 import { ETCD_DATA_ROOT, ETCD_PORTS, etcdArgs } from './etcd-args.js';
+import { ACCEPT, checkovSkipAnnotations } from '../common/checkov.js';
 
 export interface EtcdClusterProps extends PlatformStoreProps {
   /** Name of the StatefulSet and the client Service. @default 'etcd' */
@@ -79,7 +80,7 @@ export class EtcdCluster extends Construct {
       clusterDomain: this.clusterDomain,
     });
     new KubeStatefulSet(this, 'Resource', {
-      metadata: metadata(this.name),
+      metadata: { ...metadata(this.name), annotations: checkovSkipAnnotations({ CKV_K8S_43: ACCEPT.tagNotDigest, CKV_K8S_15: ACCEPT.pullIfNotPresent }) },
       spec: {
         serviceName: this.headlessServiceName,
         replicas: this.replicas,

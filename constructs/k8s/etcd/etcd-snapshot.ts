@@ -23,6 +23,7 @@ import { appLabels } from '../common/labels.js';
 import { resourceRequirements } from '../common/resources.js';
 import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
+import { ACCEPT, checkovSkipAnnotations } from '../common/checkov.js';
 
 export interface EtcdSnapshotsProps {
   /** The etcd StatefulSet's name (the snapshot objects are named after it). */
@@ -68,6 +69,7 @@ export class EtcdSnapshots extends Construct {
     const image = registry ? rewriteImage(imageString(props.image ?? VERSIONS.etcd.image), registry) : imageString(props.image ?? VERSIONS.etcd.image);
     const labels = appLabels({ name: 'etcd-snapshot', instance: props.etcdName, component: 'backup', version: (props.image ?? VERSIONS.etcd.image).tag });
     const meta = (name: string) => ({ name, namespace: props.namespace, labels });
+    const ACCEPTED = checkovSkipAnnotations({ CKV_K8S_43: ACCEPT.tagNotDigest, CKV_K8S_15: ACCEPT.pullIfNotPresent });
 
     new KubePersistentVolumeClaim(this, 'Claim', {
       metadata: meta(this.claimName),
@@ -106,7 +108,7 @@ export class EtcdSnapshots extends Construct {
     const base = `${props.etcdName}-snapshot-pre-${versionSlug(props.platformVersion)}`.slice(0, 54).replace(/-+$/, '');
     this.jobName = `${base}-${checksum(JSON.stringify(template)).slice(0, 8)}`;
     new KubeJob(this, 'PreUpgrade', {
-      metadata: meta(this.jobName),
+      metadata: { ...meta(this.jobName), annotations: ACCEPTED },
       spec: {
         // On a first install etcd may still be starting: retries back off 10 s, 20 s, ... for about ten minutes.
         backoffLimit: 6,
@@ -117,7 +119,7 @@ export class EtcdSnapshots extends Construct {
 
     if (props.schedule) {
       new KubeCronJob(this, 'Scheduled', {
-        metadata: meta(`${props.etcdName}-snapshot`),
+        metadata: { ...meta(`${props.etcdName}-snapshot`), annotations: ACCEPTED },
         spec: {
           schedule: props.schedule,
           concurrencyPolicy: 'Forbid',

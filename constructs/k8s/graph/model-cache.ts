@@ -14,6 +14,16 @@ import { MANAGED_BY } from '../common/labels.js';
 import { podPlacement, type WorkloadPlacement } from '../common/placement.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security.js';
 import { MODEL_CACHE_MOUNT, RUNTIME_UID } from './dynamo-graph-deployment.js';
+import { ACCEPT, checkovSkipAnnotations } from '../common/checkov.js';
+
+/** checkov findings accepted on the access pod (see README, security scan). */
+const ACCESS_POD_ACCEPTED = {
+  CKV_K8S_43: ACCEPT.tagNotDigest,
+  CKV_K8S_15: ACCEPT.pullIfNotPresent,
+  CKV_K8S_40: 'runs as the Dynamo runtime uid so the files it downloads belong to the workers that read them',
+  CKV_K8S_8: 'an interactive shell pod (sleep) with a deadline: there is no service whose health a probe could check',
+  CKV_K8S_9: 'an interactive shell pod (sleep) with a deadline: it serves no traffic that readiness could route',
+};
 
 /** Annotations that keep Argo CD and Flux from deleting the claim when it leaves the manifests. */
 export const KEEP_ANNOTATIONS = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
@@ -64,7 +74,7 @@ export class ModelCache extends Construct {
     if (!Number.isInteger(deadline) || deadline < 60) throw new Error(`ModelCache.accessPodDeadlineSeconds: must be a whole number of seconds, at least 60, got ${deadline}`);
     const podName = `${this.claimName}-access`;
     new KubePod(props.accessPodScope ?? this, `${id}AccessPod`, {
-      metadata: { name: podName, namespace: this.namespace, labels: { ...labels, 'app.kubernetes.io/component': 'access-pod' } },
+      metadata: { name: podName, namespace: this.namespace, labels: { ...labels, 'app.kubernetes.io/component': 'access-pod' }, annotations: checkovSkipAnnotations(ACCESS_POD_ACCEPTED) },
       spec: {
         restartPolicy: 'Never',
         activeDeadlineSeconds: deadline,

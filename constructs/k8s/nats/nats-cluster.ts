@@ -19,6 +19,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { httpProbe } from '../common/probes.js';
 import { addQuorumBudget, dataClaimTemplates, ONE_MEMBER_AT_A_TIME, type PlatformStoreProps, RETAIN_CLAIMS } from '../common/stateful.js';
 import { NATS_PID_FILE, NATS_PORTS, NATS_STORE_DIR, renderNatsConf } from './nats-conf.js';
+import { ACCEPT, checkovSkipAnnotations } from '../common/checkov.js';
 
 export interface NatsClusterProps extends PlatformStoreProps {
   /** Name of the StatefulSet and the client Service. @default 'nats' */
@@ -46,6 +47,15 @@ export interface NatsClusterProps extends PlatformStoreProps {
 export const NATS_EXPORTER_PORT = 7777;
 
 const UID = 1000;
+
+/** checkov findings accepted on the StatefulSet (see README, security scan). */
+const NATS_ACCEPTED = {
+  CKV_K8S_43: ACCEPT.tagNotDigest,
+  CKV_K8S_15: ACCEPT.pullIfNotPresent,
+  CKV_K8S_40: 'uid 1000 is the owner of the JetStream files on existing claims; a new uid would lock running clusters out of their data',
+  CKV_K8S_8: 'only the metrics sidecar has no liveness probe: restarting it cannot help NATS, and a failed scrape shows in Prometheus as target down',
+  CKV_K8S_9: 'only the metrics sidecar has no readiness probe: it serves no client traffic that readiness could route',
+};
 
 export class NatsCluster extends Construct {
   public readonly name: string;
@@ -101,7 +111,7 @@ export class NatsCluster extends Construct {
     });
 
     new KubeStatefulSet(this, 'Resource', {
-      metadata: metadata(this.name),
+      metadata: { ...metadata(this.name), annotations: checkovSkipAnnotations(NATS_ACCEPTED) },
       spec: {
         serviceName: this.headlessServiceName,
         replicas: this.replicas,

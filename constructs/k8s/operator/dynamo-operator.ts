@@ -45,6 +45,8 @@ import {
   UPSTREAM_WILDCARD_RULE,
 } from './rbac-rules.js';
 import { OperatorWebhook, WEBHOOK_CERT_DIR, WEBHOOK_CERT_SECRET, WEBHOOK_PORT } from './webhook.js';
+import { ACCEPT, checkovSkipAnnotations } from '../common/checkov.js';
+
 
 export type OperatorScope = 'cluster' | 'namespace';
 export type DiscoveryBackend = 'etcd' | 'kubernetes';
@@ -151,7 +153,8 @@ export class DynamoOperator extends Construct {
       this.plannerClusterRole = `${this.name}-planner`;
       this.profilingClusterRole = `${this.name}-dgdr-profiling`;
       const bind: PolicyRule = { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: [this.profilingClusterRole, this.plannerClusterRole] };
-      new KubeClusterRole(this, 'ManagerRole', { metadata: clusterMeta(managerRole), rules: [...NAMESPACED_RULES, ...CLUSTER_RULES, bind, ...wildcard] });
+      const webhooks = checkovSkipAnnotations({ CKV_K8S_155: 'the operator maintains its own admission webhook configurations (CLUSTER_RULES: get, list, watch, patch, update; no create or delete)' });
+      new KubeClusterRole(this, 'ManagerRole', { metadata: { ...clusterMeta(managerRole), annotations: webhooks }, rules: [...NAMESPACED_RULES, ...CLUSTER_RULES, bind, ...wildcard] });
       new KubeClusterRoleBinding(this, 'ManagerBinding', { metadata: clusterMeta(`${this.name}-manager-rolebinding`), roleRef: roleRef('ClusterRole', managerRole), subjects });
       new KubeClusterRole(this, 'PlannerRole', { metadata: clusterMeta(this.plannerClusterRole), rules: PLANNER_RULES });
       new KubeClusterRole(this, 'ProfilingRole', { metadata: clusterMeta(this.profilingClusterRole), rules: profilingJobRules(true) });
@@ -219,7 +222,14 @@ export class DynamoOperator extends Construct {
       periodSeconds,
     });
     new KubeDeployment(this, 'Resource', {
-      metadata: meta(`${this.name}-controller-manager`),
+      metadata: {
+        ...meta(`${this.name}-controller-manager`),
+        annotations: checkovSkipAnnotations({
+          CKV_K8S_43: ACCEPT.tagNotDigest,
+          CKV_K8S_15: ACCEPT.pullIfNotPresent,
+          CKV_K8S_38: 'the operator is a Kubernetes controller: it needs its service account token to reach the API',
+        }),
+      },
       spec: {
         replicas,
         strategy: replicas > 1 ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromNumber(0), maxSurge: IntOrString.fromNumber(1) } } : { type: 'Recreate' },
