@@ -68,6 +68,12 @@ describe('the default: a public endpoint limited to the deployer, looked up at p
     expect(tf.provider).toHaveProperty('http');
   });
 
+  it.each(CLOUD_TARGETS)('%s: every Helm release upgrades what exists (a refresh that cannot reach the API drops releases from the state; a plain install would then collide)', (cloud) => {
+    const releases = Object.entries(defaults[cloud].resource['helm_release'] ?? {});
+    expect(releases.length).toBeGreaterThan(2);
+    for (const [id, r] of releases) expect(r['upgrade_install'], id).toBe(true);
+  });
+
   it.each(CLOUD_TARGETS)('%s: a postcondition on status 200 and an IPv4 body, whose error names both ways out', (cloud) => {
     const [, lookup] = lookups(defaults[cloud])[0]!;
     const [post] = lookup['lifecycle']['postcondition'];

@@ -84,6 +84,9 @@ export class KubernetesLayer extends Construct {
     });
     const timeout = props.timeoutSeconds ?? 900;
     let previous: ITerraformDependable[] = [...(props.dependsOn ?? [])];
+    // Every release sets `upgrade_install`: the helm provider's Read (3.1.1) drops a release from the state when it
+    // cannot reach the cluster (e.g. a plan from a runner the API does not admit yet), and without it the next
+    // install of the still-existing release fails ("cannot re-use a name that is still in use").
     const chain = (release: Release) => {
       this.releases.push(release);
       previous = [release];
@@ -103,6 +106,7 @@ export class KubernetesLayer extends Construct {
           ...(values !== undefined && { values: [stringify(values, { aliasDuplicateObjects: false })] }),
           wait: true,
           timeout,
+          upgradeInstall: true,
           dependsOn: previous,
         }),
       );
@@ -118,7 +122,7 @@ export class KubernetesLayer extends Construct {
       // The provider bounds each operation by its own timeouts (20 minutes by default) besides Helm's `timeout`: a
       // longer Helm timeout needs the operation's too, or `destroy` gives up while the uninstall still waits.
       const longer = releaseTimeout > timeout ? { timeouts: { create: `${releaseTimeout}s`, update: `${releaseTimeout}s`, delete: `${releaseTimeout}s` } } : {};
-      return chain(new Release(this, rid, { provider, name, namespace: 'default', chart: chart.path, wait: true, timeout: releaseTimeout, ...longer, dependsOn: previous }));
+      return chain(new Release(this, rid, { provider, name, namespace: 'default', chart: chart.path, wait: true, timeout: releaseTimeout, upgradeInstall: true, ...longer, dependsOn: previous }));
     };
     if (props.nodePools?.manifests.length) {
       local('node-pools', 'dynamo-iac-node-pools', props.nodePools.manifests, 'Node pools of the node provisioner, as synthesized by dynamo-iac', props.nodePools.timeoutSeconds);
@@ -141,6 +145,7 @@ export class KubernetesLayer extends Construct {
           values: [Fn.yamlencode({ storageClass: storageClassObject(props.storageClass) })],
           wait: true,
           timeout,
+          upgradeInstall: true,
           dependsOn: previous,
         }),
       );
