@@ -47,6 +47,8 @@ export function addObservabilityChart(app: App, spec: Spec): DynamoMonitoring | 
       ...(p.operator.enabled && { operator: selectorLabels({ name: 'dynamo-operator', instance: `${p.releaseName}-dynamo-operator` }) }),
     },
     graphs: graphSlos(spec),
+    alerting: o.alerting,
+    runbookBaseUrl: o.runbookBaseUrl,
     prometheusOperator: o.prometheusOperator,
     // The GPU Operator's DCGM exporter; GKE runs its own GPU monitoring and no GPU Operator.
     ...(spec.target !== 'gke' && { dcgmNamespace: 'gpu-operator' }),

@@ -13,6 +13,8 @@ import { tolerationsFor } from '../spec/profile/gpu-fit.js';
 import type { PoolPlacement, Toleration } from '../spec/profile/types.js';
 import type { Spec } from '../spec/schema.js';
 import { type ChartRef, VERSIONS } from '../spec/versions.js';
+import { ALERTMANAGER_CONFIG_SELECTOR } from '../constructs/k8s/observability/alertmanager-config.js';
+import { KSM_POD_LABELS } from '../constructs/k8s/observability/alert-rules.js';
 
 export interface HelmPrerequisite {
   /** Helm release name. */
@@ -61,6 +63,7 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
         // Our datasources ConfigMap provides the default Prometheus datasource (and Tempo).
         'grafana.sidecar.datasources.defaultDatasourceEnabled': 'false',
       },
+      jsonValues: kubePrometheusStackJsonValues(o.namespace),
       reason: 'Prometheus (with its operator), Alertmanager and Grafana for the monitors, rules and dashboards',
     });
   }
@@ -280,4 +283,21 @@ export function applyTimeSecrets(spec: Spec): ApplyTimeSecret[] {
     });
   }
   return out;
+}
+
+/**
+ * The kube-prometheus-stack values our alerting needs (a user's own stack needs the same three):
+ * - Alertmanager loads our AlertmanagerConfig (selected by its label, in the observability namespace) with matcher
+ *   strategy None: under the default OnNamespace the operator adds `namespace="<its namespace>"` to its routes and
+ *   inhibitions, and no Dynamo alert (they carry the graphs' namespaces) would ever reach a receiver.
+ * - kube-state-metrics exposes our graph pod labels in `kube_pod_labels` (v2 exposes none unless allowlisted), which
+ *   the readiness alerts join on.
+ */
+export function kubePrometheusStackJsonValues(namespace: string): Record<string, unknown> {
+  return {
+    'alertmanager.alertmanagerSpec.alertmanagerConfigSelector': { matchLabels: { ...ALERTMANAGER_CONFIG_SELECTOR } },
+    'alertmanager.alertmanagerSpec.alertmanagerConfigNamespaceSelector': { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+    'alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy': { type: 'None' },
+    'kube-state-metrics.metricLabelsAllowlist': [`pods=[${KSM_POD_LABELS.join(',')}]`],
+  };
 }

@@ -1,10 +1,13 @@
 /**
  * Alert and recording rules for Dynamo on Kubernetes, as Prometheus rule groups: the graphs (frontend down, error
- * ratio, TTFT and ITL p95 over each graph's SLA, queue depth, workers not ready), the fault-tolerance SLA of the
+ * ratio, TTFT and ITL p95 over each graph's SLA, queue depth, frontends and workers running but not Ready by
+ * kube-state-metrics, joined to our pod labels), the fault-tolerance SLA of the
  * seeds (with several workers: at least 99% success and recovery within 60 s; with one: at least 10% and 180 s),
  * NATS, etcd, GPUs (DCGM), volumes and the operator. Each alert has a severity, a summary, a description and a
  * runbook anchor. Targets carry `component`, `namespace`, `pod` and `graph` labels (see the monitors).
  */
+import { APP_LABEL, COMPONENT_LABEL, GRAPH_APP, GRAPH_LABEL, type GraphComponent } from '../graph/pod-labels.js';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../../../spec/alerting.js';
 import { METRICS as M } from './metrics.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
@@ -42,6 +45,8 @@ export interface AlertRulesOptions {
   readonly graphs: readonly GraphSlo[];
   /** Where the runbooks live; each alert links `<base>#<alert-name-lower-case>`. */
   readonly runbookBase?: string;
+  /** How long a running pod may stay not Ready before the readiness alerts fire. @default '10m' */
+  readonly notReadyFor?: string;
   /** Queued requests per frontend that mean "add capacity". @default 50 */
   readonly queueDepthWarning?: number;
 }
@@ -54,8 +59,36 @@ export const FAULT_TOLERANCE_SLA = {
 
 const ms = (n: number) => String(n / 1000);
 
+/**
+ * kube-state-metrics names a pod label `label_<key with every character outside [a-zA-Z0-9_] as _>` in
+ * `kube_pod_labels`, and exposes it only when its `--metric-labels-allowlist` names it (KSM_POD_LABELS).
+ */
+export const ksmLabel = (key: string): string => `label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+/** The pod labels kube-state-metrics must expose for the readiness alerts. */
+export const KSM_POD_LABELS = [APP_LABEL, GRAPH_LABEL, COMPONENT_LABEL] as const;
+const KSM_GRAPH = ksmLabel(GRAPH_LABEL);
+
+/** `kube_pod_labels` of the graph pods of one component (and graph), one series per pod, carrying the graph label. */
+function graphPods(component: GraphComponent, graph?: string): string {
+  const sel = [`${ksmLabel(APP_LABEL)}="${GRAPH_APP}"`, `${ksmLabel(COMPONENT_LABEL)}="${component}"`, ...(graph ? [`${KSM_GRAPH}="${graph}"`] : [])];
+  return `max by (namespace, pod, ${KSM_GRAPH}) (kube_pod_labels{${sel.join(',')}})`;
+}
+
+/** Ready pods of a component of one graph (1 per Ready pod). */
+function readyPods(component: GraphComponent, graph: string): string {
+  return `kube_pod_status_ready{condition="true"} * on (namespace, pod) group_left() ${graphPods(component, graph)}`;
+}
+
+/** Pods of a component that are Running but not Ready, labelled namespace, pod and graph. */
+function notReady(component: GraphComponent): string {
+  const running = 'max by (namespace, pod) (kube_pod_status_phase{phase="Running"}) == 1';
+  const unready = 'max by (namespace, pod) (kube_pod_status_ready{condition="true"}) == 0';
+  const joined = `(${unready} and on (namespace, pod) (${running})) * on (namespace, pod) group_left(${KSM_GRAPH}) ${graphPods(component)}`;
+  return `max by (namespace, pod, graph) (label_replace(${joined}, "graph", "$1", "${KSM_GRAPH}", "(.*)"))`;
+}
+
 export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
-  const base = o.runbookBase ?? 'https://github.com/dynamo-iac/dynamo-iac/blob/main/docs/runbooks.md';
+  const base = o.runbookBase ?? DEFAULT_RUNBOOK_BASE_URL;
   const alert = (name: string, severity: Severity, component: string, expr: string, forDuration: string | undefined, summary: string, description: string, extra: Record<string, string> = {}): AlertRule => ({
     alert: name,
     expr,
@@ -74,10 +107,10 @@ export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
       { record: 'dynamo:frontend_error_ratio:rate5m', expr: 'dynamo:frontend_errors:rate5m / dynamo:frontend_requests:rate5m' },
       { record: 'dynamo:frontend_ttft_seconds:p95_5m', expr: `histogram_quantile(0.95, sum by (${byGraph}, le) (rate(${F.ttft}_bucket[5m])))` },
       { record: 'dynamo:frontend_itl_seconds:p95_5m', expr: `histogram_quantile(0.95, sum by (${byGraph}, le) (rate(${F.itl}_bucket[5m])))` },
-      alert('DynamoFrontendDown', 'critical', 'frontend', `sum by (${byGraph}) (up{component="frontend"}) == 0`, '2m', 'No frontend of graph {{ $labels.graph }} is up', 'Every frontend target of {{ $labels.namespace }}/{{ $labels.graph }} has failed its scrapes for 2 minutes: the graph serves nothing.'),
       alert('DynamoFrontendErrorRatio', 'critical', 'frontend', 'dynamo:frontend_error_ratio:rate5m > 0.05 and dynamo:frontend_requests:rate5m > 0', '5m', 'More than 5% of requests to {{ $labels.graph }} fail', '{{ $value | humanizePercentage }} of the requests of {{ $labels.namespace }}/{{ $labels.graph }} ended with status="error" over 5 minutes.'),
       alert('DynamoFrontendQueueDepth', 'warning', 'frontend', `max by (${byGraph}) (${F.queued}) > ${o.queueDepthWarning ?? 50}`, '10m', 'Requests queue in front of {{ $labels.graph }}: add capacity', '{{ $value }} requests wait for a first token at one frontend of {{ $labels.namespace }}/{{ $labels.graph }} for 10 minutes: add workers or replicas.'),
-      alert('DynamoWorkerNotReady', 'warning', 'worker', 'up{component="worker"} == 0', '5m', 'Worker {{ $labels.pod }} of {{ $labels.graph }} is not serving', 'The system port of {{ $labels.namespace }}/{{ $labels.pod }} has not answered for 5 minutes (loading, crashed or wedged).'),
+      alert('DynamoWorkerNotReady', 'warning', 'worker', notReady('worker'), o.notReadyFor ?? '10m', 'Worker {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? '10m'} (health check failing, endpoint not registered, still loading, or wedged): it takes no requests.`),
+      alert('DynamoFrontendNotReady', 'warning', 'frontend', notReady('frontend'), o.notReadyFor ?? '10m', 'Frontend {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? '10m'}: its Service sends it no traffic.`),
     ],
   };
 
@@ -88,6 +121,7 @@ export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
     return {
       name: `dynamo-graph-${g.name}`,
       rules: [
+        alert('DynamoFrontendDown', 'critical', 'frontend', `(sum(${readyPods('frontend', g.name)}) or vector(0)) == 0`, '2m', 'No frontend of graph {{ $labels.graph }} is Ready', `No frontend pod of graph ${g.name} has been Ready for 2 minutes (none running, or none passing its readiness probe): the graph serves nothing.`, { graph: g.name }),
         alert(`DynamoTTFTOverSLA`, 'warning', 'frontend', `dynamo:frontend_ttft_seconds:p95_5m{${sel}} > ${ms(g.ttftP95Ms)}`, '10m', 'p95 time to first token of {{ $labels.graph }} is over its SLA', `p95 TTFT of {{ $labels.namespace }}/{{ $labels.graph }} is {{ $value | humanizeDuration }}, over the ${g.ttftP95Ms} ms the graph promises.`, { graph: g.name }),
         alert(`DynamoITLOverSLA`, 'warning', 'frontend', `dynamo:frontend_itl_seconds:p95_5m{${sel}} > ${ms(g.itlP95Ms)}`, '10m', 'p95 inter-token latency of {{ $labels.graph }} is over its SLA', `p95 ITL of {{ $labels.namespace }}/{{ $labels.graph }} is {{ $value | humanizeDuration }}, over the ${g.itlP95Ms} ms the graph promises.`, { graph: g.name }),
         alert('DynamoSuccessRatioBelowSLA', 'critical', 'frontend', `(1 - dynamo:frontend_error_ratio:rate5m{${sel}}) < ${sla.successRatio} and dynamo:frontend_requests:rate5m{${sel}} > 0`, '5m', 'Success ratio of {{ $labels.graph }} is below its fault-tolerance SLA', `{{ $value | humanizePercentage }} of the requests of {{ $labels.namespace }}/{{ $labels.graph }} succeed; the SLA for a ${g.replicated ? 'replicated' : 'single-worker'} graph is ${sla.successRatio * 100}%.`, { graph: g.name }),

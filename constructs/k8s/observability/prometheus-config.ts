@@ -15,8 +15,10 @@ export interface PrometheusConfigProps {
   readonly ruleFiles?: readonly string[];
 }
 
-/** The service-discovery meta label of a pod label (Prometheus replaces every character outside [A-Za-z0-9_] by `_`). */
-export const podLabelMeta = (label: string): string => `__meta_kubernetes_pod_label_${label.replace(/[^A-Za-z0-9]/g, '_')}`;
+import { podLabelMeta } from './pod-label-meta.js';
+import { GROVE_PODCLIQUE_LABEL, LWS_WORKER_INDEX_LABEL, NON_LEADER_PODCLIQUE, NON_LEADER_WORKER_INDEX } from './multinode.js';
+
+export { podLabelMeta };
 const keepLabel = (label: string, value: string) => ({ source_labels: [podLabelMeta(label)], regex: value, action: 'keep' });
 const keepPort = (name: string) => ({ source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: name, action: 'keep' });
 const commonRelabels = [
@@ -32,8 +34,9 @@ export function prometheusConfig(p: PrometheusConfigProps): Record<string, unkno
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: namespaces } }],
     relabel_configs: [...relabel, ...commonRelabels, ...last],
   });
-  const graph = (component: string, port: string, portNumber: number) =>
+  const graph = (component: string, port: string, portNumber: number, drop: object[] = []) =>
     pods(`dynamo-${component}`, [p.workloadNamespace], [
+      ...drop,
       keepLabel(APP_LABEL, GRAPH_APP),
       keepLabel(COMPONENT_LABEL, component),
       keepPort(port),
@@ -46,7 +49,11 @@ export function prometheusConfig(p: PrometheusConfigProps): Record<string, unkno
     alerting: { alertmanagers: [{ static_configs: [{ targets: [p.alertmanager ?? 'alertmanager-operated:9093'] }] }] },
     scrape_configs: [
       graph('frontend', 'http', FRONTEND_HTTP_PORT),
-      graph('worker', 'system', WORKER_SYSTEM_PORT),
+      // Non-leader pods of multinode workers serve nothing on the system port (multinode.ts).
+      graph('worker', 'system', WORKER_SYSTEM_PORT, [
+        { source_labels: [podLabelMeta(GROVE_PODCLIQUE_LABEL)], regex: NON_LEADER_PODCLIQUE, action: 'drop' },
+        { source_labels: [podLabelMeta(LWS_WORKER_INDEX_LABEL)], regex: NON_LEADER_WORKER_INDEX, action: 'drop' },
+      ]),
       graph('planner', 'metrics', PLANNER_METRICS_PORT),
       pods('nats', [p.platformNamespace], [keepLabel('app.kubernetes.io/name', 'nats'), keepPort('metrics')]),
       pods('etcd', [p.platformNamespace], [keepLabel('app.kubernetes.io/name', 'etcd'), keepPort('client')]),
