@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { alertRuleGroups, isAlert, type RuleGroup } from '../../../../constructs/k8s/observability/alert-rules.js';
+import { alertRuleGroups, isAlert, ksmLabel, type RuleGroup } from '../../../../constructs/k8s/observability/alert-rules.js';
+import { APP_LABEL, COMPONENT_LABEL, GRAPH_LABEL } from '../../../../constructs/k8s/graph/pod-labels.js';
 import { hasBinary } from '../../../support/env.js';
 
 const groups = alertRuleGroups({
@@ -35,6 +36,20 @@ const gpu = 'gpu="0",Hostname="n1",modelName="H100"';
 const gpuLabels = { gpu: '0', Hostname: 'n1', modelName: 'H100' };
 const bucket = (metric: string, graph: string, le: string) => `${metric}_bucket{${W},graph="${graph}",le="${le}"}`;
 
+/**
+ * One graph pod as kube-state-metrics reports it: `kube_pod_labels` with our labels as the allowlist exposes them
+ * (`dynamo-iac.io/graph` -> `label_dynamo_iac_io_graph`), its Ready condition and its phase.
+ */
+function pod(name: string, component: string, graph: string, o: { ready: string; phase?: string }): Record<string, string> {
+  const id = `${W},pod="${name}"`;
+  const app = `${ksmLabel(APP_LABEL)}="dynamo-graph",${ksmLabel(COMPONENT_LABEL)}="${component}",${ksmLabel(GRAPH_LABEL)}="${graph}"`;
+  return {
+    [`kube_pod_labels{${id},${app},uid="${name}"}`]: '1x30',
+    [`kube_pod_status_ready{${id},condition="true",uid="${name}"}`]: o.ready,
+    [`kube_pod_status_phase{${id},phase="${o.phase ?? 'Running'}",uid="${name}"}`]: '1x30',
+  };
+}
+
 /** Latency histograms: all observations below `fast` (silent) or between fast and slow (fires). */
 const histogram = (metric: string, graph: string, slow: boolean): Record<string, string> => ({
   [bucket(metric, graph, '0.05')]: slow ? '0+0x30' : '0+10x30',
@@ -43,14 +58,25 @@ const histogram = (metric: string, graph: string, slow: boolean): Record<string,
 });
 
 const CASES: Case[] = [
-  { alert: 'DynamoFrontendDown', series: { [`up{component="frontend",${W},graph="g",pod="f1"}`]: '0x10' }, at: '5m', fires: [{ namespace: 'w', graph: 'g' }] },
-  { alert: 'DynamoFrontendDown', series: { [`up{component="frontend",${W},graph="g",pod="f1"}`]: '0x10', [`up{component="frontend",${W},graph="g",pod="f2"}`]: '1x10' }, at: '5m', fires: [] },
+  // Frontend down per graph: no Ready frontend pod (none at all, or none Ready); one Ready frontend is enough.
+  { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '0x10' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }] },
+  { alert: 'DynamoFrontendDown', series: { ...pod('other-frontend-1', 'frontend', 'other', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }, { graph: 'single' }] },
+  { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '0x10' }), ...pod('ha-frontend-2', 'frontend', 'ha', { ready: '1x10' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x10' }) }, at: '5m', fires: [] },
   { alert: 'DynamoFrontendErrorRatio', series: { [fr('g', 'error')]: '0+10x20', [fr('g', 'success')]: '0+10x20' }, at: '15m', fires: [{ namespace: 'w', graph: 'g' }] },
   { alert: 'DynamoFrontendErrorRatio', series: { [fr('g', 'error')]: '0+1x20', [fr('g', 'success')]: '0+100x20' }, at: '15m', fires: [] },
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '80x20' }, at: '15m', fires: [{ namespace: 'w', graph: 'g' }] },
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '10x20' }, at: '15m', fires: [] },
-  { alert: 'DynamoWorkerNotReady', series: { [`up{component="worker",${W},graph="g",pod="w1"}`]: '0x10' }, at: '8m', fires: [{ component: 'worker', namespace: 'w', graph: 'g', pod: 'w1' }] },
-  { alert: 'DynamoWorkerNotReady', series: { [`up{component="worker",${W},graph="g",pod="w1"}`]: '0 0 1x10' }, at: '8m', fires: [] },
+  // Readiness: running and not Ready for 10 minutes (a /health 503 while /metrics answers is the seed's main case).
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'g', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'g', pod: 'w1' }] },
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'g', { ready: '0x5 1x15' }), at: '15m', fires: [] },
+  // Pending (not scheduled) is not "running but not Ready"; a frontend's readiness is its own alert.
+  { alert: 'DynamoWorkerNotReady', series: { ...pod('w1', 'worker', 'g', { ready: '0x20', phase: 'Pending' }), ...pod('f1', 'frontend', 'g', { ready: '0x20' }) }, at: '15m', fires: [] },
+  // Multinode (Grove): the leader is Ready, the non-leader has no probes (Ready) and has no up series (not scraped).
+  { alert: 'DynamoWorkerNotReady', series: { ...pod('g-0-vllmworker-ldr-abcde', 'worker', 'g', { ready: '1x20' }), ...pod('g-0-vllmworker-wkr-fghij', 'worker', 'g', { ready: '1x20' }) }, at: '15m', fires: [] },
+  { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'g', pod: 'f1' }] },
+  { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '1x20' }), at: '15m', fires: [] },
+  // Without kube-state-metrics' label allowlist (no label_dynamo_iac_io_* on kube_pod_labels) nothing joins.
+  { alert: 'DynamoFrontendNotReady', series: { [`kube_pod_labels{${W},pod="f1"}`]: '1x20', [`kube_pod_status_ready{${W},pod="f1",condition="true"}`]: '0x20', [`kube_pod_status_phase{${W},pod="f1",phase="Running"}`]: '1x20' }, at: '15m', fires: [] },
   // Per-graph latency SLAs (2000 ms TTFT, 100 ms ITL).
   { alert: 'DynamoTTFTOverSLA', series: histogram('dynamo_frontend_time_to_first_token_seconds', 'ha', true), at: '20m', fires: [{ namespace: 'w', graph: 'ha' }] },
   { alert: 'DynamoTTFTOverSLA', series: histogram('dynamo_frontend_time_to_first_token_seconds', 'ha', false), at: '20m', fires: [] },
