@@ -1,6 +1,6 @@
 /**
  * The observability chart of a target (`70-observability`): monitors or a prometheus.yml, the alert rules with each
- * graph's SLA, the Alertmanager template, Grafana datasources and dashboards. Cluster-wide objects in several
+ * graph's SLA, the alert routing (AlertmanagerConfig), Grafana datasources and dashboards. Cluster-wide objects in several
  * namespaces (platform, workloads, monitoring, GPU Operator); applied after the graphs.
  */
 import { type App, Chart } from 'cdk8s';

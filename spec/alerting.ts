@@ -42,7 +42,7 @@ export const receiverSchema = z
 
 export const alertingSchema = z
   .strictObject({
-    receivers: z.array(receiverSchema).describe('Receivers; none: alerts are visible in Alertmanager but sent nowhere.'),
+    receivers: z.array(receiverSchema).describe('Receivers, each `{ name, type: slack|pagerduty|webhook|email, severities: [critical|warning|info], secret: { name, key } }` plus `slackChannel` (slack) or `email: { to, from, smarthost, username }` (email); the credential only as a Secret in the observability namespace. None: alerts are visible in Alertmanager but sent nowhere.'),
     repeatInterval: z.string().regex(/^\d+[smh]$/, { message: 'must be a duration such as 4h' }).describe('How often a firing alert is sent again.'),
   })
   .superRefine((a, ctx) => {

@@ -320,7 +320,7 @@ export const clusterSchema = z
 
 export const observabilitySchema = z
   .strictObject({
-    enabled: z.boolean().describe('Emit monitors, alert rules, the Alertmanager template, Grafana datasources and dashboards (`70-observability`).'),
+    enabled: z.boolean().describe('Emit monitors, alert rules, the alert routing, Grafana datasources and dashboards (`70-observability`).'),
     namespace: z.string().regex(DNS_LABEL, { message: 'must be a DNS label' }).describe('Namespace of Prometheus, Alertmanager and Grafana (rules, dashboards and configuration go there).'),
     prometheusOperator: z.boolean().describe('Emit the Prometheus operator\'s PodMonitors, ServiceMonitor and PrometheusRule (its CRDs must exist); off: a plain prometheus.yml with Kubernetes service discovery.'),
     installStack: z.boolean().describe('The cloud deploy path installs kube-prometheus-stack (pinned) first, selecting our monitors and rules.'),
