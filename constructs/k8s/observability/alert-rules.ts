@@ -79,12 +79,16 @@ function readyPods(component: GraphComponent, graph: string): string {
   return `kube_pod_status_ready{condition="true"} * on (namespace, pod) group_left() ${graphPods(component, graph)}`;
 }
 
-/** Pods of a component that are Running but not Ready, labelled namespace, pod and graph. */
+/**
+ * Pods of a component that are Running but not Ready, labelled namespace, pod, graph and node (from `kube_pod_info`,
+ * so that the Alertmanager inhibition of a node that is down, `equal: [node]`, silences them).
+ */
 function notReady(component: GraphComponent): string {
   const running = 'max by (namespace, pod) (kube_pod_status_phase{phase="Running"}) == 1';
   const unready = 'max by (namespace, pod) (kube_pod_status_ready{condition="true"}) == 0';
-  const joined = `(${unready} and on (namespace, pod) (${running})) * on (namespace, pod) group_left(${KSM_GRAPH}) ${graphPods(component)}`;
-  return `max by (namespace, pod, graph) (label_replace(${joined}, "graph", "$1", "${KSM_GRAPH}", "(.*)"))`;
+  const node = 'max by (namespace, pod, node) (kube_pod_info)';
+  const joined = `(${unready} and on (namespace, pod) (${running})) * on (namespace, pod) group_left(${KSM_GRAPH}) ${graphPods(component)} * on (namespace, pod) group_left(node) ${node}`;
+  return `max by (namespace, pod, graph, node) (label_replace(${joined}, "graph", "$1", "${KSM_GRAPH}", "(.*)"))`;
 }
 
 export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {

@@ -47,6 +47,7 @@ function pod(name: string, component: string, graph: string, o: { ready: string;
     [`kube_pod_labels{${id},${app},uid="${name}"}`]: '1x30',
     [`kube_pod_status_ready{${id},condition="true",uid="${name}"}`]: o.ready,
     [`kube_pod_status_phase{${id},phase="${o.phase ?? 'Running'}",uid="${name}"}`]: '1x30',
+    [`kube_pod_info{${id},node="n1",uid="${name}"}`]: '1x30',
   };
 }
 
@@ -67,16 +68,16 @@ const CASES: Case[] = [
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '80x20' }, at: '15m', fires: [{ namespace: 'w', graph: 'g' }] },
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '10x20' }, at: '15m', fires: [] },
   // Readiness: running and not Ready for 10 minutes (a /health 503 while /metrics answers is the seed's main case).
-  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'g', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'g', pod: 'w1' }] },
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'g', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'g', pod: 'w1', node: 'n1' }] },
   { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'g', { ready: '0x5 1x15' }), at: '15m', fires: [] },
   // Pending (not scheduled) is not "running but not Ready"; a frontend's readiness is its own alert.
   { alert: 'DynamoWorkerNotReady', series: { ...pod('w1', 'worker', 'g', { ready: '0x20', phase: 'Pending' }), ...pod('f1', 'frontend', 'g', { ready: '0x20' }) }, at: '15m', fires: [] },
   // Multinode (Grove): the leader is Ready, the non-leader has no probes (Ready) and has no up series (not scraped).
   { alert: 'DynamoWorkerNotReady', series: { ...pod('g-0-vllmworker-ldr-abcde', 'worker', 'g', { ready: '1x20' }), ...pod('g-0-vllmworker-wkr-fghij', 'worker', 'g', { ready: '1x20' }) }, at: '15m', fires: [] },
-  { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'g', pod: 'f1' }] },
+  { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'g', pod: 'f1', node: 'n1' }] },
   { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '1x20' }), at: '15m', fires: [] },
   // Without kube-state-metrics' label allowlist (no label_dynamo_iac_io_* on kube_pod_labels) nothing joins.
-  { alert: 'DynamoFrontendNotReady', series: { [`kube_pod_labels{${W},pod="f1"}`]: '1x20', [`kube_pod_status_ready{${W},pod="f1",condition="true"}`]: '0x20', [`kube_pod_status_phase{${W},pod="f1",phase="Running"}`]: '1x20' }, at: '15m', fires: [] },
+  { alert: 'DynamoFrontendNotReady', series: { [`kube_pod_labels{${W},pod="f1"}`]: '1x20', [`kube_pod_status_ready{${W},pod="f1",condition="true"}`]: '0x20', [`kube_pod_status_phase{${W},pod="f1",phase="Running"}`]: '1x20', [`kube_pod_info{${W},pod="f1",node="n1"}`]: '1x20' }, at: '15m', fires: [] },
   // Per-graph latency SLAs (2000 ms TTFT, 100 ms ITL).
   { alert: 'DynamoTTFTOverSLA', series: histogram('dynamo_frontend_time_to_first_token_seconds', 'ha', true), at: '20m', fires: [{ namespace: 'w', graph: 'ha' }] },
   { alert: 'DynamoTTFTOverSLA', series: histogram('dynamo_frontend_time_to_first_token_seconds', 'ha', false), at: '20m', fires: [] },
