@@ -62,6 +62,7 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
         'prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues': 'false',
         // Our datasources ConfigMap provides the default Prometheus datasource (and Tempo).
         'grafana.sidecar.datasources.defaultDatasourceEnabled': 'false',
+        ...MANAGED_CONTROL_PLANE_VALUES,
       },
       jsonValues: kubePrometheusStackJsonValues(o.namespace),
       reason: 'Prometheus (with its operator), Alertmanager and Grafana for the monitors, rules and dashboards',
@@ -284,6 +285,18 @@ export function applyTimeSecrets(spec: Spec): ApplyTimeSecret[] {
   }
   return out;
 }
+
+/**
+ * EKS, AKS and GKE run the control plane themselves: Prometheus cannot scrape the controller manager, the scheduler
+ * or etcd (and kube-proxy's metrics listen on 127.0.0.1), so kube-prometheus-stack's KubeControllerManagerDown,
+ * KubeSchedulerDown, etcd and KubeProxyDown alerts would fire forever. Their monitors and rules are off.
+ */
+export const MANAGED_CONTROL_PLANE_VALUES = {
+  'kubeControllerManager.enabled': 'false',
+  'kubeScheduler.enabled': 'false',
+  'kubeEtcd.enabled': 'false',
+  'kubeProxy.enabled': 'false',
+} as const;
 
 /**
  * The kube-prometheus-stack values our alerting needs (a user's own stack needs the same three):

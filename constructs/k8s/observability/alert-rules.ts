@@ -12,6 +12,14 @@ import { METRICS as M } from './metrics.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
+/**
+ * The label every alert we emit carries. Our AlertmanagerConfig runs under matcher strategy None (the operator adds
+ * no namespace matcher), so its top route matches on this label: without it every alert of the cluster, e.g.
+ * kube-prometheus-stack's KubeControllerManagerDown that fires forever on a managed control plane, would reach the
+ * spec's receivers.
+ */
+export const DYNAMO_ALERT_LABEL = { name: 'dynamo_iac', value: 'true' } as const;
+
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
@@ -97,7 +105,7 @@ export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
     alert: name,
     expr,
     ...(forDuration && { for: forDuration }),
-    labels: { severity, component, ...extra },
+    labels: { severity, component, ...extra, [DYNAMO_ALERT_LABEL.name]: DYNAMO_ALERT_LABEL.value },
     annotations: { summary, description, runbook_url: `${base}#${name.toLowerCase()}` },
   });
   const F = M.frontend;

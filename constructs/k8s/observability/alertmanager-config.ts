@@ -9,9 +9,12 @@
  * them from the AlertmanagerConfig's namespace. The operator scopes the routes and inhibitions of an
  * AlertmanagerConfig to alerts carrying `namespace="<its namespace>"` unless the Alertmanager sets
  * `alertmanagerConfigMatcherStrategy.type: None`; our alerts carry the graphs' namespaces, so the Alertmanager must
- * run with `None` (the deploy path sets it, see charts/prerequisites.ts).
+ * run with `None` (the deploy path sets it, see charts/prerequisites.ts). Under `None` nothing scopes the route, so
+ * its top level matches our own alerts (`dynamo_iac="true"`, which every rule we emit carries; the operator allows
+ * first-level matchers under None) and the inhibitions only ever silence our alerts.
  */
 import type { AlertingSpec, ReceiverSpec } from '../../../spec/alerting.js';
+import { DYNAMO_ALERT_LABEL } from './alert-rules.js';
 
 interface Matcher {
   readonly name: string;
@@ -20,6 +23,8 @@ interface Matcher {
 }
 const eq = (name: string, value: string): Matcher => ({ name, value, matchType: '=' });
 const re = (name: string, value: string): Matcher => ({ name, value, matchType: '=~' });
+/** Matches the alerts we emit, and no other alert of the cluster. */
+const ours = eq(DYNAMO_ALERT_LABEL.name, DYNAMO_ALERT_LABEL.value);
 
 /** The receiver that takes every alert no route claims: it sends nothing. */
 export const DEFAULT_RECEIVER = 'default';
@@ -45,6 +50,7 @@ export function alertmanagerConfigSpec(a: AlertingSpec): Record<string, unknown>
   return {
     route: {
       receiver: DEFAULT_RECEIVER,
+      matchers: [ours],
       groupBy: ['alertname', 'namespace', 'graph'],
       groupWait: '30s',
       groupInterval: '5m',
@@ -58,11 +64,11 @@ export function alertmanagerConfigSpec(a: AlertingSpec): Record<string, unknown>
     receivers: [{ name: DEFAULT_RECEIVER }, ...a.receivers.map((r) => ({ name: r.name, ...receiver(r) }))],
     inhibitRules: [
       // The same alert at critical silences its warning.
-      { sourceMatch: [eq('severity', 'critical')], targetMatch: [eq('severity', 'warning')], equal: ['alertname', 'namespace', 'graph'] },
+      { sourceMatch: [eq('severity', 'critical')], targetMatch: [ours, eq('severity', 'warning')], equal: ['alertname', 'namespace', 'graph'] },
       // A node that is down explains every pod and GPU alert on it.
-      { sourceMatch: [eq('alertname', 'KubeNodeNotReady')], targetMatch: [re('component', 'worker|gpu|frontend')], equal: ['node'] },
+      { sourceMatch: [eq('alertname', 'KubeNodeNotReady')], targetMatch: [ours, re('component', 'worker|gpu|frontend')], equal: ['node'] },
       // Without NATS or etcd the graphs fail: page for the cause, not for every graph.
-      { sourceMatch: [re('alertname', 'DynamoNatsDown|DynamoEtcdNoLeader')], targetMatch: [re('component', 'frontend|worker')] },
+      { sourceMatch: [re('alertname', 'DynamoNatsDown|DynamoEtcdNoLeader')], targetMatch: [ours, re('component', 'frontend|worker')] },
     ],
   };
 }

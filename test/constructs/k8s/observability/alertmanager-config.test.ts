@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { kubePrometheusStackJsonValues, platformPrerequisites } from '../../../../charts/prerequisites.js';
 import { ALERTMANAGER_CONFIG_SELECTOR } from '../../../../constructs/k8s/observability/alertmanager-config.js';
+import { alertRuleGroups, DYNAMO_ALERT_LABEL, isAlert } from '../../../../constructs/k8s/observability/alert-rules.js';
 import { hasBinary } from '../../../support/env.js';
 import { validateCore } from '../../../support/kube-validate.js';
 import { type KubeObject, one, specsFrom, synthSpec } from '../../../support/synth.js';
@@ -111,6 +112,11 @@ describe('the AlertmanagerConfig', () => {
     expect(v['alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy']).toEqual({ type: 'None' });
     expect(stack.jsonValues).toEqual(kubePrometheusStackJsonValues('monitoring'));
     // kube-state-metrics names `dynamo-iac.io/graph` label_dynamo_iac_io_graph, the name the rules join on.
+    // Managed control planes cannot be scraped: their monitors (and forever-firing alerts) are off on eks, aks and gke.
+    for (const t of ['eks', 'aks', 'gke'] as const) {
+      const values = platformPrerequisites(specsFrom(RECEIVERS)[t]).find((p) => p.release === 'kube-prometheus-stack')!.values;
+      for (const k of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy']) expect(values[`${k}.enabled`], `${t} ${k}`).toBe('false');
+    }
     expect(v['kube-state-metrics.metricLabelsAllowlist']).toEqual(['pods=[dynamo-iac.io/app,dynamo-iac.io/graph,dynamo-iac.io/component]']);
   });
 
@@ -149,11 +155,27 @@ describe.skipIf(!hasBinary('amtool', 'prometheus-alertmanager'))('the effective 
   it('with strategy None a graph\'s alert reaches every receiver of its severity; under OnNamespace it would reach none', () => {
     const none = write('None');
     const p = (r: string) => `monitoring/dynamo-alerts/${r}`;
-    expect(routes(none, ['alertname=DynamoFrontendDown', 'severity=critical', 'namespace=dynamo-workloads', 'graph=g'])).toBe([p('oncall'), p('team'), p('mail')].join(','));
-    expect(routes(none, ['alertname=DynamoWorkerNotReady', 'severity=warning', 'namespace=dynamo-workloads'])).toBe(p('team'));
-    expect(routes(none, ['alertname=DynamoGpuIdle', 'severity=info'])).toBe(p('hook'));
-    expect(routes(none, ['alertname=Watchdog', 'severity=none'])).toBe(`${p('default')},null`);
+    expect(routes(none, ['alertname=DynamoFrontendDown', 'severity=critical', 'namespace=dynamo-workloads', 'graph=g', 'dynamo_iac=true'])).toBe([p('oncall'), p('team'), p('mail')].join(','));
+    expect(routes(none, ['alertname=DynamoWorkerNotReady', 'severity=warning', 'namespace=dynamo-workloads', 'dynamo_iac=true'])).toBe(p('team'));
+    expect(routes(none, ['alertname=DynamoGpuIdle', 'severity=info', 'dynamo_iac=true'])).toBe(p('hook'));
+    expect(routes(none, ['alertname=Watchdog', 'severity=none'])).toBe('null');
     // The default strategy scopes the route to alerts of the monitoring namespace: the trap the values avoid.
-    expect(routes(write('OnNamespace'), ['alertname=DynamoFrontendDown', 'severity=critical', 'namespace=dynamo-workloads'])).toBe('null');
+    expect(routes(write('OnNamespace'), ['alertname=DynamoFrontendDown', 'severity=critical', 'namespace=dynamo-workloads', 'dynamo_iac=true'])).toBe('null');
+  });
+
+  it('with strategy None only our alerts reach the receivers: another chart\'s critical alert pages nobody', () => {
+    const none = write('None');
+    const ours = routes(none, ['alertname=DynamoFrontendDown', 'severity=critical', 'namespace=dynamo-workloads', `${DYNAMO_ALERT_LABEL.name}=${DYNAMO_ALERT_LABEL.value}`]);
+    expect(ours.split(',')).toContain('monitoring/dynamo-alerts/oncall');
+    // kube-prometheus-stack's control-plane alerts fire forever on a managed control plane.
+    for (const a of ['KubeControllerManagerDown', 'KubeSchedulerDown', 'KubeProxyDown', 'KubePodCrashLooping']) {
+      expect(routes(none, [`alertname=${a}`, 'severity=critical', 'namespace=kube-system'])).toBe('null');
+    }
+  });
+
+  it('every alert rule we emit carries the label the route matches on', () => {
+    const rules = alertRuleGroups({ graphs: [{ name: 'g', ttftP95Ms: 1, itlP95Ms: 1, replicated: true }] }).flatMap((g) => g.rules).filter(isAlert);
+    for (const r of rules) expect(r.labels[DYNAMO_ALERT_LABEL.name], r.alert).toBe(DYNAMO_ALERT_LABEL.value);
+    expect(amc.spec.route.matchers).toEqual([{ name: DYNAMO_ALERT_LABEL.name, value: DYNAMO_ALERT_LABEL.value, matchType: '=' }]);
   });
 });
