@@ -106,9 +106,15 @@ describe.skipIf(!hasBinary('promtool', 'prometheus'))('local clusters: the plain
     const cm = one(local, 'ConfigMap', 'dynamo-prometheus-config') as Data;
     const dir = mkdtempSync(join(tmpdir(), 'prom-'));
     const config = parse(cm.data['prometheus.yml']!) as Record<string, unknown>;
-    const jobs = config['scrape_configs'] as { job_name: string; kubernetes_sd_configs?: { role: string; namespaces: { names: string[] } }[] }[];
+    const jobs = config['scrape_configs'] as { job_name: string; honor_labels?: boolean; kubernetes_sd_configs?: { role: string; namespaces?: { names: string[] } }[]; relabel_configs: { source_labels?: string[]; regex?: string; action?: string }[] }[];
     // Every job discovers pods through Kubernetes service discovery, in the namespaces of its targets.
-    for (const j of jobs) expect(j.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: expect.any(Array) } }]);
+    for (const j of jobs.filter((j) => j.job_name !== 'kube-state-metrics')) expect(j.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: expect.any(Array) } }]);
+    // kube-state-metrics (the frontend-down and readiness alerts read it) in any namespace, by its Service label,
+    // keeping the namespace and pod labels of its series.
+    const ksm = jobs.find((j) => j.job_name === 'kube-state-metrics')!;
+    expect(ksm.kubernetes_sd_configs).toEqual([{ role: 'endpoints' }]);
+    expect(ksm.honor_labels).toBe(true);
+    expect(ksm.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_service_label_app_kubernetes_io_name'], regex: 'kube-state-metrics', action: 'keep' });
     expect(jobs.find((j) => j.job_name === 'dynamo-worker')!.kubernetes_sd_configs![0]!.namespaces.names).toEqual(['dynamo-workloads']);
     // Debian's promtool is built without Kubernetes service discovery: it checks everything else (globals, rule
     // files, alerting, every relabel rule) with the discovery block swapped for an equivalent file discovery.
@@ -119,7 +125,7 @@ describe.skipIf(!hasBinary('promtool', 'prometheus'))('local clusters: the plain
     const out = execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
     expect(out).toMatch(/SUCCESS/);
     expect(out).toMatch(/SUCCESS: \d+ rules found/);
-    expect(jobs.map((j) => j.job_name)).toEqual(['dynamo-frontend', 'dynamo-worker', 'dynamo-planner', 'nats', 'etcd', 'dynamo-operator', 'dcgm-exporter']);
+    expect(jobs.map((j) => j.job_name)).toEqual(['dynamo-frontend', 'dynamo-worker', 'dynamo-planner', 'nats', 'etcd', 'dynamo-operator', 'dcgm-exporter', 'kube-state-metrics']);
     expect(byKind(local, 'PodMonitor')).toEqual([]);
   });
 });

@@ -99,6 +99,14 @@ function notReady(component: GraphComponent): string {
   return `max by (namespace, pod, graph, node) (label_replace(${joined}, "graph", "$1", "${KSM_GRAPH}", "(.*)"))`;
 }
 
+/**
+ * Graph pods are scraped but kube-state-metrics exposes none of our pod labels (no `--metric-labels-allowlist`, or
+ * no kube-state-metrics at all): the frontend-down alerts would fire forever and the readiness alerts never.
+ */
+function graphLabelsMissing(): string {
+  return `count(up{component=~"frontend|worker"}) > 0 unless on () count(kube_pod_labels{${ksmLabel(APP_LABEL)}="${GRAPH_APP}"})`;
+}
+
 export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
   const base = o.runbookBase ?? DEFAULT_RUNBOOK_BASE_URL;
   const alert = (name: string, severity: Severity, component: string, expr: string, forDuration: string | undefined, summary: string, description: string, extra: Record<string, string> = {}): AlertRule => ({
@@ -123,6 +131,7 @@ export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
       alert('DynamoFrontendQueueDepth', 'warning', 'frontend', `max by (${byGraph}) (${F.queued}) > ${o.queueDepthWarning ?? 50}`, '10m', 'Requests queue in front of {{ $labels.graph }}: add capacity', '{{ $value }} requests wait for a first token at one frontend of {{ $labels.namespace }}/{{ $labels.graph }} for 10 minutes: add workers or replicas.'),
       alert('DynamoWorkerNotReady', 'warning', 'worker', notReady('worker'), o.notReadyFor ?? '10m', 'Worker {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? '10m'} (health check failing, endpoint not registered, still loading, or wedged): it takes no requests.`),
       alert('DynamoFrontendNotReady', 'warning', 'frontend', notReady('frontend'), o.notReadyFor ?? '10m', 'Frontend {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? '10m'}: its Service sends it no traffic.`),
+      alert('DynamoGraphLabelsMissing', 'warning', 'kube-state-metrics', graphLabelsMissing(), '15m', 'kube-state-metrics exposes no label of the Dynamo graph pods', `Graph pods are scraped, but no kube_pod_labels series carries ${ksmLabel(APP_LABEL)}="${GRAPH_APP}": kube-state-metrics is missing or runs without --metric-labels-allowlist=pods=[${KSM_POD_LABELS.join(',')}]. DynamoFrontendDown fires and the readiness alerts cannot fire until it is fixed.`),
     ],
   };
 

@@ -1,7 +1,12 @@
 /**
  * A plain `prometheus.yml` for clusters without the Prometheus operator: Kubernetes service discovery of the same
  * targets the monitors select (Dynamo frontends, workers and planners by pod labels and named ports, NATS's
- * exporter, etcd, the operator, the DCGM exporter), the alert rule files, and Alertmanager.
+ * exporter, etcd, the operator, the DCGM exporter), kube-state-metrics, the alert rule files, and Alertmanager.
+ *
+ * kube-state-metrics (any namespace, found by its Service label `app.kubernetes.io/name: kube-state-metrics`) feeds
+ * the frontend-down and readiness alerts; it must run with
+ * `--metric-labels-allowlist=pods=[dynamo-iac.io/app,dynamo-iac.io/graph,dynamo-iac.io/component]` (KSM_POD_LABELS),
+ * or `kube_pod_labels` carries none of our labels and DynamoGraphLabelsMissing fires.
  */
 import { FRONTEND_HTTP_PORT, PLANNER_METRICS_PORT, WORKER_SYSTEM_PORT } from '../graph/health.js';
 import { APP_LABEL, COMPONENT_LABEL, GRAPH_APP, GRAPH_LABEL } from '../graph/pod-labels.js';
@@ -27,6 +32,21 @@ const commonRelabels = [
   { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
   { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_instance'], target_label: 'graph' },
 ];
+
+/**
+ * kube-state-metrics through its Service's endpoints, in any namespace. Its series carry the pod's own `namespace` and
+ * `pod` labels: `honor_labels` keeps them (as kube-prometheus-stack's monitor of it does).
+ */
+export const KUBE_STATE_METRICS_JOB = {
+  job_name: 'kube-state-metrics',
+  honor_labels: true,
+  kubernetes_sd_configs: [{ role: 'endpoints' }],
+  relabel_configs: [
+    { source_labels: ['__meta_kubernetes_service_label_app_kubernetes_io_name'], regex: 'kube-state-metrics', action: 'keep' },
+    // The chart names the metrics port `http`, the upstream manifests `http-metrics`; not the telemetry port.
+    { source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: 'http|http-metrics', action: 'keep' },
+  ],
+} as const;
 
 export function prometheusConfig(p: PrometheusConfigProps): Record<string, unknown> {
   const pods = (job: string, namespaces: string[], relabel: object[], last: object[] = []) => ({
@@ -59,6 +79,7 @@ export function prometheusConfig(p: PrometheusConfigProps): Record<string, unkno
       pods('etcd', [p.platformNamespace], [keepLabel('app.kubernetes.io/name', 'etcd'), keepPort('client')]),
       pods('dynamo-operator', [p.platformNamespace], [keepLabel('app.kubernetes.io/name', 'dynamo-operator'), keepPort('metrics')]),
       pods('dcgm-exporter', [], [keepLabel('app', 'nvidia-dcgm-exporter'), keepPort('metrics')]),
+      KUBE_STATE_METRICS_JOB,
     ],
   };
 }

@@ -78,6 +78,12 @@ const CASES: Case[] = [
   { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '1x20' }), at: '15m', fires: [] },
   // Without kube-state-metrics' label allowlist (no label_dynamo_iac_io_* on kube_pod_labels) nothing joins.
   { alert: 'DynamoFrontendNotReady', series: { [`kube_pod_labels{${W},pod="f1"}`]: '1x20', [`kube_pod_status_ready{${W},pod="f1",condition="true"}`]: '0x20', [`kube_pod_status_phase{${W},pod="f1",phase="Running"}`]: '1x20', [`kube_pod_info{${W},pod="f1",node="n1"}`]: '1x20' }, at: '15m', fires: [] },
+  // Graph pods scraped, but kube-state-metrics runs without our allowlist (or not at all): visible, not silent.
+  { alert: 'DynamoGraphLabelsMissing', series: { [`up{component="frontend",${W},pod="f1"}`]: '1x30', [`kube_pod_labels{${W},pod="f1"}`]: '1x30' }, at: '20m', fires: [{}] },
+  { alert: 'DynamoGraphLabelsMissing', series: { [`up{component="worker",${W},pod="w1"}`]: '1x30' }, at: '20m', fires: [{}] },
+  { alert: 'DynamoGraphLabelsMissing', series: { [`up{component="frontend",${W},pod="f1"}`]: '1x30', ...pod('f1', 'frontend', 'g', { ready: '1x30' }) }, at: '20m', fires: [] },
+  // No graph deployed: nothing to miss.
+  { alert: 'DynamoGraphLabelsMissing', series: { [`up{component="nats",namespace="p",pod="nats-0"}`]: '1x30' }, at: '20m', fires: [] },
   // Per-graph latency SLAs (2000 ms TTFT, 100 ms ITL).
   { alert: 'DynamoTTFTOverSLA', series: histogram('dynamo_frontend_time_to_first_token_seconds', 'ha', true), at: '20m', fires: [{ namespace: 'w', graph: 'ha' }] },
   { alert: 'DynamoTTFTOverSLA', series: histogram('dynamo_frontend_time_to_first_token_seconds', 'ha', false), at: '20m', fires: [] },
