@@ -17,7 +17,7 @@ export function graphSlos(spec: Spec): GraphSlo[] {
   return Object.entries(spec.graphs)
     .filter(([, g]) => g.enabled)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, g]) => ({ name, ttftP95Ms: g.slo.ttftP95Ms, itlP95Ms: g.slo.itlP95Ms, replicated: workerGroups(g).some(({ group }) => group.replicas > 1) }));
+    .map(([name, g]) => ({ name, ttftP95Ms: g.slo.ttftP95Ms, itlP95Ms: g.slo.itlP95Ms, replicated: workerGroups(g).some(({ group }) => group.replicas > 1), startupBudgetSeconds: g.health.startupBudgetSeconds }));
 }
 
 /** The OTLP variables every Dynamo component gets when tracing is on. */

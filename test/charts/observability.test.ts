@@ -129,3 +129,14 @@ describe.skipIf(!hasBinary('promtool', 'prometheus'))('local clusters: the plain
     expect(byKind(local, 'PodMonitor')).toEqual([]);
   });
 });
+
+describe('per-graph readiness', () => {
+  it('the worker readiness alert of each graph waits out that graph\'s startup budget (health.startupBudgetSeconds)', () => {
+    const spec = specsFrom('graphs: { vllm-agg: { health: { startupBudgetSeconds: 900 } } }').eks;
+    const rule = one(synthSpec(spec).objects, 'PrometheusRule', 'dynamo-alerts') as unknown as { spec: { groups: { name: string; rules: { alert?: string; expr: string }[] }[] } };
+    const expr = (group: string) => rule.spec.groups.find((g) => g.name === group)!.rules.find((r) => r.alert === 'DynamoWorkerNotReady')!.expr;
+    expect(expr('dynamo-graph-vllm-agg')).toContain('[900s]');
+    expect(expr('dynamo-graph-vllm-agg')).toContain('> 900');
+    expect(expr('dynamo-graph-vllm-disagg')).toContain(`[${spec.graphs['vllm-disagg']!.health.startupBudgetSeconds}s]`);
+  });
+});

@@ -8,6 +8,7 @@
  */
 import { APP_LABEL, COMPONENT_LABEL, GRAPH_APP, GRAPH_LABEL, type GraphComponent } from '../graph/pod-labels.js';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../../../spec/alerting.js';
+import { DEFAULT_STARTUP_BUDGET_SECONDS } from '../graph/health.js';
 import { METRICS as M } from './metrics.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
@@ -47,6 +48,11 @@ export interface GraphSlo {
   readonly itlP95Ms: number;
   /** More than one worker replica (data parallel): the strict fault-tolerance SLA applies. */
   readonly replicated: boolean;
+  /**
+   * Seconds a worker may take to load its model (`health.startupBudgetSeconds`): a worker younger than that which has
+   * never been Ready is loading, not failing. @default 7200
+   */
+  readonly startupBudgetSeconds?: number;
 }
 
 export interface AlertRulesOptions {
@@ -91,12 +97,24 @@ function readyPods(component: GraphComponent, graph: string): string {
  * Pods of a component that are Running but not Ready, labelled namespace, pod, graph and node (from `kube_pod_info`,
  * so that the Alertmanager inhibition of a node that is down, `equal: [node]`, silences them).
  */
-function notReady(component: GraphComponent): string {
+function notReady(component: GraphComponent, graph?: string): string {
   const running = 'max by (namespace, pod) (kube_pod_status_phase{phase="Running"}) == 1';
   const unready = 'max by (namespace, pod) (kube_pod_status_ready{condition="true"}) == 0';
   const node = 'max by (namespace, pod, node) (kube_pod_info)';
-  const joined = `(${unready} and on (namespace, pod) (${running})) * on (namespace, pod) group_left(${KSM_GRAPH}) ${graphPods(component)} * on (namespace, pod) group_left(node) ${node}`;
+  const joined = `(${unready} and on (namespace, pod) (${running})) * on (namespace, pod) group_left(${KSM_GRAPH}) ${graphPods(component, graph)} * on (namespace, pod) group_left(node) ${node}`;
   return `max by (namespace, pod, graph, node) (label_replace(${joined}, "graph", "$1", "${KSM_GRAPH}", "(.*)"))`;
+}
+
+/**
+ * Pods past their loading phase: Ready at some time within the startup budget (so a Ready pod that turns unready
+ * counts at once), or started longer ago than the budget (a pod that never became Ready in it). A 0.9.0 worker's
+ * `/health` answers 503 until its endpoint serves, i.e. while it loads the model, for up to the budget its startup
+ * probe allows (graph/health.ts).
+ */
+function pastStartup(budgetSeconds: number): string {
+  const wasReady = `max by (namespace, pod) (max_over_time(kube_pod_status_ready{condition="true"}[${budgetSeconds}s])) == 1`;
+  const old = `max by (namespace, pod) (time() - kube_pod_start_time) > ${budgetSeconds}`;
+  return `(${wasReady} or ${old})`;
 }
 
 /**
@@ -129,7 +147,6 @@ export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
       { record: 'dynamo:frontend_itl_seconds:p95_5m', expr: `histogram_quantile(0.95, sum by (${byGraph}, le) (rate(${F.itl}_bucket[5m])))` },
       alert('DynamoFrontendErrorRatio', 'critical', 'frontend', 'dynamo:frontend_error_ratio:rate5m > 0.05 and dynamo:frontend_requests:rate5m > 0', '5m', 'More than 5% of requests to {{ $labels.graph }} fail', '{{ $value | humanizePercentage }} of the requests of {{ $labels.namespace }}/{{ $labels.graph }} ended with status="error" over 5 minutes.'),
       alert('DynamoFrontendQueueDepth', 'warning', 'frontend', `max by (${byGraph}) (${F.queued}) > ${o.queueDepthWarning ?? 50}`, '10m', 'Requests queue in front of {{ $labels.graph }}: add capacity', '{{ $value }} requests wait for a first token at one frontend of {{ $labels.namespace }}/{{ $labels.graph }} for 10 minutes: add workers or replicas.'),
-      alert('DynamoWorkerNotReady', 'warning', 'worker', notReady('worker'), o.notReadyFor ?? '10m', 'Worker {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? '10m'} (health check failing, endpoint not registered, still loading, or wedged): it takes no requests.`),
       alert('DynamoFrontendNotReady', 'warning', 'frontend', notReady('frontend'), o.notReadyFor ?? '10m', 'Frontend {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? '10m'}: its Service sends it no traffic.`),
       alert('DynamoGraphLabelsMissing', 'warning', 'kube-state-metrics', graphLabelsMissing(), '15m', 'kube-state-metrics exposes no label of the Dynamo graph pods', `Graph pods are scraped, but no kube_pod_labels series carries ${ksmLabel(APP_LABEL)}="${GRAPH_APP}": kube-state-metrics is missing or runs without --metric-labels-allowlist=pods=[${KSM_POD_LABELS.join(',')}]. DynamoFrontendDown fires and the readiness alerts cannot fire until it is fixed.`),
     ],
@@ -139,9 +156,12 @@ export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
   const perGraph: RuleGroup[] = o.graphs.map((g) => {
     const sla = g.replicated ? FAULT_TOLERANCE_SLA.replicated : FAULT_TOLERANCE_SLA.single;
     const sel = `graph="${g.name}"`;
+    const budget = g.startupBudgetSeconds ?? DEFAULT_STARTUP_BUDGET_SECONDS;
     return {
       name: `dynamo-graph-${g.name}`,
       rules: [
+        // Per graph: a worker still loading its model (younger than the graph's startup budget, never Ready) is silent.
+        alert('DynamoWorkerNotReady', 'warning', 'worker', `${notReady('worker', g.name)} and on (namespace, pod) ${pastStartup(budget)}`, o.notReadyFor ?? '10m', 'Worker {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? '10m'} after it had been Ready, or after the graph's startup budget of ${budget} s (health check failing, endpoint not registered, loading too slowly, or wedged): it takes no requests.`, { graph: g.name }),
         alert('DynamoFrontendDown', 'critical', 'frontend', `(sum(${readyPods('frontend', g.name)}) or vector(0)) == 0`, '2m', 'No frontend of graph {{ $labels.graph }} is Ready', `No frontend pod of graph ${g.name} has been Ready for 2 minutes (none running, or none passing its readiness probe): the graph serves nothing.`, { graph: g.name }),
         alert(`DynamoTTFTOverSLA`, 'warning', 'frontend', `dynamo:frontend_ttft_seconds:p95_5m{${sel}} > ${ms(g.ttftP95Ms)}`, '10m', 'p95 time to first token of {{ $labels.graph }} is over its SLA', `p95 TTFT of {{ $labels.namespace }}/{{ $labels.graph }} is {{ $value | humanizeDuration }}, over the ${g.ttftP95Ms} ms the graph promises.`, { graph: g.name }),
         alert(`DynamoITLOverSLA`, 'warning', 'frontend', `dynamo:frontend_itl_seconds:p95_5m{${sel}} > ${ms(g.itlP95Ms)}`, '10m', 'p95 inter-token latency of {{ $labels.graph }} is over its SLA', `p95 ITL of {{ $labels.namespace }}/{{ $labels.graph }} is {{ $value | humanizeDuration }}, over the ${g.itlP95Ms} ms the graph promises.`, { graph: g.name }),

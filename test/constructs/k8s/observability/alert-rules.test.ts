@@ -16,8 +16,9 @@ import { hasBinary } from '../../../support/env.js';
 
 const groups = alertRuleGroups({
   graphs: [
-    { name: 'ha', ttftP95Ms: 2000, itlP95Ms: 100, replicated: true },
-    { name: 'single', ttftP95Ms: 2000, itlP95Ms: 100, replicated: false },
+    // Startup budgets: 30 minutes for ha (the loading cases), one minute for single (every worker is past loading).
+    { name: 'ha', ttftP95Ms: 2000, itlP95Ms: 100, replicated: true, startupBudgetSeconds: 1800 },
+    { name: 'single', ttftP95Ms: 2000, itlP95Ms: 100, replicated: false, startupBudgetSeconds: 60 },
   ],
 });
 
@@ -44,10 +45,12 @@ function pod(name: string, component: string, graph: string, o: { ready: string;
   const id = `${W},pod="${name}"`;
   const app = `${ksmLabel(APP_LABEL)}="dynamo-graph",${ksmLabel(COMPONENT_LABEL)}="${component}",${ksmLabel(GRAPH_LABEL)}="${graph}"`;
   return {
-    [`kube_pod_labels{${id},${app},uid="${name}"}`]: '1x30',
+    [`kube_pod_labels{${id},${app},uid="${name}"}`]: '1x60',
     [`kube_pod_status_ready{${id},condition="true",uid="${name}"}`]: o.ready,
-    [`kube_pod_status_phase{${id},phase="${o.phase ?? 'Running'}",uid="${name}"}`]: '1x30',
-    [`kube_pod_info{${id},node="n1",uid="${name}"}`]: '1x30',
+    [`kube_pod_status_phase{${id},phase="${o.phase ?? 'Running'}",uid="${name}"}`]: '1x60',
+    [`kube_pod_info{${id},node="n1",uid="${name}"}`]: '1x60',
+    // Started at the beginning of the test (unix time 0).
+    [`kube_pod_start_time{${id},uid="${name}"}`]: '0x60',
   };
 }
 
@@ -68,12 +71,18 @@ const CASES: Case[] = [
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '80x20' }, at: '15m', fires: [{ namespace: 'w', graph: 'g' }] },
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '10x20' }, at: '15m', fires: [] },
   // Readiness: running and not Ready for 10 minutes (a /health 503 while /metrics answers is the seed's main case).
-  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'g', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'g', pod: 'w1', node: 'n1' }] },
-  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'g', { ready: '0x5 1x15' }), at: '15m', fires: [] },
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'single', pod: 'w1', node: 'n1' }] },
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '0x5 1x15' }), at: '15m', fires: [] },
+  // Loading: a worker younger than its graph's startup budget (30 minutes) that has never been Ready is silent...
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '0x30' }), at: '25m', fires: [] },
+  // ...and fires once it is older than the budget without ever becoming Ready;
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '0x60' }), at: '45m', fires: [{ namespace: 'w', graph: 'ha', pod: 'w1', node: 'n1' }] },
+  // a young worker that was Ready and turned unready fires at once (after `for`).
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '1x5 0x25' }), at: '20m', fires: [{ namespace: 'w', graph: 'ha', pod: 'w1', node: 'n1' }] },
   // Pending (not scheduled) is not "running but not Ready"; a frontend's readiness is its own alert.
-  { alert: 'DynamoWorkerNotReady', series: { ...pod('w1', 'worker', 'g', { ready: '0x20', phase: 'Pending' }), ...pod('f1', 'frontend', 'g', { ready: '0x20' }) }, at: '15m', fires: [] },
-  // Multinode (Grove): the leader is Ready, the non-leader has no probes (Ready) and has no up series (not scraped).
-  { alert: 'DynamoWorkerNotReady', series: { ...pod('g-0-vllmworker-ldr-abcde', 'worker', 'g', { ready: '1x20' }), ...pod('g-0-vllmworker-wkr-fghij', 'worker', 'g', { ready: '1x20' }) }, at: '15m', fires: [] },
+  { alert: 'DynamoWorkerNotReady', series: { ...pod('w1', 'worker', 'single', { ready: '0x20', phase: 'Pending' }), ...pod('f1', 'frontend', 'single', { ready: '0x20' }) }, at: '15m', fires: [] },
+  // Multinode (Grove): the leader is Ready, the non-leader's readiness probe (TRT-LLM: its SSH port) passes, and it has no up series (not scraped).
+  { alert: 'DynamoWorkerNotReady', series: { ...pod('single-0-vllmworker-ldr-abcde', 'worker', 'single', { ready: '1x20' }), ...pod('single-0-vllmworker-wkr-fghij', 'worker', 'single', { ready: '1x20' }) }, at: '15m', fires: [] },
   { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'g', pod: 'f1', node: 'n1' }] },
   { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '1x20' }), at: '15m', fires: [] },
   // Without kube-state-metrics' label allowlist (no label_dynamo_iac_io_* on kube_pod_labels) nothing joins.
