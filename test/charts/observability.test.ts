@@ -115,7 +115,7 @@ describe.skipIf(!hasBinary('promtool', 'prometheus'))('local clusters: the plain
     expect(ksm.kubernetes_sd_configs).toEqual([{ role: 'endpoints' }]);
     expect(ksm.honor_labels).toBe(true);
     expect(ksm.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_service_label_app_kubernetes_io_name'], regex: 'kube-state-metrics', action: 'keep' });
-    expect(jobs.find((j) => j.job_name === 'dynamo-worker')!.kubernetes_sd_configs![0]!.namespaces.names).toEqual(['dynamo-workloads']);
+    expect(jobs.find((j) => j.job_name === 'dynamo-worker')!.kubernetes_sd_configs![0]!.namespaces!.names).toEqual(['dynamo-workloads']);
     // Debian's promtool is built without Kubernetes service discovery: it checks everything else (globals, rule
     // files, alerting, every relabel rule) with the discovery block swapped for an equivalent file discovery.
     const forDebian = { ...config, rule_files: [join(dir, 'dynamo-alerts.yaml')], scrape_configs: jobs.map(({ kubernetes_sd_configs: _k, ...j }) => ({ ...j, file_sd_configs: [{ files: [join(dir, 'targets.json')] }] })) };
