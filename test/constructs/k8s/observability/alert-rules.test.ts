@@ -29,7 +29,12 @@ interface Case {
   readonly at: string;
   /** Labels of each expected alert besides the rule's own; empty list: silent. */
   readonly fires: Record<string, string>[];
+  /** The rendered summary of each expected alert (alerts in ANNOTATED only). */
+  readonly summaries?: string[];
 }
+
+/** Alerts whose tests check the rendered annotations too. */
+const ANNOTATED = new Set(['DynamoFrontendDown']);
 
 const W = 'namespace="w"';
 const fr = (graph: string, status: string) => `dynamo_frontend_requests_total{${W},graph="${graph}",status="${status}",model="m"}`;
@@ -63,8 +68,8 @@ const histogram = (metric: string, graph: string, slow: boolean): Record<string,
 
 const CASES: Case[] = [
   // Frontend down per graph: no Ready frontend pod (none at all, or none Ready); one Ready frontend is enough.
-  { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '0x10' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }] },
-  { alert: 'DynamoFrontendDown', series: { ...pod('other-frontend-1', 'frontend', 'other', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }, { graph: 'single' }] },
+  { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '0x10' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }], summaries: ['No frontend of graph ha is Ready'] },
+  { alert: 'DynamoFrontendDown', series: { ...pod('other-frontend-1', 'frontend', 'other', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }, { graph: 'single' }], summaries: ['No frontend of graph ha is Ready', 'No frontend of graph single is Ready'] },
   { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '0x10' }), ...pod('ha-frontend-2', 'frontend', 'ha', { ready: '1x10' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x10' }) }, at: '5m', fires: [] },
   { alert: 'DynamoFrontendErrorRatio', series: { [fr('g', 'error')]: '0+10x20', [fr('g', 'success')]: '0+10x20' }, at: '15m', fires: [{ namespace: 'w', graph: 'g' }] },
   { alert: 'DynamoFrontendErrorRatio', series: { [fr('g', 'error')]: '0+1x20', [fr('g', 'success')]: '0+100x20' }, at: '15m', fires: [] },
@@ -152,14 +157,26 @@ const CASES: Case[] = [
   { alert: 'DynamoOperatorReconcileErrors', series: { 'controller_runtime_reconcile_errors_total{controller="dynamographdeployment"}': '5x40' }, at: '30m', fires: [] },
 ];
 
+/** The rule of an alert (for per-graph rules, the one of the expected alert's graph). */
+function ruleOf(alert: string, fires: Record<string, string>) {
+  return groups.flatMap((g) => g.rules).filter(isAlert).find((r) => r.alert === alert && (r.labels['graph'] === undefined || r.labels['graph'] === fires['graph']))!;
+}
+
 /** The rule labels an alert adds (severity, component, and a graph label on per-graph rules) for one group. */
 function ruleLabels(alert: string, fires: Record<string, string>): Record<string, string> {
-  const rule = groups.flatMap((g) => g.rules).filter(isAlert).find((r) => r.alert === alert && (r.labels['graph'] === undefined || r.labels['graph'] === fires['graph']));
-  return { ...rule!.labels };
+  return { ...ruleOf(alert, fires).labels };
+}
+
+/** The expected alerts of a case: labels, and for ANNOTATED alerts the annotations with the rendered summary. */
+function expAlerts(c: Case): Record<string, unknown>[] {
+  return c.fires.map((labels, i) => ({
+    exp_labels: { ...ruleLabels(c.alert, labels), ...labels },
+    ...(ANNOTATED.has(c.alert) && { exp_annotations: { ...ruleOf(c.alert, labels).annotations, summary: c.summaries![i]! } }),
+  }));
 }
 
 function withoutAnnotations(gs: RuleGroup[]): unknown[] {
-  return gs.map((g) => ({ ...g, rules: g.rules.map((r) => (isAlert(r) ? { alert: r.alert, expr: r.expr, ...(r.for && { for: r.for }), labels: r.labels } : r)) }));
+  return gs.map((g) => ({ ...g, rules: g.rules.map((r) => (isAlert(r) && !ANNOTATED.has(r.alert) ? { alert: r.alert, expr: r.expr, ...(r.for && { for: r.for }), labels: r.labels } : r)) }));
 }
 
 describe.skipIf(!hasBinary('promtool', 'prometheus'))('alert rules under promtool', () => {
@@ -185,7 +202,7 @@ describe.skipIf(!hasBinary('promtool', 'prometheus'))('alert rules under promtoo
       name: `${c.alert} ${c.fires.length ? 'fires' : 'silent'}`,
       interval: '1m',
       input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
-      alert_rule_test: [{ eval_time: c.at, alertname: c.alert, exp_alerts: c.fires.map((labels) => ({ exp_labels: { ...ruleLabels(c.alert, labels), ...labels } })) }],
+      alert_rule_test: [{ eval_time: c.at, alertname: c.alert, exp_alerts: expAlerts(c) }],
     }));
     writeFileSync(join(dir, 'tests.yaml'), stringify({ rule_files: ['rules-for-tests.yaml'], evaluation_interval: '1m', tests }));
     let out = '';
