@@ -59,11 +59,19 @@ export interface AlertRulesOptions {
   readonly graphs: readonly GraphSlo[];
   /** Where the runbooks live; each alert links `<base>#<alert-name-lower-case>`. */
   readonly runbookBase?: string;
-  /** How long a running pod may stay not Ready before the readiness alerts fire. @default '10m' */
+  /** How long a running pod may stay not Ready before the readiness alerts fire. @default NOT_READY_FOR ('15m') */
   readonly notReadyFor?: string;
   /** Queued requests per frontend that mean "add capacity". @default 50 */
   readonly queueDepthWarning?: number;
 }
+
+/**
+ * The default `for` of the readiness alerts: as long as kube-prometheus-stack's KubeNodeNotReady (`for: 15m`), so that
+ * a node that goes down fires first and its inhibition (alertmanager-config.ts) silences the pods on it.
+ */
+export const NOT_READY_FOR = '15m';
+/** The `for` of DynamoFrontendDown: longer than a frontend's rolling restart, short enough to page for an outage. */
+const FRONTEND_DOWN_FOR = '5m';
 
 /** The fault-tolerance SLA of the seeds: success ratio and recovery time, by whether the graph is replicated. */
 export const FAULT_TOLERANCE_SLA = {
@@ -147,7 +155,7 @@ export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
       { record: 'dynamo:frontend_itl_seconds:p95_5m', expr: `histogram_quantile(0.95, sum by (${byGraph}, le) (rate(${F.itl}_bucket[5m])))` },
       alert('DynamoFrontendErrorRatio', 'critical', 'frontend', 'dynamo:frontend_error_ratio:rate5m > 0.05 and dynamo:frontend_requests:rate5m > 0', '5m', 'More than 5% of requests to {{ $labels.graph }} fail', '{{ $value | humanizePercentage }} of the requests of {{ $labels.namespace }}/{{ $labels.graph }} ended with status="error" over 5 minutes.'),
       alert('DynamoFrontendQueueDepth', 'warning', 'frontend', `max by (${byGraph}) (${F.queued}) > ${o.queueDepthWarning ?? 50}`, '10m', 'Requests queue in front of {{ $labels.graph }}: add capacity', '{{ $value }} requests wait for a first token at one frontend of {{ $labels.namespace }}/{{ $labels.graph }} for 10 minutes: add workers or replicas.'),
-      alert('DynamoFrontendNotReady', 'warning', 'frontend', notReady('frontend'), o.notReadyFor ?? '10m', 'Frontend {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? '10m'}: its Service sends it no traffic.`),
+      alert('DynamoFrontendNotReady', 'warning', 'frontend', notReady('frontend'), o.notReadyFor ?? NOT_READY_FOR, 'Frontend {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? NOT_READY_FOR}: its Service sends it no traffic.`),
       alert('DynamoGraphLabelsMissing', 'warning', 'kube-state-metrics', graphLabelsMissing(), '15m', 'kube-state-metrics exposes no label of the Dynamo graph pods', `Graph pods are scraped, but no kube_pod_labels series carries ${ksmLabel(APP_LABEL)}="${GRAPH_APP}": kube-state-metrics is missing or runs without --metric-labels-allowlist=pods=[${KSM_POD_LABELS.join(',')}]. DynamoFrontendDown fires and the readiness alerts cannot fire until it is fixed.`),
     ],
   };
@@ -161,8 +169,8 @@ export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
       name: `dynamo-graph-${g.name}`,
       rules: [
         // Per graph: a worker still loading its model (younger than the graph's startup budget, never Ready) is silent.
-        alert('DynamoWorkerNotReady', 'warning', 'worker', `${notReady('worker', g.name)} and on (namespace, pod) ${pastStartup(budget)}`, o.notReadyFor ?? '10m', 'Worker {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? '10m'} after it had been Ready, or after the graph's startup budget of ${budget} s (health check failing, endpoint not registered, loading too slowly, or wedged): it takes no requests.`, { graph: g.name }),
-        alert('DynamoFrontendDown', 'critical', 'frontend', `(sum(${readyPods('frontend', g.name)}) or vector(0)) == 0`, '2m', `No frontend of graph ${g.name} is Ready`, `No frontend pod of graph ${g.name} has been Ready for 2 minutes (none running, or none passing its readiness probe): the graph serves nothing.`, { graph: g.name }),
+        alert('DynamoWorkerNotReady', 'warning', 'worker', `${notReady('worker', g.name)} and on (namespace, pod) ${pastStartup(budget)}`, o.notReadyFor ?? NOT_READY_FOR, 'Worker {{ $labels.pod }} of {{ $labels.graph }} is running but not Ready', `{{ $labels.namespace }}/{{ $labels.pod }} has been running and failing its readiness probe for ${o.notReadyFor ?? NOT_READY_FOR} after it had been Ready, or after the graph's startup budget of ${budget} s (health check failing, endpoint not registered, loading too slowly, or wedged): it takes no requests.`, { graph: g.name }),
+        alert('DynamoFrontendDown', 'critical', 'frontend', `(sum(${readyPods('frontend', g.name)}) or vector(0)) == 0`, FRONTEND_DOWN_FOR, `No frontend of graph ${g.name} is Ready`, `No frontend pod of graph ${g.name} has been Ready for ${FRONTEND_DOWN_FOR} (none running, or none passing its readiness probe): the graph serves nothing.`, { graph: g.name }),
         alert(`DynamoTTFTOverSLA`, 'warning', 'frontend', `dynamo:frontend_ttft_seconds:p95_5m{${sel}} > ${ms(g.ttftP95Ms)}`, '10m', 'p95 time to first token of {{ $labels.graph }} is over its SLA', `p95 TTFT of {{ $labels.namespace }}/{{ $labels.graph }} is {{ $value | humanizeDuration }}, over the ${g.ttftP95Ms} ms the graph promises.`, { graph: g.name }),
         alert(`DynamoITLOverSLA`, 'warning', 'frontend', `dynamo:frontend_itl_seconds:p95_5m{${sel}} > ${ms(g.itlP95Ms)}`, '10m', 'p95 inter-token latency of {{ $labels.graph }} is over its SLA', `p95 ITL of {{ $labels.namespace }}/{{ $labels.graph }} is {{ $value | humanizeDuration }}, over the ${g.itlP95Ms} ms the graph promises.`, { graph: g.name }),
         alert('DynamoSuccessRatioBelowSLA', 'critical', 'frontend', `(1 - dynamo:frontend_error_ratio:rate5m{${sel}}) < ${sla.successRatio} and dynamo:frontend_requests:rate5m{${sel}} > 0`, '5m', 'Success ratio of {{ $labels.graph }} is below its fault-tolerance SLA', `{{ $value | humanizePercentage }} of the requests of {{ $labels.namespace }}/{{ $labels.graph }} succeed; the SLA for a ${g.replicated ? 'replicated' : 'single-worker'} graph is ${sla.successRatio * 100}%.`, { graph: g.name }),

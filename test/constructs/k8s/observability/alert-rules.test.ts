@@ -71,24 +71,28 @@ const CASES: Case[] = [
   { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '0x10' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }], summaries: ['No frontend of graph ha is Ready'] },
   { alert: 'DynamoFrontendDown', series: { ...pod('other-frontend-1', 'frontend', 'other', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }, { graph: 'single' }], summaries: ['No frontend of graph ha is Ready', 'No frontend of graph single is Ready'] },
   { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '0x10' }), ...pod('ha-frontend-2', 'frontend', 'ha', { ready: '1x10' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x10' }) }, at: '5m', fires: [] },
+  // A frontend outage shorter than 5 minutes (a rolling restart) does not page.
+  { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '1x3 0x4 1x5' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x12' }) }, at: '7m', fires: [] },
   { alert: 'DynamoFrontendErrorRatio', series: { [fr('g', 'error')]: '0+10x20', [fr('g', 'success')]: '0+10x20' }, at: '15m', fires: [{ namespace: 'w', graph: 'g' }] },
   { alert: 'DynamoFrontendErrorRatio', series: { [fr('g', 'error')]: '0+1x20', [fr('g', 'success')]: '0+100x20' }, at: '15m', fires: [] },
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '80x20' }, at: '15m', fires: [{ namespace: 'w', graph: 'g' }] },
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '10x20' }, at: '15m', fires: [] },
-  // Readiness: running and not Ready for 10 minutes (a /health 503 while /metrics answers is the seed's main case).
-  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'single', pod: 'w1', node: 'n1' }] },
-  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '0x5 1x15' }), at: '15m', fires: [] },
+  // Readiness: running and not Ready for 15 minutes (a /health 503 while /metrics answers is the seed's main case).
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '0x30' }), at: '20m', fires: [{ namespace: 'w', graph: 'single', pod: 'w1', node: 'n1' }] },
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '0x5 1x25' }), at: '20m', fires: [] },
+  // Unready for 11 minutes: still inside kube-prometheus-stack's KubeNodeNotReady `for: 15m` (its inhibition first).
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '1x8 0x22' }), at: '20m', fires: [] },
   // Loading: a worker younger than its graph's startup budget (30 minutes) that has never been Ready is silent...
   { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '0x30' }), at: '25m', fires: [] },
   // ...and fires once it is older than the budget without ever becoming Ready;
-  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '0x60' }), at: '45m', fires: [{ namespace: 'w', graph: 'ha', pod: 'w1', node: 'n1' }] },
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '0x60' }), at: '50m', fires: [{ namespace: 'w', graph: 'ha', pod: 'w1', node: 'n1' }] },
   // a young worker that was Ready and turned unready fires at once (after `for`).
-  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '1x5 0x25' }), at: '20m', fires: [{ namespace: 'w', graph: 'ha', pod: 'w1', node: 'n1' }] },
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '1x5 0x30' }), at: '25m', fires: [{ namespace: 'w', graph: 'ha', pod: 'w1', node: 'n1' }] },
   // Pending (not scheduled) is not "running but not Ready"; a frontend's readiness is its own alert.
   { alert: 'DynamoWorkerNotReady', series: { ...pod('w1', 'worker', 'single', { ready: '0x20', phase: 'Pending' }), ...pod('f1', 'frontend', 'single', { ready: '0x20' }) }, at: '15m', fires: [] },
   // Multinode (Grove): the leader is Ready, the non-leader's readiness probe (TRT-LLM: its SSH port) passes, and it has no up series (not scraped).
   { alert: 'DynamoWorkerNotReady', series: { ...pod('single-0-vllmworker-ldr-abcde', 'worker', 'single', { ready: '1x20' }), ...pod('single-0-vllmworker-wkr-fghij', 'worker', 'single', { ready: '1x20' }) }, at: '15m', fires: [] },
-  { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '0x20' }), at: '15m', fires: [{ namespace: 'w', graph: 'g', pod: 'f1', node: 'n1' }] },
+  { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '0x30' }), at: '20m', fires: [{ namespace: 'w', graph: 'g', pod: 'f1', node: 'n1' }] },
   { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '1x20' }), at: '15m', fires: [] },
   // Without kube-state-metrics' label allowlist (no label_dynamo_iac_io_* on kube_pod_labels) nothing joins.
   { alert: 'DynamoFrontendNotReady', series: { [`kube_pod_labels{${W},pod="f1"}`]: '1x20', [`kube_pod_status_ready{${W},pod="f1",condition="true"}`]: '0x20', [`kube_pod_status_phase{${W},pod="f1",phase="Running"}`]: '1x20', [`kube_pod_info{${W},pod="f1",node="n1"}`]: '1x20' }, at: '15m', fires: [] },
