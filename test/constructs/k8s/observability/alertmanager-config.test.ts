@@ -18,7 +18,7 @@ import { ALERTMANAGER_CONFIG_SELECTOR } from '../../../../constructs/k8s/observa
 import { alertRuleGroups, DYNAMO_ALERT_LABEL, isAlert } from '../../../../constructs/k8s/observability/alert-rules.js';
 import { hasBinary } from '../../../support/env.js';
 import { validateCore } from '../../../support/kube-validate.js';
-import { type KubeObject, one, specsFrom, synthSpec } from '../../../support/synth.js';
+import { type KubeObject, one, problemsOf, specsFrom, synthSpec } from '../../../support/synth.js';
 
 const RECEIVERS = `observability:
   alerting:
@@ -31,6 +31,7 @@ const RECEIVERS = `observability:
         severities: [critical]
         secret: { name: smtp, key: password }
         email: { to: ops@example.com, from: am@example.com, smarthost: 'smtp.example.com:587', username: am }
+targets: { local: { observability: { alerting: { receivers: [] } } } }
 `;
 const spec = specsFrom(RECEIVERS).eks;
 const objects = synthSpec(spec).objects;
@@ -130,6 +131,13 @@ describe('the AlertmanagerConfig', () => {
         for (const k of ['apiURL', 'routingKey', 'urlSecret', 'authPassword']) if (k in c) expect(Object.keys(c[k] as object).sort()).toEqual(['key', 'name']);
       }
     }
+  });
+
+  it('receivers without the Prometheus operator are refused, naming the field, the receivers and the target', () => {
+    const withoutLocal = RECEIVERS.replace(/^targets:.*$/m, '');
+    expect(problemsOf(withoutLocal)).toEqual([expect.stringMatching(/^observability\.alerting\.receivers: receivers \(oncall, team, hook, mail\) .*only the Prometheus operator.*target local has observability\.prometheusOperator: false/)]);
+    expect(problemsOf(`${withoutLocal}targets: { eks: { observability: { prometheusOperator: false, installStack: false } } }`).join('\n')).toMatch(/target eks has observability\.prometheusOperator: false/);
+    expect(problemsOf(RECEIVERS)).toEqual([]);
   });
 
   it('no receivers (the default): the AlertmanagerConfig still groups and inhibits, routing to a receiver that sends nothing', () => {
