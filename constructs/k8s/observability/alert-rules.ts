@@ -108,7 +108,9 @@ function readyPods(component: GraphComponent, graph: string): string {
 function notReady(component: GraphComponent, graph?: string): string {
   const running = 'max by (namespace, pod) (kube_pod_status_phase{phase="Running"}) == 1';
   const unready = 'max by (namespace, pod) (kube_pod_status_ready{condition="true"}) == 0';
-  const node = 'max by (namespace, pod, node) (kube_pod_info)';
+  // One node per pod, the freshest: a pod recreated under its name on another node (a StatefulSet's, a Grove clique's)
+  // has two kube_pod_info series for the 5-minute lookback, which would break the many-to-one join. Value 1.
+  const node = '(topk by (namespace, pod) (1, max by (namespace, pod, node) (timestamp(kube_pod_info))) * 0 + 1)';
   const joined = `(${unready} and on (namespace, pod) (${running})) * on (namespace, pod) group_left(${KSM_GRAPH}) ${graphPods(component, graph)} * on (namespace, pod) group_left(node) ${node}`;
   return `max by (namespace, pod, graph, node) (label_replace(${joined}, "graph", "$1", "${KSM_GRAPH}", "(.*)"))`;
 }

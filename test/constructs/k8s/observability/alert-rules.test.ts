@@ -82,6 +82,14 @@ const CASES: Case[] = [
   { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '0x5 1x25' }), at: '20m', fires: [] },
   // Unready for 11 minutes: still inside kube-prometheus-stack's KubeNodeNotReady `for: 15m` (its inhibition first).
   { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '1x8 0x22' }), at: '20m', fires: [] },
+  // Recreated under its name on another node (n1 until 8m, n2 from 5m): both kube_pod_info series overlap for the
+  // lookback; the join takes the freshest node and the alert fires once, on n2.
+  {
+    alert: 'DynamoWorkerNotReady',
+    series: { ...pod('w1', 'worker', 'single', { ready: '0x30' }), [`kube_pod_info{${W},pod="w1",node="n1",uid="w1"}`]: '1x8', [`kube_pod_info{${W},pod="w1",node="n2",uid="w1b"}`]: '_x4 1x30' },
+    at: '25m',
+    fires: [{ namespace: 'w', graph: 'single', pod: 'w1', node: 'n2' }],
+  },
   // Loading: a worker younger than its graph's startup budget (30 minutes) that has never been Ready is silent...
   { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '0x30' }), at: '25m', fires: [] },
   // ...and fires once it is older than the budget without ever becoming Ready;

@@ -70,4 +70,12 @@ describe('multinode graphs: only leaders are scraped on the system port', () => 
       }
     });
   }
+
+  it('the non-leader pattern is anchored to Grove\'s naming: a single-node clique with digits in the graph name is kept', () => {
+    const drops = (clique: string) => !kept({ 'grove.io/podclique': clique }, monitor.spec.podMetricsEndpoints[0]!.relabelings);
+    expect(drops('llama-3-70b-0-worker-0-worker-wkr')).toBe(true);
+    expect(drops('llama-3-70b-0-worker-0-worker-ldr')).toBe(false);
+    expect(drops('llama-3-70b-0-vllmdecodeworker')).toBe(false);
+    expect(drops('g-0-decode-wkr')).toBe(false);
+  });
 });
