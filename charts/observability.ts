@@ -1,6 +1,6 @@
 /**
  * The observability chart of a target (`70-observability`): monitors or a prometheus.yml, the alert rules with each
- * graph's SLA, the Alertmanager template, Grafana datasources and dashboards. Cluster-wide objects in several
+ * graph's SLA, the alert routing (AlertmanagerConfig), Grafana datasources and dashboards. Cluster-wide objects in several
  * namespaces (platform, workloads, monitoring, GPU Operator); applied after the graphs.
  */
 import { type App, Chart } from 'cdk8s';
@@ -17,7 +17,7 @@ export function graphSlos(spec: Spec): GraphSlo[] {
   return Object.entries(spec.graphs)
     .filter(([, g]) => g.enabled)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, g]) => ({ name, ttftP95Ms: g.slo.ttftP95Ms, itlP95Ms: g.slo.itlP95Ms, replicated: workerGroups(g).some(({ group }) => group.replicas > 1) }));
+    .map(([name, g]) => ({ name, ttftP95Ms: g.slo.ttftP95Ms, itlP95Ms: g.slo.itlP95Ms, replicated: workerGroups(g).some(({ group }) => group.replicas > 1), startupBudgetSeconds: g.health.startupBudgetSeconds }));
 }
 
 /** The OTLP variables every Dynamo component gets when tracing is on. */
@@ -47,6 +47,8 @@ export function addObservabilityChart(app: App, spec: Spec): DynamoMonitoring | 
       ...(p.operator.enabled && { operator: selectorLabels({ name: 'dynamo-operator', instance: `${p.releaseName}-dynamo-operator` }) }),
     },
     graphs: graphSlos(spec),
+    alerting: o.alerting,
+    runbookBaseUrl: o.runbookBaseUrl,
     prometheusOperator: o.prometheusOperator,
     // The GPU Operator's DCGM exporter; GKE runs its own GPU monitoring and no GPU Operator.
     ...(spec.target !== 'gke' && { dcgmNamespace: 'gpu-operator' }),

@@ -13,6 +13,8 @@ import { tolerationsFor } from '../spec/profile/gpu-fit.js';
 import type { PoolPlacement, Toleration } from '../spec/profile/types.js';
 import type { Spec } from '../spec/schema.js';
 import { type ChartRef, VERSIONS } from '../spec/versions.js';
+import { ALERTMANAGER_CONFIG_SELECTOR } from '../constructs/k8s/observability/alertmanager-config.js';
+import { KSM_POD_LABELS } from '../constructs/k8s/observability/alert-rules.js';
 
 export interface HelmPrerequisite {
   /** Helm release name. */
@@ -60,7 +62,9 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
         'prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues': 'false',
         // Our datasources ConfigMap provides the default Prometheus datasource (and Tempo).
         'grafana.sidecar.datasources.defaultDatasourceEnabled': 'false',
+        ...MANAGED_CONTROL_PLANE_VALUES,
       },
+      jsonValues: kubePrometheusStackJsonValues(o.namespace),
       reason: 'Prometheus (with its operator), Alertmanager and Grafana for the monitors, rules and dashboards',
     });
   }
@@ -280,4 +284,33 @@ export function applyTimeSecrets(spec: Spec): ApplyTimeSecret[] {
     });
   }
   return out;
+}
+
+/**
+ * EKS, AKS and GKE run the control plane themselves: Prometheus cannot scrape the controller manager, the scheduler
+ * or etcd (and kube-proxy's metrics listen on 127.0.0.1), so kube-prometheus-stack's KubeControllerManagerDown,
+ * KubeSchedulerDown, etcd and KubeProxyDown alerts would fire forever. Their monitors and rules are off.
+ */
+export const MANAGED_CONTROL_PLANE_VALUES = {
+  'kubeControllerManager.enabled': 'false',
+  'kubeScheduler.enabled': 'false',
+  'kubeEtcd.enabled': 'false',
+  'kubeProxy.enabled': 'false',
+} as const;
+
+/**
+ * The kube-prometheus-stack values our alerting needs (a user's own stack needs the same three):
+ * - Alertmanager loads our AlertmanagerConfig (selected by its label, in the observability namespace) with matcher
+ *   strategy None: under the default OnNamespace the operator adds `namespace="<its namespace>"` to its routes and
+ *   inhibitions, and no Dynamo alert (they carry the graphs' namespaces) would ever reach a receiver.
+ * - kube-state-metrics exposes our graph pod labels in `kube_pod_labels` (v2 exposes none unless allowlisted), which
+ *   the readiness alerts join on.
+ */
+export function kubePrometheusStackJsonValues(namespace: string): Record<string, unknown> {
+  return {
+    'alertmanager.alertmanagerSpec.alertmanagerConfigSelector': { matchLabels: { ...ALERTMANAGER_CONFIG_SELECTOR } },
+    'alertmanager.alertmanagerSpec.alertmanagerConfigNamespaceSelector': { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+    'alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy': { type: 'None' },
+    'kube-state-metrics.metricLabelsAllowlist': [`pods=[${KSM_POD_LABELS.join(',')}]`],
+  };
 }

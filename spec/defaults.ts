@@ -10,6 +10,7 @@ import { EXAMPLE_MODEL } from './examples.js';
 import { DEFAULT_KAI_QUEUE, DEFAULT_PARENT_QUEUE } from './scheduling.js';
 import type { GraphInput } from './graphs.js';
 import { VERSIONS } from './versions.js';
+import { DEFAULT_RUNBOOK_BASE_URL } from './alerting.js';
 
 type PlatformInput = SpecInput['platform'];
 type ClusterInput = Extract<SpecInput, { cluster: unknown }>['cluster'];
@@ -132,6 +133,8 @@ function workloadDefaults(cloud: boolean): WorkloadInput {
       namespace: 'monitoring',
       prometheusOperator: cloud,
       installStack: cloud,
+      alerting: { receivers: [], repeatInterval: '4h' },
+      runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
       tracing: { enabled: false, endpoint: 'http://tempo.monitoring.svc.cluster.local:4317', install: false },
     },
     workloads: {

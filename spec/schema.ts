@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { graphNameProblems, graphRequestsSchema, graphsSchema, workerGroups, workloadsSchema } from './graphs.js';
 import { exposureProblems } from './exposure.js';
+import { alertingSchema } from './alerting.js';
 import { cidr, DNS_LABEL, dnsLabel, quantity } from './fields.js';
 import { fitGpuPools } from './profile/gpu-fit.js';
 import { DEFAULT_KAI_QUEUE, groveSchema, kaiSchema, queueProblems } from './scheduling.js';
@@ -323,10 +324,12 @@ export const clusterSchema = z
 
 export const observabilitySchema = z
   .strictObject({
-    enabled: z.boolean().describe('Emit monitors, alert rules, the Alertmanager template, Grafana datasources and dashboards (`70-observability`).'),
+    enabled: z.boolean().describe('Emit monitors, alert rules, the alert routing, Grafana datasources and dashboards (`70-observability`).'),
     namespace: z.string().regex(DNS_LABEL, { message: 'must be a DNS label' }).describe('Namespace of Prometheus, Alertmanager and Grafana (rules, dashboards and configuration go there).'),
     prometheusOperator: z.boolean().describe('Emit the Prometheus operator\'s PodMonitors, ServiceMonitor and PrometheusRule (its CRDs must exist); off: a plain prometheus.yml with Kubernetes service discovery.'),
     installStack: z.boolean().describe('The cloud deploy path installs kube-prometheus-stack (pinned) first, selecting our monitors and rules.'),
+    alerting: alertingSchema,
+    runbookBaseUrl: z.string().url().describe('URL of the runbooks file; every alert links `<runbookBaseUrl>#<alert name in lower case>` (docs/runbooks.md of this repository: point it at your copy).'),
     tracing: z
       .strictObject({
         enabled: z.boolean().describe('Export traces over OTLP from every Dynamo component, and add Tempo as a Grafana datasource.'),
@@ -405,6 +408,15 @@ export type ObservabilitySpec = z.output<typeof observabilitySchema>;
 /** Rules that relate several fields. Each issue names the field it is attached to and the rule. */
 function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
   const p = spec.platform;
+  // The receivers become an AlertmanagerConfig, which only the Prometheus operator reads: without it nothing routes.
+  const o = spec.observability;
+  if (o.enabled && o.alerting.receivers.length > 0 && !o.prometheusOperator) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['observability', 'alerting', 'receivers'],
+      message: `receivers (${o.alerting.receivers.map((r) => r.name).join(', ')}) are routed by an AlertmanagerConfig, which only the Prometheus operator reads, and target ${spec.target} has observability.prometheusOperator: false: set it to true, or give this target no receivers (targets.${spec.target}.observability.alerting.receivers: [])`,
+    });
+  }
   for (const dep of ['nats', 'etcd'] as const) {
     const d = p[dep];
     if (d.enabled === true && d.externalAddress !== undefined) {

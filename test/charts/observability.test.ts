@@ -1,6 +1,6 @@
 /**
- * The observability chart: the real promtool accepts the plain prometheus.yml, the real amtool the Alertmanager
- * template; monitors and rules validate against the Prometheus operator's schemas; the dashboards are valid JSON
+ * The observability chart: the real promtool accepts the plain prometheus.yml (the routing's AlertmanagerConfig
+ * is checked by amtool in test/constructs/k8s/observability/alertmanager-config.test.ts); monitors and rules validate against the Prometheus operator's schemas; the dashboards are valid JSON
  * whose queries use only metrics the monitors scrape or the rules record; NATS runs its exporter; tracing reaches
  * the graphs; the deploy path installs kube-prometheus-stack before the platform.
  */
@@ -106,10 +106,16 @@ describe.skipIf(!hasBinary('promtool', 'prometheus'))('local clusters: the plain
     const cm = one(local, 'ConfigMap', 'dynamo-prometheus-config') as Data;
     const dir = mkdtempSync(join(tmpdir(), 'prom-'));
     const config = parse(cm.data['prometheus.yml']!) as Record<string, unknown>;
-    const jobs = config['scrape_configs'] as { job_name: string; kubernetes_sd_configs?: { role: string; namespaces: { names: string[] } }[] }[];
+    const jobs = config['scrape_configs'] as { job_name: string; honor_labels?: boolean; kubernetes_sd_configs?: { role: string; namespaces?: { names: string[] } }[]; relabel_configs: { source_labels?: string[]; regex?: string; action?: string }[] }[];
     // Every job discovers pods through Kubernetes service discovery, in the namespaces of its targets.
-    for (const j of jobs) expect(j.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: expect.any(Array) } }]);
-    expect(jobs.find((j) => j.job_name === 'dynamo-worker')!.kubernetes_sd_configs![0]!.namespaces.names).toEqual(['dynamo-workloads']);
+    for (const j of jobs.filter((j) => j.job_name !== 'kube-state-metrics')) expect(j.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: expect.any(Array) } }]);
+    // kube-state-metrics (the frontend-down and readiness alerts read it) in any namespace, by its Service label,
+    // keeping the namespace and pod labels of its series.
+    const ksm = jobs.find((j) => j.job_name === 'kube-state-metrics')!;
+    expect(ksm.kubernetes_sd_configs).toEqual([{ role: 'endpoints' }]);
+    expect(ksm.honor_labels).toBe(true);
+    expect(ksm.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_service_label_app_kubernetes_io_name'], regex: 'kube-state-metrics', action: 'keep' });
+    expect(jobs.find((j) => j.job_name === 'dynamo-worker')!.kubernetes_sd_configs![0]!.namespaces!.names).toEqual(['dynamo-workloads']);
     // Debian's promtool is built without Kubernetes service discovery: it checks everything else (globals, rule
     // files, alerting, every relabel rule) with the discovery block swapped for an equivalent file discovery.
     const forDebian = { ...config, rule_files: [join(dir, 'dynamo-alerts.yaml')], scrape_configs: jobs.map(({ kubernetes_sd_configs: _k, ...j }) => ({ ...j, file_sd_configs: [{ files: [join(dir, 'targets.json')] }] })) };
@@ -119,33 +125,18 @@ describe.skipIf(!hasBinary('promtool', 'prometheus'))('local clusters: the plain
     const out = execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
     expect(out).toMatch(/SUCCESS/);
     expect(out).toMatch(/SUCCESS: \d+ rules found/);
-    expect(jobs.map((j) => j.job_name)).toEqual(['dynamo-frontend', 'dynamo-worker', 'dynamo-planner', 'nats', 'etcd', 'dynamo-operator', 'dcgm-exporter']);
+    expect(jobs.map((j) => j.job_name)).toEqual(['dynamo-frontend', 'dynamo-worker', 'dynamo-planner', 'nats', 'etcd', 'dynamo-operator', 'dcgm-exporter', 'kube-state-metrics']);
     expect(byKind(local, 'PodMonitor')).toEqual([]);
   });
 });
 
-describe.skipIf(!hasBinary('amtool', 'prometheus-alertmanager'))('the Alertmanager template', () => {
-  it('amtool check-config accepts it; routes by severity, inhibits effects by their causes, no secret inline', () => {
-    const cm = one(eks, 'ConfigMap', 'dynamo-alertmanager-config') as Data;
-    const dir = mkdtempSync(join(tmpdir(), 'am-'));
-    writeFileSync(join(dir, 'alertmanager.yaml'), cm.data['alertmanager.yaml']!);
-    const out = execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yaml')], { encoding: 'utf8' });
-    expect(out).toMatch(/SUCCESS/);
-    const config = parse(cm.data['alertmanager.yaml']!) as { route: { routes: { receiver: string; matchers: string[] }[] }; inhibit_rules: { source_matchers: string[] }[]; receivers: Record<string, unknown>[] };
-    expect(config.route.routes.map((r) => `${r.receiver}:${r.matchers.join()}`)).toEqual(['pager:severity="critical"', 'team:severity=~"critical|warning"', 'default:severity="info"']);
-    expect(config.inhibit_rules.map((r) => r.source_matchers.join())).toContain('alertname="KubeNodeNotReady"');
-    // Keys and URLs come from mounted files only.
-    expect(JSON.stringify(config.receivers)).not.toMatch(/"(api_url|routing_key|url|service_key)":/);
-    expect(JSON.stringify(config.receivers)).toMatch(/"routing_key_file":.*"api_url_file":/);
-  });
-
-  it('amtool routes a critical alert to the pager and the team, an info alert nowhere', () => {
-    const cm = one(eks, 'ConfigMap', 'dynamo-alertmanager-config') as Data;
-    const dir = mkdtempSync(join(tmpdir(), 'am-'));
-    writeFileSync(join(dir, 'alertmanager.yaml'), cm.data['alertmanager.yaml']!);
-    const route = (labels: string[]) => execFileSync('amtool', ['config', 'routes', 'test', '--config.file', join(dir, 'alertmanager.yaml'), ...labels], { encoding: 'utf8' }).trim();
-    expect(route(['severity=critical', 'alertname=DynamoNatsDown'])).toBe('pager,team');
-    expect(route(['severity=warning'])).toBe('team');
-    expect(route(['severity=info'])).toBe('default');
+describe('per-graph readiness', () => {
+  it('the worker readiness alert of each graph waits out that graph\'s startup budget (health.startupBudgetSeconds)', () => {
+    const spec = specsFrom('graphs: { vllm-agg: { health: { startupBudgetSeconds: 900 } } }').eks;
+    const rule = one(synthSpec(spec).objects, 'PrometheusRule', 'dynamo-alerts') as unknown as { spec: { groups: { name: string; rules: { alert?: string; expr: string }[] }[] } };
+    const expr = (group: string) => rule.spec.groups.find((g) => g.name === group)!.rules.find((r) => r.alert === 'DynamoWorkerNotReady')!.expr;
+    expect(expr('dynamo-graph-vllm-agg')).toContain('[900s]');
+    expect(expr('dynamo-graph-vllm-agg')).toContain('> 900');
+    expect(expr('dynamo-graph-vllm-disagg')).toContain(`[${spec.graphs['vllm-disagg']!.health.startupBudgetSeconds}s]`);
   });
 });

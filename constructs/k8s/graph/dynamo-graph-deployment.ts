@@ -178,6 +178,9 @@ export class DynamoGraphDeployment extends Construct {
     for (const s of services) {
       if (!SERVICE_NAME.test(s.name)) problems.push(`${s.field}.name: a service name starts with a letter and uses letters, digits and '-', got "${s.name}"`);
       if (seen.has(s.name.toLowerCase())) problems.push(`${s.field}.name: service "${s.name}" is defined twice`);
+      // Grove names a multinode service's cliques `<service>-ldr` and `<service>-wkr`; the scrape drops `...-wkr`
+      // cliques as non-leaders (observability/multinode.ts), so a service's own name must not end so.
+      if (/-(wkr|ldr)$/i.test(s.name)) problems.push(`${s.field}.name: a service name must not end in -wkr or -ldr (the operator's suffixes of multinode leader and worker cliques), got "${s.name}"`);
       seen.add(s.name.toLowerCase());
       const long = graphServiceNameProblem(this.name, s.name, s.multinode);
       if (long) problems.push(`${s.field}: ${long}`);

@@ -5,7 +5,7 @@
  *   (`metrics`), for the NATS exporter and etcd, ServiceMonitors for the Dynamo operator's metrics Service and the
  *   GPU Operator's DCGM exporter, and the alert rules as a PrometheusRule. Every target gets `component`, `graph` and `node` labels.
  * - Without it: a `prometheus.yml` with Kubernetes service discovery of the same targets, and the rule file.
- * - Always: the Alertmanager configuration template, Grafana datasources (Prometheus as default, Tempo when tracing
+ * - With the operator, the alert routing as an AlertmanagerConfig (alertmanager-config.ts). Always: Grafana datasources (Prometheus as default, Tempo when tracing
  *   is on) and the dashboards, as ConfigMaps the Grafana sidecar loads (`grafana_dashboard: "1"`).
  */
 import { ApiObject } from 'cdk8s';
@@ -13,7 +13,9 @@ import { KubeConfigMap } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { yamlText } from '../common/yaml-text.js';
 import { MANAGED_BY } from '../common/labels.js';
-import { alertmanagerConfig } from './alertmanager-config.js';
+import { ALERTMANAGER_CONFIG_SELECTOR, alertmanagerConfigSpec } from './alertmanager-config.js';
+import type { AlertingSpec } from '../../../spec/alerting.js';
+import { NON_LEADER_DROP } from './multinode.js';
 import { alertRuleGroups, type GraphSlo } from './alert-rules.js';
 import { dashboards } from './dashboards.js';
 import { prometheusConfig } from './prometheus-config.js';
@@ -42,6 +44,10 @@ export interface DynamoMonitoringProps {
   readonly tempoUrl?: string;
   /** Prometheus's URL for the Grafana datasource. @default the kube-prometheus-stack service in the namespace */
   readonly prometheusUrl?: string;
+  /** Receivers and repeat interval of the AlertmanagerConfig (Prometheus operator only). @default no receivers, 4h */
+  readonly alerting?: AlertingSpec;
+  /** The runbooks file each alert links to. @default the repository's docs/runbooks.md */
+  readonly runbookBaseUrl?: string;
 }
 
 const M_LABEL = { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': 'dynamo-observability' };
@@ -53,7 +59,7 @@ export class DynamoMonitoring extends Construct {
     super(scope, id);
     const ns = (this.namespace = props.namespace ?? 'monitoring');
     const meta = (name: string, namespace = ns, labels: Record<string, string> = {}) => ({ name, namespace, labels: { ...M_LABEL, ...labels } });
-    const groups = alertRuleGroups({ graphs: props.graphs });
+    const groups = alertRuleGroups({ graphs: props.graphs, ...(props.runbookBaseUrl && { runbookBase: props.runbookBaseUrl }) });
 
     if (props.prometheusOperator !== false) {
       const relabel = (component: string, graphLabel: string) => [
@@ -61,7 +67,7 @@ export class DynamoMonitoring extends Construct {
         { sourceLabels: [podLabelMeta(graphLabel)], targetLabel: 'graph' },
         { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
       ];
-      const podMonitor = (name: string, namespace: string, selector: Readonly<Record<string, string>>, port: string, component: string, graphLabel = 'app.kubernetes.io/instance') =>
+      const podMonitor = (name: string, namespace: string, selector: Readonly<Record<string, string>>, port: string, component: string, graphLabel = 'app.kubernetes.io/instance', drop: readonly Record<string, unknown>[] = []) =>
         new ApiObject(this, name, {
           apiVersion: 'monitoring.coreos.com/v1',
           kind: 'PodMonitor',
@@ -69,11 +75,12 @@ export class DynamoMonitoring extends Construct {
           spec: {
             selector: { matchLabels: { ...selector } },
             namespaceSelector: { matchNames: [namespace] },
-            podMetricsEndpoints: [{ port, path: '/metrics', interval: '15s', relabelings: relabel(component, graphLabel) }],
+            podMetricsEndpoints: [{ port, path: '/metrics', interval: '15s', relabelings: [...drop, ...relabel(component, graphLabel)] }],
           },
         });
       podMonitor('dynamo-frontend', props.workloadNamespace, graphPodSelector({ component: 'frontend' }), 'http', 'frontend', GRAPH_LABEL);
-      podMonitor('dynamo-worker', props.workloadNamespace, graphPodSelector({ component: 'worker' }), 'system', 'worker', GRAPH_LABEL);
+      // Non-leader pods of multinode workers serve nothing on the system port: not scraped.
+      podMonitor('dynamo-worker', props.workloadNamespace, graphPodSelector({ component: 'worker' }), 'system', 'worker', GRAPH_LABEL, NON_LEADER_DROP);
       podMonitor('dynamo-planner', props.workloadNamespace, graphPodSelector({ component: 'planner' }), 'metrics', 'planner', GRAPH_LABEL);
       if (props.selectors.nats) podMonitor('dynamo-nats', props.platformNamespace, props.selectors.nats, 'metrics', 'nats');
       if (props.selectors.etcd) podMonitor('dynamo-etcd', props.platformNamespace, props.selectors.etcd, 'client', 'etcd');
@@ -117,10 +124,15 @@ export class DynamoMonitoring extends Construct {
       });
     }
 
-    new KubeConfigMap(this, 'alertmanager-config', {
-      metadata: meta('dynamo-alertmanager-config'),
-      data: { 'alertmanager.yaml': yamlText(alertmanagerConfig()) },
-    });
+    if (props.prometheusOperator !== false) {
+      // Loaded by an Alertmanager that selects this label with alertmanagerConfigMatcherStrategy None.
+      new ApiObject(this, 'alertmanager-config', {
+        apiVersion: 'monitoring.coreos.com/v1alpha1',
+        kind: 'AlertmanagerConfig',
+        metadata: meta('dynamo-alerts', ns, { ...ALERTMANAGER_CONFIG_SELECTOR }),
+        spec: alertmanagerConfigSpec(props.alerting ?? { receivers: [], repeatInterval: '4h' }),
+      });
+    }
 
     const prometheusUrl = props.prometheusUrl ?? `http://kube-prometheus-stack-prometheus.${ns}.svc.cluster.local:9090`;
     new KubeConfigMap(this, 'datasources', {

@@ -10,13 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { alertRuleGroups, isAlert, type RuleGroup } from '../../../../constructs/k8s/observability/alert-rules.js';
+import { alertRuleGroups, isAlert, ksmLabel, type RuleGroup } from '../../../../constructs/k8s/observability/alert-rules.js';
+import { APP_LABEL, COMPONENT_LABEL, GRAPH_LABEL } from '../../../../constructs/k8s/graph/pod-labels.js';
 import { hasBinary } from '../../../support/env.js';
 
 const groups = alertRuleGroups({
   graphs: [
-    { name: 'ha', ttftP95Ms: 2000, itlP95Ms: 100, replicated: true },
-    { name: 'single', ttftP95Ms: 2000, itlP95Ms: 100, replicated: false },
+    // Startup budgets: 30 minutes for ha (the loading cases), one minute for single (every worker is past loading).
+    { name: 'ha', ttftP95Ms: 2000, itlP95Ms: 100, replicated: true, startupBudgetSeconds: 1800 },
+    { name: 'single', ttftP95Ms: 2000, itlP95Ms: 100, replicated: false, startupBudgetSeconds: 60 },
   ],
 });
 
@@ -27,13 +29,35 @@ interface Case {
   readonly at: string;
   /** Labels of each expected alert besides the rule's own; empty list: silent. */
   readonly fires: Record<string, string>[];
+  /** The rendered summary of each expected alert (alerts in ANNOTATED only). */
+  readonly summaries?: string[];
 }
+
+/** Alerts whose tests check the rendered annotations too. */
+const ANNOTATED = new Set(['DynamoFrontendDown']);
 
 const W = 'namespace="w"';
 const fr = (graph: string, status: string) => `dynamo_frontend_requests_total{${W},graph="${graph}",status="${status}",model="m"}`;
 const gpu = 'gpu="0",Hostname="n1",modelName="H100"';
 const gpuLabels = { gpu: '0', Hostname: 'n1', modelName: 'H100' };
 const bucket = (metric: string, graph: string, le: string) => `${metric}_bucket{${W},graph="${graph}",le="${le}"}`;
+
+/**
+ * One graph pod as kube-state-metrics reports it: `kube_pod_labels` with our labels as the allowlist exposes them
+ * (`dynamo-iac.io/graph` -> `label_dynamo_iac_io_graph`), its Ready condition and its phase.
+ */
+function pod(name: string, component: string, graph: string, o: { ready: string; phase?: string }): Record<string, string> {
+  const id = `${W},pod="${name}"`;
+  const app = `${ksmLabel(APP_LABEL)}="dynamo-graph",${ksmLabel(COMPONENT_LABEL)}="${component}",${ksmLabel(GRAPH_LABEL)}="${graph}"`;
+  return {
+    [`kube_pod_labels{${id},${app},uid="${name}"}`]: '1x60',
+    [`kube_pod_status_ready{${id},condition="true",uid="${name}"}`]: o.ready,
+    [`kube_pod_status_phase{${id},phase="${o.phase ?? 'Running'}",uid="${name}"}`]: '1x60',
+    [`kube_pod_info{${id},node="n1",uid="${name}"}`]: '1x60',
+    // Started at the beginning of the test (unix time 0).
+    [`kube_pod_start_time{${id},uid="${name}"}`]: '0x60',
+  };
+}
 
 /** Latency histograms: all observations below `fast` (silent) or between fast and slow (fires). */
 const histogram = (metric: string, graph: string, slow: boolean): Record<string, string> => ({
@@ -43,14 +67,49 @@ const histogram = (metric: string, graph: string, slow: boolean): Record<string,
 });
 
 const CASES: Case[] = [
-  { alert: 'DynamoFrontendDown', series: { [`up{component="frontend",${W},graph="g",pod="f1"}`]: '0x10' }, at: '5m', fires: [{ namespace: 'w', graph: 'g' }] },
-  { alert: 'DynamoFrontendDown', series: { [`up{component="frontend",${W},graph="g",pod="f1"}`]: '0x10', [`up{component="frontend",${W},graph="g",pod="f2"}`]: '1x10' }, at: '5m', fires: [] },
+  // Frontend down per graph: no Ready frontend pod (none at all, or none Ready); one Ready frontend is enough.
+  { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '0x10' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }], summaries: ['No frontend of graph ha is Ready'] },
+  { alert: 'DynamoFrontendDown', series: { ...pod('other-frontend-1', 'frontend', 'other', { ready: '1x10' }) }, at: '5m', fires: [{ graph: 'ha' }, { graph: 'single' }], summaries: ['No frontend of graph ha is Ready', 'No frontend of graph single is Ready'] },
+  { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '0x10' }), ...pod('ha-frontend-2', 'frontend', 'ha', { ready: '1x10' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x10' }) }, at: '5m', fires: [] },
+  // A frontend outage shorter than 5 minutes (a rolling restart) does not page.
+  { alert: 'DynamoFrontendDown', series: { ...pod('ha-frontend-1', 'frontend', 'ha', { ready: '1x3 0x4 1x5' }), ...pod('single-frontend-1', 'frontend', 'single', { ready: '1x12' }) }, at: '7m', fires: [] },
   { alert: 'DynamoFrontendErrorRatio', series: { [fr('g', 'error')]: '0+10x20', [fr('g', 'success')]: '0+10x20' }, at: '15m', fires: [{ namespace: 'w', graph: 'g' }] },
   { alert: 'DynamoFrontendErrorRatio', series: { [fr('g', 'error')]: '0+1x20', [fr('g', 'success')]: '0+100x20' }, at: '15m', fires: [] },
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '80x20' }, at: '15m', fires: [{ namespace: 'w', graph: 'g' }] },
   { alert: 'DynamoFrontendQueueDepth', series: { [`dynamo_frontend_queued_requests{${W},graph="g",model="m"}`]: '10x20' }, at: '15m', fires: [] },
-  { alert: 'DynamoWorkerNotReady', series: { [`up{component="worker",${W},graph="g",pod="w1"}`]: '0x10' }, at: '8m', fires: [{ component: 'worker', namespace: 'w', graph: 'g', pod: 'w1' }] },
-  { alert: 'DynamoWorkerNotReady', series: { [`up{component="worker",${W},graph="g",pod="w1"}`]: '0 0 1x10' }, at: '8m', fires: [] },
+  // Readiness: running and not Ready for 15 minutes (a /health 503 while /metrics answers is the seed's main case).
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '0x30' }), at: '20m', fires: [{ namespace: 'w', graph: 'single', pod: 'w1', node: 'n1' }] },
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '0x5 1x25' }), at: '20m', fires: [] },
+  // Unready for 11 minutes: still inside kube-prometheus-stack's KubeNodeNotReady `for: 15m` (its inhibition first).
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'single', { ready: '1x8 0x22' }), at: '20m', fires: [] },
+  // Recreated under its name on another node (n1 until 8m, n2 from 5m): both kube_pod_info series overlap for the
+  // lookback; the join takes the freshest node and the alert fires once, on n2.
+  {
+    alert: 'DynamoWorkerNotReady',
+    series: { ...pod('w1', 'worker', 'single', { ready: '0x30' }), [`kube_pod_info{${W},pod="w1",node="n1",uid="w1"}`]: '1x8', [`kube_pod_info{${W},pod="w1",node="n2",uid="w1b"}`]: '_x4 1x30' },
+    at: '25m',
+    fires: [{ namespace: 'w', graph: 'single', pod: 'w1', node: 'n2' }],
+  },
+  // Loading: a worker younger than its graph's startup budget (30 minutes) that has never been Ready is silent...
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '0x30' }), at: '25m', fires: [] },
+  // ...and fires once it is older than the budget without ever becoming Ready;
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '0x60' }), at: '50m', fires: [{ namespace: 'w', graph: 'ha', pod: 'w1', node: 'n1' }] },
+  // a young worker that was Ready and turned unready fires at once (after `for`).
+  { alert: 'DynamoWorkerNotReady', series: pod('w1', 'worker', 'ha', { ready: '1x5 0x30' }), at: '25m', fires: [{ namespace: 'w', graph: 'ha', pod: 'w1', node: 'n1' }] },
+  // Pending (not scheduled) is not "running but not Ready"; a frontend's readiness is its own alert.
+  { alert: 'DynamoWorkerNotReady', series: { ...pod('w1', 'worker', 'single', { ready: '0x20', phase: 'Pending' }), ...pod('f1', 'frontend', 'single', { ready: '0x20' }) }, at: '15m', fires: [] },
+  // Multinode (Grove): the leader is Ready, the non-leader's readiness probe (TRT-LLM: its SSH port) passes, and it has no up series (not scraped).
+  { alert: 'DynamoWorkerNotReady', series: { ...pod('single-0-vllmworker-ldr-abcde', 'worker', 'single', { ready: '1x20' }), ...pod('single-0-vllmworker-wkr-fghij', 'worker', 'single', { ready: '1x20' }) }, at: '15m', fires: [] },
+  { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '0x30' }), at: '20m', fires: [{ namespace: 'w', graph: 'g', pod: 'f1', node: 'n1' }] },
+  { alert: 'DynamoFrontendNotReady', series: pod('f1', 'frontend', 'g', { ready: '1x20' }), at: '15m', fires: [] },
+  // Without kube-state-metrics' label allowlist (no label_dynamo_iac_io_* on kube_pod_labels) nothing joins.
+  { alert: 'DynamoFrontendNotReady', series: { [`kube_pod_labels{${W},pod="f1"}`]: '1x20', [`kube_pod_status_ready{${W},pod="f1",condition="true"}`]: '0x20', [`kube_pod_status_phase{${W},pod="f1",phase="Running"}`]: '1x20', [`kube_pod_info{${W},pod="f1",node="n1"}`]: '1x20' }, at: '15m', fires: [] },
+  // Graph pods scraped, but kube-state-metrics runs without our allowlist (or not at all): visible, not silent.
+  { alert: 'DynamoGraphLabelsMissing', series: { [`up{component="frontend",${W},pod="f1"}`]: '1x30', [`kube_pod_labels{${W},pod="f1"}`]: '1x30' }, at: '20m', fires: [{}] },
+  { alert: 'DynamoGraphLabelsMissing', series: { [`up{component="worker",${W},pod="w1"}`]: '1x30' }, at: '20m', fires: [{}] },
+  { alert: 'DynamoGraphLabelsMissing', series: { [`up{component="frontend",${W},pod="f1"}`]: '1x30', ...pod('f1', 'frontend', 'g', { ready: '1x30' }) }, at: '20m', fires: [] },
+  // No graph deployed: nothing to miss.
+  { alert: 'DynamoGraphLabelsMissing', series: { [`up{component="nats",namespace="p",pod="nats-0"}`]: '1x30' }, at: '20m', fires: [] },
   // Per-graph latency SLAs (2000 ms TTFT, 100 ms ITL).
   { alert: 'DynamoTTFTOverSLA', series: histogram('dynamo_frontend_time_to_first_token_seconds', 'ha', true), at: '20m', fires: [{ namespace: 'w', graph: 'ha' }] },
   { alert: 'DynamoTTFTOverSLA', series: histogram('dynamo_frontend_time_to_first_token_seconds', 'ha', false), at: '20m', fires: [] },
@@ -110,14 +169,26 @@ const CASES: Case[] = [
   { alert: 'DynamoOperatorReconcileErrors', series: { 'controller_runtime_reconcile_errors_total{controller="dynamographdeployment"}': '5x40' }, at: '30m', fires: [] },
 ];
 
+/** The rule of an alert (for per-graph rules, the one of the expected alert's graph). */
+function ruleOf(alert: string, fires: Record<string, string>) {
+  return groups.flatMap((g) => g.rules).filter(isAlert).find((r) => r.alert === alert && (r.labels['graph'] === undefined || r.labels['graph'] === fires['graph']))!;
+}
+
 /** The rule labels an alert adds (severity, component, and a graph label on per-graph rules) for one group. */
 function ruleLabels(alert: string, fires: Record<string, string>): Record<string, string> {
-  const rule = groups.flatMap((g) => g.rules).filter(isAlert).find((r) => r.alert === alert && (r.labels['graph'] === undefined || r.labels['graph'] === fires['graph']));
-  return { ...rule!.labels };
+  return { ...ruleOf(alert, fires).labels };
+}
+
+/** The expected alerts of a case: labels, and for ANNOTATED alerts the annotations with the rendered summary. */
+function expAlerts(c: Case): Record<string, unknown>[] {
+  return c.fires.map((labels, i) => ({
+    exp_labels: { ...ruleLabels(c.alert, labels), ...labels },
+    ...(ANNOTATED.has(c.alert) && { exp_annotations: { ...ruleOf(c.alert, labels).annotations, summary: c.summaries![i]! } }),
+  }));
 }
 
 function withoutAnnotations(gs: RuleGroup[]): unknown[] {
-  return gs.map((g) => ({ ...g, rules: g.rules.map((r) => (isAlert(r) ? { alert: r.alert, expr: r.expr, ...(r.for && { for: r.for }), labels: r.labels } : r)) }));
+  return gs.map((g) => ({ ...g, rules: g.rules.map((r) => (isAlert(r) && !ANNOTATED.has(r.alert) ? { alert: r.alert, expr: r.expr, ...(r.for && { for: r.for }), labels: r.labels } : r)) }));
 }
 
 describe.skipIf(!hasBinary('promtool', 'prometheus'))('alert rules under promtool', () => {
@@ -143,7 +214,7 @@ describe.skipIf(!hasBinary('promtool', 'prometheus'))('alert rules under promtoo
       name: `${c.alert} ${c.fires.length ? 'fires' : 'silent'}`,
       interval: '1m',
       input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
-      alert_rule_test: [{ eval_time: c.at, alertname: c.alert, exp_alerts: c.fires.map((labels) => ({ exp_labels: { ...ruleLabels(c.alert, labels), ...labels } })) }],
+      alert_rule_test: [{ eval_time: c.at, alertname: c.alert, exp_alerts: expAlerts(c) }],
     }));
     writeFileSync(join(dir, 'tests.yaml'), stringify({ rule_files: ['rules-for-tests.yaml'], evaluation_interval: '1m', tests }));
     let out = '';
