@@ -16,6 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { synthK8sTarget, type SynthFile } from '../charts/synth.js';
 import { SpecError } from '../spec/errors.js';
+import { unroutedReceiverWarnings } from '../spec/alerting-warnings.js';
 import { openEndpointWarnings } from '../spec/endpoint-warnings.js';
 import { kubernetesSupportWarnings } from '../spec/kubernetes-support.js';
 import { loadSpecs } from '../spec/load.js';
@@ -63,6 +64,7 @@ try {
   const specs = loadSpecs();
   for (const w of kubernetesSupportWarnings(specs, clock())) console.error(`warning: ${w}`);
   for (const w of openEndpointWarnings(specs)) console.error(`warning: ${w}`);
+  for (const w of unroutedReceiverWarnings(specs)) console.error(`warning: ${w}`);
   // Each target is synthesized once per run: the cloud stacks embed the same files.
   const k8sFiles: Partial<Record<Target, SynthFile[]>> = {};
   if (doK8s) {

@@ -408,15 +408,6 @@ export type ObservabilitySpec = z.output<typeof observabilitySchema>;
 /** Rules that relate several fields. Each issue names the field it is attached to and the rule. */
 function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
   const p = spec.platform;
-  // The receivers become an AlertmanagerConfig, which only the Prometheus operator reads: without it nothing routes.
-  const o = spec.observability;
-  if (o.enabled && o.alerting.receivers.length > 0 && !o.prometheusOperator) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['observability', 'alerting', 'receivers'],
-      message: `receivers (${o.alerting.receivers.map((r) => r.name).join(', ')}) are routed by an AlertmanagerConfig, which only the Prometheus operator reads, and target ${spec.target} has observability.prometheusOperator: false: set it to true, or give this target no receivers (targets.${spec.target}.observability.alerting.receivers: [])`,
-    });
-  }
   for (const dep of ['nats', 'etcd'] as const) {
     const d = p[dep];
     if (d.enabled === true && d.externalAddress !== undefined) {

@@ -11,8 +11,8 @@
  * Budget: `maxUnavailable: 1` pod of the service, `unhealthyPodEvictionPolicy: AlwaysAllow`. A drain evicts one pod,
  * waits until a replacement is Ready, then the next: it always finishes. The budget counts pods, not replicas, so for a
  * multinode gang it guarantees only that two gangs are never broken by the same round of evictions; the gang whose
- * pod went restarts (the 0.9.0 operator drops the probes of non-leader multinode pods, so those count as Ready while
- * running and never hold a drain). It gives no guarantee that a broken gang has recovered before the next eviction:
+ * pod went restarts (the 0.9.0 operator drops the probes of non-leader vLLM and SGLang pods, and gives TRT-LLM's a TCP
+ * probe on the SSH port, so those count as Ready while running and never hold a drain). It gives no guarantee that a broken gang has recovered before the next eviction:
  * for that, drain one node at a time and watch the graph. Unready pods may always be evicted, so a crash-looping
  * pod never blocks a drain. A single-replica service gets no budget: the only budget that protects it (0
  * disruptions) blocks every drain.

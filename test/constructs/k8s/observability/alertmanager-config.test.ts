@@ -12,6 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unroutedReceiverWarnings } from '../../../../spec/alerting-warnings.js';
 import { stringify } from 'yaml';
 import { kubePrometheusStackJsonValues, platformPrerequisites } from '../../../../charts/prerequisites.js';
 import { ALERTMANAGER_CONFIG_SELECTOR } from '../../../../constructs/k8s/observability/alertmanager-config.js';
@@ -31,7 +32,6 @@ const RECEIVERS = `observability:
         severities: [critical]
         secret: { name: smtp, key: password }
         email: { to: ops@example.com, from: am@example.com, smarthost: 'smtp.example.com:587', username: am }
-targets: { local: { observability: { alerting: { receivers: [] } } } }
 `;
 const spec = specsFrom(RECEIVERS).eks;
 const objects = synthSpec(spec).objects;
@@ -133,11 +133,13 @@ describe('the AlertmanagerConfig', () => {
     }
   });
 
-  it('receivers without the Prometheus operator are refused, naming the field, the receivers and the target', () => {
-    const withoutLocal = RECEIVERS.replace(/^targets:.*$/m, '');
-    expect(problemsOf(withoutLocal)).toEqual([expect.stringMatching(/^observability\.alerting\.receivers: receivers \(oncall, team, hook, mail\) .*only the Prometheus operator.*target local has observability\.prometheusOperator: false/)]);
-    expect(problemsOf(`${withoutLocal}targets: { eks: { observability: { prometheusOperator: false, installStack: false } } }`).join('\n')).toMatch(/target eks has observability\.prometheusOperator: false/);
+  it('receivers are written once for every target; synth warns, naming the receivers and the target, where no Prometheus operator routes them', () => {
     expect(problemsOf(RECEIVERS)).toEqual([]);
+    // local runs without the operator by default: warned, not refused (the cloud targets route them).
+    expect(unroutedReceiverWarnings(specsFrom(RECEIVERS))).toEqual([expect.stringMatching(/^observability\.alerting\.receivers \(oncall, team, hook, mail\) are not routed on target local: its observability\.prometheusOperator is false/)]);
+    const eksWithout = specsFrom(`${RECEIVERS}targets: { eks: { observability: { prometheusOperator: false, installStack: false } } }`);
+    expect(unroutedReceiverWarnings(eksWithout).map((w) => /on target (\w+)/.exec(w)![1])).toEqual(['local', 'eks']);
+    expect(unroutedReceiverWarnings(specsFrom())).toEqual([]);
   });
 
   it('no receivers (the default): the AlertmanagerConfig still groups and inhibits, routing to a receiver that sends nothing', () => {
