@@ -6,7 +6,6 @@
  * layer. Every fact the Kubernetes layer also uses (taints, labels, storage class) comes from the cloud profile.
  */
 import { DataAwsSubnets } from '@cdktf/provider-aws/lib/data-aws-subnets/index.js';
-import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc/index.js';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
@@ -65,7 +64,7 @@ export class EksStack extends TerraformStack {
       ...(c.autoscaler === 'karpenter' && { privateSubnetTags: { [discoveryTag.key]: discoveryTag.value } }),
       ...(existing && { existing: { vpcId: existing.networkId, privateSubnetIds: existing.subnetIds } }),
     });
-    const vpcCidr = existing ? new DataAwsVpc(this, 'existing-vpc', { id: existing.networkId }).cidrBlock : c.network.cidr;
+    const vpcCidr = network.vpcCidr;
     const plane = new EksControlPlane(this, 'control-plane', {
       name: c.name,
       version: c.kubernetesVersion,

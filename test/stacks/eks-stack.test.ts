@@ -336,6 +336,15 @@ describe('EKS resources carry the expected values', () => {
     expect(defaultSg).not.toHaveProperty('ingress');
     expect(defaultSg).not.toHaveProperty('egress');
     expect(resources(byo, 'aws_default_security_group')).toEqual([]);
+    // Nodes use the private endpoint only if the VPC resolves it: the VPC we create has both DNS settings, and an
+    // existing one is checked at plan time (otherwise nodes would resolve the public endpoint, which admits few).
+    expect(resources(eks, 'aws_vpc')[0]).toMatchObject({ enable_dns_support: true, enable_dns_hostnames: true });
+    const [existingVpc] = Object.values(byo.data!['aws_vpc'] ?? {});
+    expect(existingVpc).toMatchObject({ id: 'vpc-0abc' });
+    const [check] = (existingVpc!['lifecycle'] as { postcondition: { condition: string; error_message: string }[] }).postcondition;
+    expect(check!.condition).toMatch(/self\.enable_dns_support/);
+    expect(check!.condition).toMatch(/self\.enable_dns_hostnames/);
+    expect(check!.error_message).toMatch(/cluster\.network\.existing\.networkId/);
   });
 
   it('a pool pinned to zones uses only the private subnets in them', () => {

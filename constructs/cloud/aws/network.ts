@@ -4,6 +4,7 @@
  * subnets, untouched.
  */
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones/index.js';
+import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc/index.js';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group/index.js';
 import { Eip } from '@cdktf/provider-aws/lib/eip/index.js';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway/index.js';
@@ -36,6 +37,8 @@ export interface EksNetworkProps {
 
 export class EksNetwork extends Construct {
   public readonly vpcId: string;
+  /** The VPC's address range (read from an existing VPC). */
+  public readonly vpcCidr: string;
   public readonly privateSubnetIds: string[];
 
   constructor(scope: Construct, id: string, props: EksNetworkProps) {
@@ -43,10 +46,22 @@ export class EksNetwork extends Construct {
     if (props.existing) {
       this.vpcId = props.existing.vpcId;
       this.privateSubnetIds = [...props.existing.privateSubnetIds];
+      // Nodes reach the API through the private endpoint only when the VPC resolves it (DNS support and hostnames);
+      // otherwise they resolve the public endpoint, which admits only the listed ranges or the deployer.
+      this.vpcCidr = new DataAwsVpc(this, 'existing-vpc', {
+        id: props.existing.vpcId,
+        lifecycle: {
+          postcondition: [{
+            condition: '${self.enable_dns_support && self.enable_dns_hostnames}',
+            errorMessage: `VPC ${props.existing.vpcId} (cluster.network.existing.networkId) needs enableDnsSupport and enableDnsHostnames: EKS nodes resolve the cluster's private endpoint only with both on`,
+          }],
+        },
+      }).cidrBlock;
       return;
     }
     const zones = props.zones ?? 3;
     const cidr = props.cidr ?? '10.0.0.0/16';
+    this.vpcCidr = cidr;
     const clusterTag = { [`kubernetes.io/cluster/${props.clusterName}`]: 'shared' };
     const azs = new DataAwsAvailabilityZones(this, 'zones', { state: 'available', filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] });
     const vpc = new Vpc(this, 'vpc', { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: props.clusterName } });
