@@ -49,7 +49,6 @@ export function buildFrontend(ctx: ServiceContext, f: FrontendProps): BuiltServi
     field: 'frontend',
     component: 'frontend',
     multinode: false,
-    podsPerReplica: 1,
     spec: {
       componentType: 'frontend',
       replicas,

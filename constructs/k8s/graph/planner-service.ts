@@ -37,7 +37,6 @@ export function buildPlanner(ctx: ServiceContext, p: PlannerProps, roles: Readon
     field: 'planner',
     component: 'planner',
     multinode: false,
-    podsPerReplica: 1,
     spec: {
       componentType: 'planner',
       replicas: 1,

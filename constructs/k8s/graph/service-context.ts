@@ -16,8 +16,6 @@ export interface BuiltService {
   readonly field: string;
   readonly component: GraphComponent;
   readonly multinode: boolean;
-  /** Pods one replica of the service runs (nodeCount for a multinode worker, else 1). */
-  readonly podsPerReplica: number;
   readonly spec: DgdService;
 }
 

@@ -124,7 +124,6 @@ export function buildWorker(ctx: ServiceContext, w: WorkerProps, i: number, kvEv
     field,
     component: 'worker',
     multinode,
-    podsPerReplica: nodes,
     ...(engineFile && { engineFile }),
     spec: {
       componentType: 'worker',
