@@ -26,6 +26,7 @@ import { VERSIONS } from '../../../../spec/versions.js';
 import { targetManifests } from '../../../../stacks/app.js';
 import { EksStack } from '../../../../stacks/eks-stack.js';
 import { byKind, problemsOf, specsFrom, synthSpec } from '../../../support/synth.js';
+import { TfGraph } from '../../../support/tf-graph.js';
 
 type Resource = Record<string, unknown>;
 interface TfJson {
@@ -52,24 +53,8 @@ const release = (tf: TfJson, name: string) => entries(tf, 'helm_release').find((
 const setOf = (r: Resource) => Object.fromEntries(((r['set'] as { name: string; value: string }[] | undefined) ?? []).map((s) => [s.name, s.value]));
 const minor = (tag: string) => tag.replace(/^v/, '').split('.').slice(0, 2).join('.');
 
-/** Every resource address `address` reaches through references and depends_on, transitively. */
-function reachable(tf: TfJson, address: string): Set<string> {
-  const seen = new Set<string>();
-  const todo = [address];
-  const REF = /\b((?:data\.)?aws_[a-z0-9_]+|helm_release)\.([A-Za-z0-9_-]+)/g;
-  while (todo.length) {
-    const a = todo.pop()!;
-    if (seen.has(a)) continue;
-    seen.add(a);
-    const [type, id] = a.startsWith('data.') ? [a.split('.').slice(0, 2).join('.'), a.split('.')[2]!] : [a.split('.')[0]!, a.split('.')[1]!];
-    const r = type.startsWith('data.') ? tf.data?.[type.slice(5)]?.[id] : tf.resource[type]?.[id];
-    if (!r) continue;
-    const text = JSON.stringify(r);
-    for (const m of text.matchAll(/\$\{[^}]*\}/g)) for (const ref of m[0].matchAll(REF)) todo.push(`${ref[1]}.${ref[2]}`);
-    for (const d of (r['depends_on'] as string[] | undefined) ?? []) todo.push(d);
-  }
-  return seen;
-}
+/** Everything `address` waits for (references, depends_on and provider configurations, transitively). */
+const reachable = (tf: TfJson, address: string): Set<string> => new TfGraph(tf).ancestors(address);
 
 /** The role bound to a namespace/service account through an association, and that association. */
 function podIdentity(tf: TfJson, namespace: string, serviceAccount: string) {
