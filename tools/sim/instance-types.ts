@@ -1,0 +1,99 @@
+/**
+ * What a real node of each instance type reports to Kubernetes, for the types the defaults and the examples use: the
+ * machine's vCPUs, memory and GPUs (cloud documentation), and how much of it each cloud's kubelet keeps back
+ * (allocatable). An unknown type is an error that names it: the simulation never guesses a machine.
+ */
+
+export interface InstanceType {
+  readonly cloud: 'aws' | 'azure' | 'gcp';
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+  readonly gpus: number;
+  readonly accelerator?: string;
+  /** Pods a node takes (EKS: the VPC CNI's ENI limit; GKE and AKS: the cluster's per-node setting decides). */
+  readonly maxPods?: number;
+  /** EFA interfaces the type supports (AWS). */
+  readonly efa?: number;
+}
+
+export const INSTANCE_TYPES: Readonly<Record<string, InstanceType>> = {
+  // AWS: EC2 instance type pages; max pods from the EKS AMI's ENI table (ENIs x (IPv4 per ENI - 1) + 2).
+  'm6i.xlarge': { cloud: 'aws', vcpus: 4, memoryGiB: 16, gpus: 0, maxPods: 58 },
+  'm6i.2xlarge': { cloud: 'aws', vcpus: 8, memoryGiB: 32, gpus: 0, maxPods: 58 },
+  'g6e.12xlarge': { cloud: 'aws', vcpus: 48, memoryGiB: 384, gpus: 4, accelerator: 'nvidia-l40s', maxPods: 110, efa: 1 },
+  'p5.48xlarge': { cloud: 'aws', vcpus: 192, memoryGiB: 2048, gpus: 8, accelerator: 'nvidia-h100', maxPods: 100, efa: 32 },
+  // Azure: VM size pages.
+  Standard_D4s_v5: { cloud: 'azure', vcpus: 4, memoryGiB: 16, gpus: 0 },
+  Standard_D8s_v5: { cloud: 'azure', vcpus: 8, memoryGiB: 32, gpus: 0 },
+  Standard_NC80adis_H100_v5: { cloud: 'azure', vcpus: 80, memoryGiB: 640, gpus: 2, accelerator: 'nvidia-h100-nvl' },
+  // Google Cloud: machine family pages (G2 carries its L4 GPUs with the machine type).
+  'e2-standard-4': { cloud: 'gcp', vcpus: 4, memoryGiB: 16, gpus: 0 },
+  'e2-standard-8': { cloud: 'gcp', vcpus: 8, memoryGiB: 32, gpus: 0 },
+  'g2-standard-48': { cloud: 'gcp', vcpus: 48, memoryGiB: 192, gpus: 4, accelerator: 'nvidia-l4' },
+  'a3-highgpu-8g': { cloud: 'gcp', vcpus: 208, memoryGiB: 1872, gpus: 8, accelerator: 'nvidia-h100-80gb' },
+};
+
+export function instanceType(name: string, cloud: InstanceType['cloud']): InstanceType {
+  const t = INSTANCE_TYPES[name];
+  if (!t || t.cloud !== cloud) {
+    const known = Object.entries(INSTANCE_TYPES).filter(([, v]) => v.cloud === cloud).map(([k]) => k);
+    throw new Error(`instance type "${name}" is not in the simulation's table for ${cloud} (tools/sim/instance-types.ts knows ${known.join(', ')}): add its vCPUs, memory and GPUs from the cloud's documentation`);
+  }
+  return t;
+}
+
+/** Tiered CPU reservation in millicores: 6% of the first core, 1% of the second, 0.5% of the next two, 0.25% above four (GKE and AKS document this; EKS's nodeadm uses the same tiers). */
+export function reservedCpuMillis(vcpus: number): number {
+  const tiers: [number, number][] = [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]];
+  let left = vcpus;
+  let m = 0;
+  for (const [cores, share] of tiers) {
+    const n = Math.min(left, cores);
+    m += n * 1000 * share;
+    left -= n;
+    if (left <= 0) break;
+  }
+  return Math.round(m);
+}
+
+/** GKE's memory reservation (MiB): 25% of the first 4 GiB, 20% of the next 4, 10% of the next 8, 6% of the next 112, 2% above 128 GiB. */
+export function gkeReservedMemoryMiB(gib: number): number {
+  const tiers: [number, number][] = [[4, 0.25], [4, 0.2], [8, 0.1], [112, 0.06], [Infinity, 0.02]];
+  let left = gib;
+  let m = 0;
+  for (const [size, share] of tiers) {
+    const n = Math.min(left, size);
+    m += n * 1024 * share;
+    left -= n;
+    if (left <= 0) break;
+  }
+  return Math.round(m);
+}
+
+export interface NodeResources {
+  readonly capacity: Record<string, string>;
+  readonly allocatable: Record<string, string>;
+}
+
+/**
+ * Capacity and allocatable of a node: EKS (nodeadm) keeps 11 MiB per pod + 255 MiB and evicts at 100 MiB; GKE its
+ * tiered memory + 100 MiB eviction; AKS (1.29+) 20 MiB per pod + 50 MiB and 100 MiB eviction. GPUs appear as
+ * `nvidia.com/gpu` (the GPU Operator's or GKE's device plugin), EFA as `vpc.amazonaws.com/efa`.
+ */
+export function nodeResources(t: InstanceType, o: { maxPods: number; diskGiB: number; efa?: number }): NodeResources {
+  const memMiB = t.memoryGiB * 1024;
+  const reserveMiB =
+    t.cloud === 'aws' ? 11 * o.maxPods + 255 + 100 : t.cloud === 'gcp' ? gkeReservedMemoryMiB(t.memoryGiB) + 100 : 20 * o.maxPods + 50 + 100;
+  const extra: Record<string, string> = {};
+  if (t.gpus > 0) extra['nvidia.com/gpu'] = String(t.gpus);
+  if (o.efa) extra['vpc.amazonaws.com/efa'] = String(o.efa);
+  const capacity = { cpu: String(t.vcpus), memory: `${memMiB}Mi`, pods: String(o.maxPods), 'ephemeral-storage': `${o.diskGiB}Gi`, ...extra };
+  const allocatable = {
+    cpu: `${t.vcpus * 1000 - reservedCpuMillis(t.vcpus)}m`,
+    memory: `${memMiB - reserveMiB}Mi`,
+    pods: String(o.maxPods),
+    'ephemeral-storage': `${Math.floor(o.diskGiB * 0.9)}Gi`,
+    ...extra,
+  };
+  return { capacity, allocatable };
+}
