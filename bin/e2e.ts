@@ -6,17 +6,19 @@
  *   npm run e2e -- --target <local|eks|aks|gke>[,...] [--dist DIR] [--tf-out DIR] [--json] [--verbose] [--keep]
  *   npm run e2e -- --mutations [--target eks]     deliberately broken copies of dist/ and the stack; each must fail with its cause
  *   npm run e2e -- --build-only                   build (or find) the binaries and exit
+ *   --jobs N (default 2): targets or mutations run at once, each its own control plane; --serial: one process
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { applyTimeSecrets } from '../charts/prerequisites.js';
+import { applyTimeSecrets, platformPrerequisites } from '../charts/prerequisites.js';
 import { loadSpecs } from '../spec/load.js';
 import { ensureSimBinaries } from '../tools/sim/build.js';
-import { MUTATIONS, mutatedDist } from '../tools/sim/mutations.js';
+import { MUTATIONS, mutatedDist, type Mutation } from '../tools/sim/mutations.js';
 import type { SimTarget } from '../tools/sim/pools.js';
 import { renderReport } from '../tools/sim/report.js';
 import { readStack, runTarget, type TargetReport } from '../tools/sim/run.js';
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,11 +33,50 @@ const { values } = parseArgs({
     verbose: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     mutations: { type: 'boolean', default: false },
+    mutation: { type: 'string' },
+    serial: { type: 'boolean', default: false },
+    jobs: { type: 'string', default: '2' },
     'build-only': { type: 'boolean', default: false },
   },
 });
 
-const log = (l: string) => console.error(l);
+const t0 = Date.now();
+const log = (l: string) => console.error(`${String(Math.round((Date.now() - t0) / 1000)).padStart(4)}s ${l}`);
+
+/**
+ * Runs this command once per argument list in child processes at the same time (each its own control plane on its
+ * own ports), passing their progress through and collecting the JSON each prints.
+ */
+async function inParallel(argLists: readonly string[][]): Promise<unknown[]> {
+  const self = fileURLToPath(import.meta.url);
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs "${values.jobs}" must be a whole number of 1 or more`);
+  const results: unknown[] = new Array(argLists.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < argLists.length) {
+      const i = next++;
+      results[i] = await runChild(self, argLists[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, argLists.length) }, worker));
+  return results;
+}
+
+function runChild(self: string, args: readonly string[]): Promise<unknown> {
+  return new Promise<unknown>((resolvePromise) => {
+    const child = spawn(process.execPath, [self, ...args, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', () => {
+      try {
+        resolvePromise(JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)));
+      } catch {
+        resolvePromise(undefined);
+      }
+    });
+  });
+}
 
 function targetsOf(raw: readonly string[] | undefined, fallback: readonly SimTarget[]): SimTarget[] {
   const list = (raw ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
@@ -59,26 +100,39 @@ async function main(): Promise<number> {
   }
   const specs = loadSpecs();
   const tfOut = values['tf-out']!;
-  const secretsOf = (t: SimTarget) => applyTimeSecrets(specs[t]).map((s) => s.command);
-  if (values.mutations) {
+  const runMutation = async (m: Mutation, target: SimTarget): Promise<MutationResult> => {
+    const tf = readStack(tfOut, target);
+    const tfCopy = tf ? (JSON.parse(JSON.stringify(tf)) as Record<string, unknown>) : undefined;
+    if (m.tf && tfCopy && !m.tf(tfCopy)) throw new Error(`mutation ${m.name} changed nothing in the ${target} stack`);
+    const dist = mutatedDist(m, values.dist ?? join('dist', target), { target, tf: tfCopy });
+    try {
+      log(`-- mutation ${m.name} on ${target}: ${m.description}`);
+      const r = await runTarget({ root: ROOT, target, dist, tf: tfCopy, ...install(target), bins, log, settleMs: 60_000 });
+      const failing = r.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.details.join(' | ')}`);
+      const evidence = failing.find((f) => m.expect.test(f));
+      return { mutation: m.name, description: m.description, target, caught: !r.ok && !!evidence, evidence: evidence ?? (failing.join(' || ') || 'the run passed') };
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
+  };
+  const install = (t: SimTarget) => ({
+    secretCommands: applyTimeSecrets(specs[t]).map((s) => s.command),
+    prerequisiteNamespaces: [...new Set(platformPrerequisites(specs[t]).map((p) => p.namespace))],
+  });
+  if (values.mutation || values.mutations) {
     const targets = targetsOf(values.target, ['eks']);
-    const results: MutationResult[] = [];
-    for (const target of targets) {
-      for (const m of MUTATIONS) {
-        const tf = readStack(tfOut, target);
-        const tfCopy = tf ? (JSON.parse(JSON.stringify(tf)) as Record<string, unknown>) : undefined;
-        if (m.tf && tfCopy && !m.tf(tfCopy)) throw new Error(`mutation ${m.name} changed nothing in the ${target} stack`);
-        const dist = mutatedDist(m, values.dist ?? join('dist', target), { target, tf: tfCopy });
-        try {
-          log(`-- mutation ${m.name} on ${target}: ${m.description}`);
-          const r = await runTarget({ root: ROOT, target, dist, tf: tfCopy, secretCommands: secretsOf(target), bins, log, settleMs: 60_000 });
-          const failing = r.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.details.join(' | ')}`);
-          const evidence = failing.find((f) => m.expect.test(f));
-          results.push({ mutation: m.name, description: m.description, target, caught: !r.ok && !!evidence, evidence: evidence ?? (failing.join(' || ') || 'the run passed') });
-        } finally {
-          rmSync(dist, { recursive: true, force: true });
-        }
-      }
+    let results: MutationResult[];
+    if (values.mutation) {
+      const m = MUTATIONS.find((x) => x.name === values.mutation);
+      if (!m) throw new Error(`--mutation "${values.mutation}" is not one of ${MUTATIONS.map((x) => x.name).join(', ')}`);
+      results = [];
+      for (const target of targets) results.push(await runMutation(m, target));
+    } else {
+      const lists = targets.flatMap((t) => MUTATIONS.map((m) => ['--mutation', m.name, '--target', t, '--tf-out', tfOut, ...(values.dist ? ['--dist', values.dist] : [])]));
+      const outs = values.serial ? [] : await inParallel(lists);
+      results = values.serial
+        ? await (async () => { const r: MutationResult[] = []; for (const t of targets) for (const m of MUTATIONS) r.push(await runMutation(m, t)); return r; })()
+        : outs.flatMap((o, i) => (o as { mutations?: MutationResult[] } | undefined)?.mutations ?? [{ mutation: lists[i]![1]!, description: 'the run crashed', target: lists[i]![3] as SimTarget, caught: false, evidence: 'no report' }]);
     }
     if (values.json) console.log(JSON.stringify({ mutations: results }, null, 2));
     else for (const r of results) console.log(`${r.caught ? 'CAUGHT' : 'MISSED'} ${r.mutation} on ${r.target} (${r.description}):\n    ${r.evidence.slice(0, 600)}`);
@@ -89,8 +143,16 @@ async function main(): Promise<number> {
   const targets = targetsOf(values.target, TARGETS);
   if (values.dist && targets.length > 1) throw new Error('--dist names one target\'s manifests: pass exactly one --target with it');
   const reports: TargetReport[] = [];
-  for (const target of targets) {
-    const r = await runTarget({ root: ROOT, target, dist: values.dist ?? join('dist', target), tf: readStack(tfOut, target), secretCommands: secretsOf(target), bins, log, keep: values.keep! });
+  if (targets.length > 1 && !values.serial) {
+    const outs = await inParallel(targets.map((t) => ['--target', t, '--tf-out', tfOut, ...(values.keep ? ['--keep'] : [])]));
+    outs.forEach((o, i) => {
+      const r = (o as { targets?: TargetReport[] } | undefined)?.targets?.[0];
+      if (r) reports.push(r);
+      else reports.push({ target: targets[i]!, ok: false, checks: [{ name: 'the run completed', status: 'fail', details: ['the child run crashed: see its log above'] }] } as unknown as TargetReport);
+    });
+    if (!values.json) for (const r of reports) console.log(renderReport(r, values.verbose));
+  } else for (const target of targets) {
+    const r = await runTarget({ root: ROOT, target, dist: values.dist ?? join('dist', target), tf: readStack(tfOut, target), ...install(target), bins, log, keep: values.keep! });
     reports.push(r);
     if (!values.json) console.log(renderReport(r, values.verbose));
   }

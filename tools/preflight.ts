@@ -35,19 +35,23 @@ export const DYNAMO_CRDS = ['dynamographdeployments.nvidia.com', 'dynamographdep
 export interface StorageNeeds {
   readonly named: readonly string[];
   readonly createdWithManifests: readonly string[];
+  /** A claim of the manifests names no class, so it takes the cluster's default. */
+  readonly usesDefault: boolean;
 }
 
 export function storageNeeds(spec: Spec, objects: readonly { kind: string; spec?: unknown; metadata: { name: string } }[]): StorageNeeds {
   const named = new Set<string>();
+  let usesDefault = false;
+  const claimClass = (c: string | undefined) => (c ? named.add(c) : (usesDefault = true));
   for (const o of objects) {
     const s = (o.spec ?? {}) as { storageClassName?: string; volumeClaimTemplates?: { spec: { storageClassName?: string } }[]; pvcs?: { create?: boolean; storageClass?: string }[] };
-    if (o.kind === 'PersistentVolumeClaim' && s.storageClassName) named.add(s.storageClassName);
-    for (const t of s.volumeClaimTemplates ?? []) if (t.spec.storageClassName) named.add(t.spec.storageClassName);
-    if (o.kind === 'DynamoGraphDeployment') for (const p of s.pvcs ?? []) if (p.create && p.storageClass) named.add(p.storageClass);
+    if (o.kind === 'PersistentVolumeClaim') claimClass(s.storageClassName);
+    for (const t of s.volumeClaimTemplates ?? []) claimClass(t.spec.storageClassName);
+    if (o.kind === 'DynamoGraphDeployment') for (const p of s.pvcs ?? []) if (p.create) claimClass(p.storageClass);
   }
   const profile = cloudProfile(spec);
   const created = [profile.storage.block, profile.storage.modelCache, profile.storage.compilationCache].filter((c) => c && c.createdBy !== 'cluster').map((c) => c!.name);
-  return { named: [...named].sort(), createdWithManifests: [...new Set(created)].sort() };
+  return { named: [...named].sort(), createdWithManifests: [...new Set(created)].sort(), usesDefault };
 }
 
 /** Running with every container ready. */
@@ -65,14 +69,16 @@ export function preflight(k: Kube, spec: Spec, storage: StorageNeeds): Check[] {
   }
   checks.push({ name: 'cluster reachable', status: 'PASS', detail: `${nodes.length} node${nodes.length === 1 ? '' : 's'}` });
 
-  // 2. Exactly one default StorageClass.
+  // 2. Exactly one default StorageClass, when a claim of ours relies on it (EKS 1.30 and later mark none).
   const classes = k.get<Named>(['storageclasses'], 'listing storage classes')?.items ?? [];
   const defaults = classes.filter((c) => (c.metadata.annotations ?? {})['storageclass.kubernetes.io/is-default-class'] === 'true').map((c) => c.metadata.name);
   checks.push(
     defaults.length === 1
       ? { name: 'default StorageClass', status: 'PASS', detail: defaults[0]! }
+      : defaults.length === 0 && !storage.usesDefault
+        ? { name: 'default StorageClass', status: 'PASS', detail: 'none, and every claim of these manifests names its class' }
       : defaults.length === 0
-        ? { name: 'default StorageClass', status: 'FAIL', detail: 'none', hint: 'mark one: kubectl patch storageclass <name> -p \'{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}\'' }
+        ? { name: 'default StorageClass', status: 'FAIL', detail: 'none, and a claim of these manifests names no class', hint: 'mark one: kubectl patch storageclass <name> -p \'{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}\'' }
         : { name: 'default StorageClass', status: 'WARN', detail: `${defaults.length} defaults: ${defaults.join(', ')}`, hint: 'claims without a class get an arbitrary one of them: keep exactly one default' },
   );
 

@@ -81,7 +81,6 @@ describe('preflight', () => {
   });
 
   it.each<[string, Cluster, string, string, string]>([
-    ['no default StorageClass', { storageclasses: 'storageclasses-none-default', queues: 'queues-default' }, 'default StorageClass', 'FAIL', 'is-default-class'],
     ['two default StorageClasses', { storageclasses: 'storageclasses-two-defaults', queues: 'queues-default' }, 'default StorageClass', 'WARN', 'keep exactly one default'],
     ['no GPU nodes on a cloud (scale from zero)', { nodes: 'nodes-no-gpu', queues: 'queues-default' }, 'GPU nodes labelled', 'WARN', 'scale from zero'],
     ['no node autoscaler on EKS (GPU pools would stay at zero)', { autoscalerPods: 'pods-none', queues: 'queues-default' }, 'node autoscaler running', 'FAIL', 'GPU pools stay at zero'],
@@ -104,6 +103,16 @@ describe('preflight', () => {
     const withClass = run(['preflight', '--target', 'local', '--json'], {}, { DYNAMO_IAC_CONFIG: join(ROOT, 'test', 'tools', 'fixtures', 'nfs-spec.yaml') });
     const storage = json<Checks>(withClass.out).checks.find((c) => c.name === 'storage classes of the manifests')!;
     expect(storage).toMatchObject({ status: 'FAIL', detail: 'missing: nfs-rwx' });
+  });
+
+  it('no default StorageClass fails only where a claim of ours names no class (EKS 1.30+ marks none)', () => {
+    const eks = run(['preflight', '--target', 'eks', '--json'], { storageclasses: 'storageclasses-none-default', queues: 'queues-default' });
+    expect(json<Checks>(eks.out).checks.find((c) => c.name === 'default StorageClass')).toMatchObject({ status: 'PASS', detail: expect.stringContaining('every claim') });
+    const local = run(['preflight', '--target', 'local', '--json'], { storageclasses: 'storageclasses-none-default' });
+    const found = json<Checks>(local.out).checks.find((c) => c.name === 'default StorageClass')!;
+    expect(found.status).toBe('FAIL');
+    expect(found.hint).toContain('is-default-class');
+    expect(local.code).toBe(1);
   });
 
   it('GKE needs no GPU Operator', () => {

@@ -29,6 +29,16 @@ function which(cmd: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** What `make` stamps into Kubernetes binaries, so the server and kubectl report the version they are built from. */
+function versionStamp(): string {
+  const v = SIM_VERSIONS.kubernetes;
+  const [major, minor] = v.replace(/^v/, '').split('.');
+  const vars = { gitVersion: v, gitMajor: major, gitMinor: minor, gitTreeState: 'clean', buildDate: '1970-01-01T00:00:00Z' };
+  return ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']
+    .flatMap((pkg) => Object.entries(vars).map(([k, val]) => `-X ${pkg}.${k}=${val}`))
+    .join(' ');
+}
+
 /** Makes sure every binary exists; builds what is missing. Returns where they are. */
 export function ensureSimBinaries(root: string, log: (l: string) => void): SimBinaries {
   const dir = join(root, '.cache', 'sim', cacheKey(), 'bin');
@@ -45,7 +55,7 @@ export function ensureSimBinaries(root: string, log: (l: string) => void): SimBi
   try {
     const k8s = missing.filter((b) => b !== 'kwok');
     if (k8s.length) {
-      go(['build', '-trimpath', '-ldflags=-s -w', '-o', `${tmp}/`, ...k8s.map((b) => `k8s.io/kubernetes/cmd/${b}`)], join(root, 'tools', 'sim', 'go'), {}, log);
+      go(['build', '-trimpath', `-ldflags=-s -w ${versionStamp()}`, '-o', `${tmp}/`, ...k8s.map((b) => `k8s.io/kubernetes/cmd/${b}`)], join(root, 'tools', 'sim', 'go'), {}, log);
     }
     if (missing.includes('kwok')) {
       go(['install', '-trimpath', '-ldflags=-s -w', `sigs.k8s.io/kwok/cmd/kwok@${SIM_VERSIONS.kwok}`], tmp, { GOBIN: tmp }, log);

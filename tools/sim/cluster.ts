@@ -9,6 +9,7 @@ import { mkdirSync, openSync, readFileSync, writeFileSync, existsSync } from 'no
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { SimBinaries } from './build.js';
+import { KWOK_CONFIG } from './kwok-stages.js';
 
 export interface SimCluster {
   readonly dir: string;
@@ -166,6 +167,10 @@ export async function startCluster(o: StartOptions): Promise<SimCluster> {
       `--service-account-private-key-file=${saKey}`,
       `--root-ca-file=${join(dir, 'pki', 'apiserver.crt')}`,
       '--controllers=*',
+      // kwok renews node leases, but on a loaded 2-core machine a renewal can come late; node health is not under
+      // test, so a late heartbeat must not mark nodes NotReady and their pods unready.
+      '--node-monitor-grace-period=10m',
+      '--node-startup-grace-period=10m',
     ]);
     run('kube-scheduler', bins.path('kube-scheduler'), [
       `--kubeconfig=${cfg('scheduler')}`,
@@ -174,8 +179,11 @@ export async function startCluster(o: StartOptions): Promise<SimCluster> {
       '--secure-port=0',
       '--leader-elect=false',
     ]);
+    writeFileSync(join(dir, 'kwok.yaml'), KWOK_CONFIG);
     run('kwok', bins.path('kwok'), [
       `--kubeconfig=${cfg('kwok')}`,
+      `--config=${join(dir, 'kwok.yaml')}`,
+      '--node-lease-duration-seconds=40',
       '--manage-all-nodes=false',
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       '--cidr=10.244.0.0/16',

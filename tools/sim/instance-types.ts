@@ -10,6 +10,8 @@ export interface InstanceType {
   readonly memoryGiB: number;
   readonly gpus: number;
   readonly accelerator?: string;
+  /** GPU feature discovery's `nvidia.com/gpu.product` and `nvidia.com/gpu.memory` (MiB) for the type's GPU. */
+  readonly gfd?: { readonly product: string; readonly memoryMiB: number };
   /** Pods a node takes (EKS: the VPC CNI's ENI limit; GKE and AKS: the cluster's per-node setting decides). */
   readonly maxPods?: number;
   /** EFA interfaces the type supports (AWS). */
@@ -20,17 +22,17 @@ export const INSTANCE_TYPES: Readonly<Record<string, InstanceType>> = {
   // AWS: EC2 instance type pages; max pods from the EKS AMI's ENI table (ENIs x (IPv4 per ENI - 1) + 2).
   'm6i.xlarge': { cloud: 'aws', vcpus: 4, memoryGiB: 16, gpus: 0, maxPods: 58 },
   'm6i.2xlarge': { cloud: 'aws', vcpus: 8, memoryGiB: 32, gpus: 0, maxPods: 58 },
-  'g6e.12xlarge': { cloud: 'aws', vcpus: 48, memoryGiB: 384, gpus: 4, accelerator: 'nvidia-l40s', maxPods: 110, efa: 1 },
-  'p5.48xlarge': { cloud: 'aws', vcpus: 192, memoryGiB: 2048, gpus: 8, accelerator: 'nvidia-h100', maxPods: 100, efa: 32 },
+  'g6e.12xlarge': { cloud: 'aws', vcpus: 48, memoryGiB: 384, gpus: 4, accelerator: 'nvidia-l40s', gfd: { product: 'NVIDIA-L40S', memoryMiB: 46068 }, maxPods: 110, efa: 1 },
+  'p5.48xlarge': { cloud: 'aws', vcpus: 192, memoryGiB: 2048, gpus: 8, accelerator: 'nvidia-h100', gfd: { product: 'NVIDIA-H100-80GB-HBM3', memoryMiB: 81559 }, maxPods: 100, efa: 32 },
   // Azure: VM size pages.
   Standard_D4s_v5: { cloud: 'azure', vcpus: 4, memoryGiB: 16, gpus: 0 },
   Standard_D8s_v5: { cloud: 'azure', vcpus: 8, memoryGiB: 32, gpus: 0 },
-  Standard_NC80adis_H100_v5: { cloud: 'azure', vcpus: 80, memoryGiB: 640, gpus: 2, accelerator: 'nvidia-h100-nvl' },
+  Standard_NC80adis_H100_v5: { cloud: 'azure', vcpus: 80, memoryGiB: 640, gpus: 2, accelerator: 'nvidia-h100-nvl', gfd: { product: 'NVIDIA-H100-NVL', memoryMiB: 95830 } },
   // Google Cloud: machine family pages (G2 carries its L4 GPUs with the machine type).
   'e2-standard-4': { cloud: 'gcp', vcpus: 4, memoryGiB: 16, gpus: 0 },
   'e2-standard-8': { cloud: 'gcp', vcpus: 8, memoryGiB: 32, gpus: 0 },
-  'g2-standard-48': { cloud: 'gcp', vcpus: 48, memoryGiB: 192, gpus: 4, accelerator: 'nvidia-l4' },
-  'a3-highgpu-8g': { cloud: 'gcp', vcpus: 208, memoryGiB: 1872, gpus: 8, accelerator: 'nvidia-h100-80gb' },
+  'g2-standard-48': { cloud: 'gcp', vcpus: 48, memoryGiB: 192, gpus: 4, accelerator: 'nvidia-l4', gfd: { product: 'NVIDIA-L4', memoryMiB: 23034 } },
+  'a3-highgpu-8g': { cloud: 'gcp', vcpus: 208, memoryGiB: 1872, gpus: 8, accelerator: 'nvidia-h100-80gb', gfd: { product: 'NVIDIA-H100-80GB-HBM3', memoryMiB: 81559 } },
 };
 
 export function instanceType(name: string, cloud: InstanceType['cloud']): InstanceType {
@@ -96,4 +98,13 @@ export function nodeResources(t: InstanceType, o: { maxPods: number; diskGiB: nu
     ...extra,
   };
   return { capacity, allocatable };
+}
+
+/**
+ * The labels NVIDIA's GPU feature discovery (part of the GPU Operator) puts on a GPU node once it runs there: on a
+ * real node, not in an autoscaler's template of a node that does not exist yet.
+ */
+export function gfdLabels(t: InstanceType, gpus = t.gpus): Record<string, string> {
+  if (gpus === 0 || !t.gfd) return {};
+  return { 'nvidia.com/gpu.present': 'true', 'nvidia.com/gpu.count': String(gpus), 'nvidia.com/gpu.product': t.gfd.product, 'nvidia.com/gpu.memory': String(t.gfd.memoryMiB) };
 }

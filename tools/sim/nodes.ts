@@ -31,7 +31,18 @@ export function nodeObject(pool: SimPool, n: number): NodeJson {
     status: {
       capacity: pool.resources.capacity,
       allocatable: pool.resources.allocatable,
-      nodeInfo: { architecture: 'amd64', operatingSystem: 'linux', kubeletVersion: SIM_VERSIONS.kubernetes, kubeProxyVersion: SIM_VERSIONS.kubernetes },
+      nodeInfo: {
+        architecture: 'amd64',
+        operatingSystem: 'linux',
+        kubeletVersion: SIM_VERSIONS.kubernetes,
+        kubeProxyVersion: SIM_VERSIONS.kubernetes,
+        machineID: name,
+        systemUUID: name,
+        bootID: name,
+        kernelVersion: 'simulated',
+        osImage: `simulated ${pool.instanceType}`,
+        containerRuntimeVersion: 'kwok',
+      },
       phase: 'Running',
     },
   };

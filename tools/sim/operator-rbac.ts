@@ -19,7 +19,10 @@ const READ = ['get', 'list', 'watch'];
 const DYNAMO = ['dynamocheckpoints', 'dynamocomponentdeployments', 'dynamographdeploymentrequests', 'dynamographdeployments', 'dynamographdeploymentscalingadapters', 'dynamomodels'];
 
 export const OPERATOR_NEEDS: readonly OperatorNeed[] = [
-  { group: '', resources: ['configmaps', 'events', 'services'], verbs: CRUD },
+  { group: '', resources: ['configmaps', 'services'], verbs: CRUD },
+  // The markers declare every verb on events (core and events.k8s.io), but the 0.9.0 code only records them through
+  // the event recorder (no EventList or Event read anywhere in deploy/operator at 233a1e9): create and patch.
+  { group: '', resources: ['events'], verbs: ['create', 'patch'] },
   { group: '', resources: ['persistentvolumeclaims'], verbs: ['create', 'delete', 'get', 'list'] },
   { group: '', resources: ['pods'], verbs: READ },
   { group: 'apps', resources: ['deployments'], verbs: CRUD },
@@ -27,7 +30,7 @@ export const OPERATOR_NEEDS: readonly OperatorNeed[] = [
   { group: 'batch', resources: ['jobs'], verbs: CRUD },
   { group: 'coordination.k8s.io', resources: ['leases'], verbs: CRUD },
   { group: 'discovery.k8s.io', resources: ['endpointslices'], verbs: READ },
-  { group: 'events.k8s.io', resources: ['events'], verbs: CRUD },
+  { group: 'events.k8s.io', resources: ['events'], verbs: ['create', 'patch'] },
   { group: 'grove.io', resources: ['podcliques/scale', 'podcliquescalinggroups/scale'], verbs: ['get', 'patch', 'update'] },
   { group: 'grove.io', resources: ['podcliquesets'], verbs: CRUD },
   { group: 'inference.networking.k8s.io', resources: ['inferencepools'], verbs: CRUD },

@@ -4,7 +4,7 @@
  * capacity of its instance type. Also which autoscaler, if any, grows the pool, and what that autoscaler knows of a
  * pool's nodes before one exists (its template): a pod the template cannot take never scales the pool up.
  */
-import { instanceType, nodeResources, type NodeResources } from './instance-types.js';
+import { gfdLabels, instanceType, nodeResources, type NodeResources } from './instance-types.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -59,6 +59,9 @@ function literal(tf: Json, v: unknown): string | undefined {
   return typeof target === 'string' && !target.includes('${') ? target : undefined;
 }
 
+/** Whether the stack installs NVIDIA's GPU Operator (whose feature discovery labels GPU nodes). */
+const hasGpuOperator = (tf: Json): boolean => Object.values((tf['resource']?.['helm_release'] ?? {}) as Record<string, Json>).some((r) => r['chart'] === 'gpu-operator');
+
 function baseLabels(instance: string, region: string, arch = 'amd64'): Record<string, string> {
   return { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, 'node.kubernetes.io/instance-type': instance, 'topology.kubernetes.io/region': region };
 }
@@ -96,7 +99,8 @@ export function eksPools(tf: Json): SimPool[] {
     const efaDynamic = lt?.['dynamic']?.['network_interfaces'] ? it.efa ?? 0 : 0;
     const capacityType = (g['capacity_type'] as string | undefined) ?? 'ON_DEMAND';
     const userLabels = (g['labels'] ?? {}) as Record<string, string>;
-    const labels = { ...baseLabels(type, region), ...userLabels, 'eks.amazonaws.com/nodegroup': name, 'eks.amazonaws.com/capacityType': capacityType };
+    const gfd = hasGpuOperator(tf) ? gfdLabels(it) : {};
+    const labels = { ...baseLabels(type, region), ...userLabels, 'eks.amazonaws.com/nodegroup': name, 'eks.amazonaws.com/capacityType': capacityType, ...gfd };
     const taints = ((g['taint'] ?? []) as Json[]).map(taintFromTf);
     const zones = ((g['subnet_ids'] ?? []) as string[]).map(zoneOf).filter((z): z is string => !!z);
     const res = nodeResources(it, { maxPods: it.maxPods ?? 110, diskGiB: disk, efa: efaIfaces || efaDynamic });
@@ -211,6 +215,8 @@ export function aksPools(tf: Json): SimPool[] {
     let taints = ((p['node_taints'] ?? []) as string[]).map(taintFromString);
     if (p['only_critical_addons_enabled']) taints = withTaint(taints, { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' });
     if (it.gpus > 0) labels['kubernetes.azure.com/accelerator'] = 'nvidia';
+    const template = { ...labels };
+    if (hasGpuOperator(tf)) Object.assign(labels, gfdLabels(it));
     if (p['priority'] === 'Spot') {
       labels['kubernetes.azure.com/scalesetpriority'] = 'spot';
       taints = withTaint(taints, { key: 'kubernetes.azure.com/scalesetpriority', value: 'spot', effect: 'NoSchedule' });
@@ -230,7 +236,7 @@ export function aksPools(tf: Json): SimPool[] {
       initial,
       max: auto ? Number(p['max_count'] ?? initial) : initial,
       ...(auto ? { autoscaler: 'AKS cluster autoscaler (managed)' } : {}),
-      template: { labels, taints, resources: res },
+      template: { labels: { ...template, ...(p['priority'] === 'Spot' ? { 'kubernetes.azure.com/scalesetpriority': 'spot' } : {}) }, taints, resources: res },
     };
   };
   return [pool(cluster['default_node_pool'] as Json, 'system'), ...resources(tf, 'azurerm_kubernetes_cluster_node_pool').map(([, p]) => pool(p, p['mode'] === 'System' ? 'system' : 'user'))];

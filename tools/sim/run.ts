@@ -13,6 +13,7 @@ import { podRequests } from './fit.js';
 import { crdFiles, distFiles, modelStorageClassFromTf, readObjects } from './manifests.js';
 import { initialNodes, nodeObject, POOL_ANNOTATION } from './nodes.js';
 import { accessChecks } from './operator-rbac.js';
+import { runOpsTools } from './ops-tools.js';
 import { poolsOf, type SimPool, type SimTarget } from './pools.js';
 import { PROBE_LABEL, probesOf } from './probes.js';
 import { builtInStorageClasses, volumesFor } from './storage.js';
@@ -55,6 +56,11 @@ export interface RunOptions {
   readonly tf: Json | undefined;
   /** The apply-time Secret commands of the README's install step. */
   readonly secretCommands: readonly string[];
+  /**
+   * Namespaces step 1 of the README's install creates (`helm upgrade --install ... --create-namespace`): the charts
+   * themselves come from repositories this machine cannot reach, but our manifests put objects in their namespaces.
+   */
+  readonly prerequisiteNamespaces: readonly string[];
   readonly bins: SimBinaries;
   readonly log: (line: string) => void;
   /** How long pods may take to settle. @default 240 s */
@@ -114,6 +120,8 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
     const distClasses = new Set(distObjects.filter((x) => x['kind'] === 'StorageClass').map((x) => x['metadata']['name']));
     const builtIn = builtInStorageClasses(target).filter((c) => !distClasses.has(c['metadata']['name']));
     const model = modelStorageClassFromTf(o.tf);
+    const namespaces = o.prerequisiteNamespaces.filter((n) => n !== 'default').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+    if (namespaces.length) apply('namespaces of the Helm prerequisites', ['-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: namespaces }));
     apply('storage classes of the cloud and the stack output', ['-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...builtIn, ...(model ? [model] : [])] }));
 
     // 2. The README's install step: namespaces, apply-time Secrets, then dist/<target>/ in file order.
@@ -221,7 +229,10 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
     // 8. The operator's RBAC, by the real authorizer.
     checks.push(operatorRbac(cluster, distObjects));
 
-    // 9. What needs the refused modules.
+    // 9. The operations tools, through the real kubectl.
+    checks.push(...runOpsTools(o.root, target, cluster.kubeconfig, o.bins));
+
+    // 10. What needs the refused modules.
     checks.push({
       name: 'the Dynamo operator reconciles every graph and each DGD reports Ready; generated pods carry our env, mounts and probes',
       status: 'skip',
@@ -268,8 +279,10 @@ function operatorRbac(cluster: SimCluster, objects: readonly Json[]): Check {
   });
   const denied: string[] = [];
   for (let i = 0; i < reviews.length; i += 100) {
-    const out = JSON.parse(cluster.kubectl(['create', '-f', '-', '-o', 'json'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: reviews.slice(i, i + 100) }) }).stdout) as Json;
-    const list = (out['kind'] === 'List' ? out['items'] : [out]) as Json[];
+    // kubectl prints one JSON document per created object.
+    const text = cluster.kubectl(['create', '-f', '-', '-o', 'json'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: reviews.slice(i, i + 100) }) }).stdout.trim();
+    const out = JSON.parse(`[${text.replace(/\}\s*\n\{/g, '},{')}]`) as Json[];
+    const list = out.flatMap((x) => (x['kind'] === 'List' ? (x['items'] as Json[]) : [x]));
     for (const r of list) {
       if (r['status']?.['allowed']) continue;
       const a = r['spec']['resourceAttributes'];
