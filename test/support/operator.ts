@@ -90,6 +90,8 @@ export const CACHE_VARS: Readonly<Record<string, (env: ReadonlyMap<string, strin
   TORCHINDUCTOR_CACHE_DIR: (e) => `${e.get('TMPDIR') ?? '/tmp'}/torchinductor_dynamo`,
   CUDA_CACHE_PATH: () => `${IMAGE_HOME}/.nv/ComputeCache`,
   XDG_CONFIG_HOME: () => `${IMAGE_HOME}/.config`,
+  MODEL_EXPRESS_CACHE_PATH: (e) => `${e.get('HF_HOME') ?? `${IMAGE_HOME}/.cache/huggingface`}/hub`,
+  DYN_FILE_KV: (e) => `${e.get('TMPDIR') ?? '/tmp'}/dynamo_store_kv`,
 };
 
 /** Where a service's cache variables resolve, explicit or by default. */

@@ -74,6 +74,10 @@ export const WRITE_DIR_VARS = [
   'CUDA_CACHE_PATH',
   'FLASHINFER_WORKSPACE_BASE',
   'RAY_TMPDIR',
+  // The frontend's hub cache when neither HF_HUB_CACHE nor HF_HOME is set (lib/llm/src/hub.rs).
+  'MODEL_EXPRESS_CACHE_PATH',
+  // The file key-value store of the `file` discovery backend (lib/runtime/src/storage/kv.rs; default $TMPDIR/dynamo_store_kv).
+  'DYN_FILE_KV',
 ] as const;
 
 const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir.replace(/\/$/, '')}/`);
