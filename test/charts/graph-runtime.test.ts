@@ -1,24 +1,24 @@
 /**
  * Proof that the graphs of every target run as the 0.9.0 operator and the runtime images will run them: for the
  * default spec and every shipped example, each service's environment is merged the way the operator merges it
- * (test/support/operator.ts) and checked against the mounts the service really has.
+ * (test/support/operator.ts) and checked against the mounts the service really has: with a read-only root, every
+ * directory its processes write (home, temporary directory, caches, shared memory, the multinode launchers' own)
+ * must be on a writable mount of that container.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_NAMES } from '../../spec/examples.js';
 import { TARGETS, type Target } from '../../spec/schema.js';
 import { GKE_DRIVER_PATHS } from '../../spec/profile/index.js';
-import { cachePaths, type DgdJson, effectiveEnv, imageWritable, injectFlags, isPythonCommand, mountHolding, mountsOf } from '../support/operator.js';
-import { byKind, type KubeObject, specsFrom, synthSpec } from '../support/synth.js';
+import { cachePaths, type DgdJson, effectiveEnv, imageWritable, injectFlags, isPythonCommand, mountHolding, mountsOf, readOnlyRoot, writePaths } from '../support/operator.js';
+import { ALL_EXAMPLES_SPEC, byKind, type KubeObject, specsFrom, synthSpec } from '../support/synth.js';
 
 type Svc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Dgd = KubeObject & DgdJson;
 
-const EXAMPLES = `graphs:\n${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n} }`).join('\n')}\ntargets: { local: { platform: { grove: { enabled: true } } } }\n`;
-const SPECS = { default: specsFrom(), examples: specsFrom(EXAMPLES) };
+const SPECS = { default: specsFrom(), examples: specsFrom(ALL_EXAMPLES_SPEC) };
 const synthCache = new Map<string, KubeObject[]>();
 const objectsOf = (set: keyof typeof SPECS, t: Target): KubeObject[] => {
   const key = `${set}/${t}`;
@@ -29,25 +29,37 @@ const dgds = (set: keyof typeof SPECS, t: Target) => byKind(objectsOf(set, t), '
 const cases = TARGETS.flatMap((t) => (['default', 'examples'] as const).map((set) => [t, set] as const));
 
 describe.each(cases)('%s, %s spec: every graph service as the operator runs it', (target, set) => {
-  it('every cache path a service resolves is on a writable mount of that service, or in the image\'s writable home', () => {
+  it('every cache path a service sets explicitly is on a writable volume of that service', () => {
     const graphs = dgds(set, target);
     expect(graphs.length).toBeGreaterThan(0);
     for (const d of graphs) {
-      for (const [name, svc] of Object.entries(d.spec.services)) {
-        if (svc['componentType'] === 'planner') continue; // downloads nothing
+      for (const name of Object.keys(d.spec.services)) {
         const mounts = mountsOf(d, name);
-        for (const c of cachePaths(effectiveEnv(d, name))) {
-          const where = `${d.metadata.name}/${name} ${c.name}=${c.path}`;
+        for (const c of cachePaths(effectiveEnv(d, name)).filter((x) => x.explicit)) {
           const m = mountHolding(mounts, c.path);
-          if (c.explicit) {
-            expect(m, `${where}: set explicitly, so it must be on a volume of this service`).toBeDefined();
-            expect(m!.readOnly, `${where}: on a read-only mount`).toBe(false);
-          } else {
-            expect(m ? !m.readOnly : imageWritable(c.path), `${where}: the image user cannot write the default path`).toBe(true);
-          }
+          expect(m !== undefined && !m.readOnly, `${d.metadata.name}/${name} ${c.name}=${c.path}: set explicitly, so it must be on a writable volume of this service`).toBe(true);
         }
       }
     }
+  });
+
+  it('every main container has a read-only root, and every path its processes write is on a writable mount of that container', () => {
+    let checked = 0;
+    for (const d of dgds(set, target)) {
+      for (const name of Object.keys(d.spec.services)) {
+        const where = `${d.metadata.name}/${name}`;
+        expect(readOnlyRoot(d, name), `${where}: readOnlyRootFilesystem`).toBe(true);
+        const mounts = mountsOf(d, name);
+        for (const w of writePaths(d, name)) {
+          const m = mountHolding(mounts, w.path);
+          // With a writable root the image user could still write its home, /opt/dynamo, /workspace and /tmp.
+          const ok = m ? !m.readOnly : !readOnlyRoot(d, name) && imageWritable(w.path);
+          expect(ok, `${where} ${w.what} ${w.path}: on no writable mount (mounts: ${mounts.map((x) => x.path + (x.readOnly ? ' (ro)' : '')).join(', ')})`).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('no container gets a literal PATH or LD_LIBRARY_PATH (Kubernetes env replaces the image ENV)', () => {

@@ -5,11 +5,16 @@
  *   the service's envs = graph `spec.envs` overridden by the service's `envs`; the container's env
  *   (`extraPodSpec.mainContainer.env`) is then overridden by those; the operator's own variables (NATS_SERVER,
  *   ETCD_ENDPOINTS, ...) only fill names still unset. `envFromSecret` becomes an `envFrom` secretRef.
- * - mounts: `volumeMounts` of the service (claims; a compilation cache without mountPoint at the backend's
- *   default), the main container's own volumeMounts, and /dev/shm.
- * - images (container/templates/*.Dockerfile): HOME=/home/dynamo; writable by uid 1000: its home (`useradd -m`
- *   in the frontend image, `chown dynamo:0 /home/dynamo /home/dynamo/.cache` in the runtime images), /opt/dynamo
- *   and /workspace. Nothing else: /opt/models in particular exists only as a mount.
+ * - container (graph.go GenerateBasePodSpec): `mergo.Merge(&container, mainContainer, WithOverride)` over a base
+ *   container without securityContext or mounts, so `extraPodSpec.mainContainer.securityContext` is the
+ *   container's, and its volumeMounts are the container's own.
+ * - mounts: the main container's own volumeMounts, then `volumeMounts` of the service (claims, read-write; a
+ *   compilation cache without mountPoint at the backend's default), /dev/shm (generateSharedMemoryVolumeAndMount,
+ *   on every service unless disabled), and on multinode TRT-LLM the SSH key Secret at /ssh-pk, read-only
+ *   (backend_trtllm.go addSSHVolumeMount).
+ * - images (container/templates/*.Dockerfile): HOME=/home/dynamo (`useradd -m`; the SGLang image sets no HOME, so
+ *   uid 1000's passwd entry gives the same path); no TMPDIR. With a writable root uid 1000 could write its home,
+ *   /opt/dynamo and /workspace; with a read-only root only its mounts.
  * - multinode command rewrite (backend_vllm.go, backend_sglang.go, backend_trtllm.go, utils.go).
  */
 type Svc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,6 +33,8 @@ const OPERATOR_COMPILATION_DEFAULT: Record<string, string | undefined> = { vllm:
 
 export const IMAGE_HOME = '/home/dynamo';
 export const IMAGE_WRITABLE = [IMAGE_HOME, '/opt/dynamo', '/workspace'];
+const svcOf = (dgd: DgdJson, service: string): Svc => dgd.spec.services[service]!;
+const mainOf = (dgd: DgdJson, service: string): Svc => svcOf(dgd, service)['extraPodSpec']?.['mainContainer'] ?? {};
 
 /** MergeEnvs(common, specific): specific wins, by name. */
 const mergeEnvs = (common: readonly EnvJson[], specific: readonly EnvJson[]): Map<string, EnvJson> => new Map([...common, ...specific].map((e) => [e.name, e]));
@@ -57,8 +64,14 @@ export function mountsOf(dgd: DgdJson, service: string): Mount[] {
     readOnly: false,
   }));
   const own = ((svc['extraPodSpec']?.['mainContainer']?.['volumeMounts'] ?? []) as Svc[]).map((m) => ({ path: m['mountPath'] as string, readOnly: m['readOnly'] === true }));
-  return [...claimMounts, ...own, { path: '/dev/shm', readOnly: false }];
+  const ssh = trtllmMultinode(dgd, service) ? [{ path: '/ssh-pk', readOnly: true }] : [];
+  return [...claimMounts, ...own, { path: '/dev/shm', readOnly: false }, ...ssh];
 }
+
+const trtllmMultinode = (dgd: DgdJson, service: string) => dgd.spec.backendFramework === 'trtllm' && svcOf(dgd, service)['multinode'] !== undefined;
+
+/** The main container runs with a read-only root filesystem (the operator keeps mainContainer's securityContext). */
+export const readOnlyRoot = (dgd: DgdJson, service: string): boolean => mainOf(dgd, service)['securityContext']?.['readOnlyRootFilesystem'] === true;
 
 const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir.replace(/\/$/, '')}/`);
 
@@ -74,7 +87,11 @@ export const CACHE_VARS: Readonly<Record<string, (env: ReadonlyMap<string, strin
   TRANSFORMERS_CACHE: (e) => `${e.get('HF_HOME') ?? `${IMAGE_HOME}/.cache/huggingface`}/hub`,
   VLLM_CACHE_ROOT: (e) => `${e.get('XDG_CACHE_HOME') ?? `${IMAGE_HOME}/.cache`}/vllm`,
   TRITON_CACHE_DIR: () => `${IMAGE_HOME}/.triton/cache`,
-  TORCHINDUCTOR_CACHE_DIR: () => '/tmp/torchinductor_dynamo',
+  TORCHINDUCTOR_CACHE_DIR: (e) => `${e.get('TMPDIR') ?? '/tmp'}/torchinductor_dynamo`,
+  CUDA_CACHE_PATH: () => `${IMAGE_HOME}/.nv/ComputeCache`,
+  XDG_CONFIG_HOME: () => `${IMAGE_HOME}/.config`,
+  MODEL_EXPRESS_CACHE_PATH: (e) => `${e.get('HF_HOME') ?? `${IMAGE_HOME}/.cache/huggingface`}/hub`,
+  DYN_FILE_KV: (e) => `${e.get('TMPDIR') ?? '/tmp'}/dynamo_store_kv`,
 };
 
 /** Where a service's cache variables resolve, explicit or by default. */
@@ -83,8 +100,40 @@ export function cachePaths(env: ReadonlyMap<string, EnvJson>): { name: string; p
   return Object.entries(CACHE_VARS).map(([name, dflt]) => ({ name, path: values.get(name) ?? dflt(values), explicit: values.has(name) }));
 }
 
-/** A path the image user can write without a volume. */
+/** A path the image user can write without a volume, when the root filesystem is writable. */
 export const imageWritable = (path: string): boolean => IMAGE_WRITABLE.some((d) => under(path, d)) || under(path, '/tmp');
+
+export interface WritePath {
+  readonly what: string;
+  readonly path: string;
+}
+
+/**
+ * Every directory the processes of a service write at run time (0.9.0 images and operator):
+ * - $HOME: ~/.cache (hub, vLLM, FlashInfer and DeepGEMM JIT kernels), ~/.triton, ~/.nv, ~/.config;
+ * - $TMPDIR or /tmp: Python's tempfile, vLLM's and SGLang's ZMQ ipc sockets, torch inductor, OpenMPI's session
+ *   directory;
+ * - each cache variable, explicit or at its default (CACHE_VARS); /dev/shm (NCCL, multiprocessing, Ray's store);
+ * - multinode vLLM through Ray (backend_vllm.go `ray start`): Ray's session directory `$TMPDIR/ray`;
+ * - multinode TRT-LLM (backend_trtllm.go setupLeaderContainer / setupWorkerContainer): `$HOME/.ssh` (keys, config,
+ *   host keys, sshd pid), and `mkdir -p /run/sshd`, which as uid 1000 succeeds only when the directory exists.
+ */
+export function writePaths(dgd: DgdJson, service: string): WritePath[] {
+  const env = effectiveEnv(dgd, service);
+  const value = (name: string, dflt: string) => env.get(name)?.value ?? dflt;
+  const home = value('HOME', IMAGE_HOME);
+  const tmp = value('TMPDIR', '/tmp');
+  const svc = svcOf(dgd, service);
+  const multinode = svc['multinode'] !== undefined;
+  return [
+    { what: 'HOME', path: home },
+    { what: 'TMPDIR', path: tmp },
+    ...cachePaths(env).map((c) => ({ what: c.name, path: c.path })),
+    { what: 'shared memory', path: '/dev/shm' },
+    ...(multinode && dgd.spec.backendFramework === 'vllm' ? [{ what: 'Ray session directory', path: `${tmp}/ray` }] : []),
+    ...(trtllmMultinode(dgd, service) ? [{ what: 'SSH keys and sshd files', path: `${home}/.ssh` }, { what: 'sshd directory (mkdir -p)', path: '/run/sshd' }] : []),
+  ];
+}
 
 // ------------------------------------------------------------------ multinode command rewrite (0.9.0)
 

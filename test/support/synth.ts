@@ -3,6 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { PLATFORM_CHARTS } from '../../charts/platform.js';
 import { synthK8sTarget } from '../../charts/synth.js';
 import { SpecError } from '../../spec/errors.js';
+import { EXAMPLE_NAMES } from '../../spec/examples.js';
 import { resolveSpecs, parseSpecFile } from '../../spec/load.js';
 import type { Spec, Target } from '../../spec/schema.js';
 
@@ -54,3 +55,6 @@ export function problemsOf(text: string, source = 'spec.yaml'): readonly string[
     throw e;
   }
 }
+
+/** A spec text enabling every shipped example (Grove on `local`, which multinode examples need). */
+export const ALL_EXAMPLES_SPEC = `graphs:\n${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n} }`).join('\n')}\ntargets: { local: { platform: { grove: { enabled: true } } } }\n`;

@@ -5,6 +5,7 @@
  */
 import { type Backend, WORKER_SERVICE_NAMES, type WorkerRole } from '../../../spec/naming.js';
 import { type ImageRef, VERSIONS } from '../../../spec/versions.js';
+import { RUNTIME_HOME } from './runtime-scratch.js';
 
 export { BACKENDS, type Backend, WORKER_ROLES, type WorkerRole } from '../../../spec/naming.js';
 
@@ -58,7 +59,7 @@ export const RUNTIMES: Readonly<Record<Backend, BackendRuntime>> = {
     workingDir: '/workspace/examples/backends/vllm',
     serviceNames: WORKER_SERVICE_NAMES.vllm,
     // The operator's default (/root/.cache/vllm) is not writable by the image's non-root user.
-    compilationCacheMountPoint: '/home/dynamo/.cache/vllm',
+    compilationCacheMountPoint: `${RUNTIME_HOME}/.cache/vllm`,
     args: (o) => [
       '--model',
       o.model,

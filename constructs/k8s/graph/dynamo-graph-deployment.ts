@@ -5,8 +5,9 @@
  * The construct knows the runtime containers of each backend (image from the version matrix, command, arguments),
  * sets explicit health probes and the canary health check, mounts the shared model cache, references the Hugging
  * Face token Secret by name only, places workers on the GPU pools that fit them (tolerations, node affinity, driver
- * directories, fast network), and runs every container non-root without privilege escalation and with all capabilities
- * dropped. Anything else upstream's schema allows stays reachable through `envs` and `extraPodSpec`.
+ * directories, fast network), and runs every container non-root without privilege escalation, with all capabilities
+ * dropped and a read-only root filesystem (writable emptyDirs where the processes write: runtime-scratch.ts).
+ * Anything else upstream's schema allows stays reachable through `envs` and `extraPodSpec`.
  *
  * Each kind of service is built in its own file: frontend-service.ts, worker-service.ts, planner-service.ts; spread
  * and disruption budgets in availability.ts. This construct owns the claims, the rules over all services, the
@@ -28,6 +29,7 @@ import { buildFrontend, type FrontendProps } from './frontend-service.js';
 import { type HealthProps, healthProblems } from './health.js';
 import { buildPlanner, type PlannerProps } from './planner-service.js';
 import { graphObjectLabels } from './pod-labels.js';
+import { volumeNameProblems, writablePathProblems } from './runtime-scratch.js';
 import type { BuiltService, ServiceContext } from './service-context.js';
 import { buildWorker, type WorkerProps } from './worker-service.js';
 
@@ -239,6 +241,11 @@ export class DynamoGraphDeployment extends Construct {
     // Graph-wide envs reach every service (the operator merges them under each service's own); cache paths are not
     // graph-wide: each service sets the one it mounts (workers: the model cache; frontend: its hub cache).
     const graphEnvs: DgdEnv[] = envsJson(props.envs ?? []);
+    // Read-only roots: every directory variable a service sets is on one of its writable volumes (runtime-scratch.ts).
+    for (const s of services) {
+      const pod = s.spec.extraPodSpec ?? {};
+      problems.push(...writablePathProblems(s.field, graphEnvs, s.spec.envs ?? [], s.spec.volumeMounts ?? [], pod), ...volumeNameProblems(s.field, s.spec.volumeMounts ?? [], pod));
+    }
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: DGD_API_VERSION,
       kind: 'DynamoGraphDeployment',

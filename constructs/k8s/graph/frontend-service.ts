@@ -13,10 +13,11 @@ import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js'
 import { envsJson, type ExtraPodSpec, extraPodSpecJson, mergeJson } from './dgd-types.js';
 import { FRONTEND_HTTP_PORT, frontendProbes } from './health.js';
 import { servicePodLabels } from './pod-labels.js';
+import { RUNTIME_HOME, runtimeScratch } from './runtime-scratch.js';
 import { type BuiltService, type ComputeResources, computeResources, containerSecurity, podSecurity, type ServiceContext } from './service-context.js';
 
 /** Where the frontend's own hub cache is mounted (`HF_HOME`), under the image user's home. */
-export const FRONTEND_HUB_CACHE_MOUNT = '/home/dynamo/.cache/huggingface';
+export const FRONTEND_HUB_CACHE_MOUNT = `${RUNTIME_HOME}/.cache/huggingface`;
 /** The frontend's hub cache volume (an emptyDir). */
 export const FRONTEND_HUB_CACHE_VOLUME = 'hub-cache';
 
@@ -44,6 +45,7 @@ export function buildFrontend(ctx: ServiceContext, f: FrontendProps): BuiltServi
   const replicas = f.replicas ?? 1;
   if (!Number.isInteger(replicas) || replicas < 1) ctx.problems.push(`frontend.replicas: must be a whole number, at least 1, got ${replicas}`);
   const res = f.resources ?? { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } };
+  const scratch = runtimeScratch();
   return {
     name,
     field: 'frontend',
@@ -65,13 +67,13 @@ export function buildFrontend(ctx: ServiceContext, f: FrontendProps): BuiltServi
         {
           ...ctx.cpuPod,
           securityContext: podSecurity(),
-          volumes: [{ name: FRONTEND_HUB_CACHE_VOLUME, emptyDir: { sizeLimit: f.hubCacheSize ?? '1Gi' } }],
+          volumes: [...scratch.volumes, { name: FRONTEND_HUB_CACHE_VOLUME, emptyDir: { sizeLimit: f.hubCacheSize ?? '1Gi' } }],
           mainContainer: {
             image: imageString(f.image ?? VERSIONS.dynamo.runtimeImages.frontend),
             command: ['python3', '-m', 'dynamo.frontend'],
             args: ['--http-port', String(FRONTEND_HTTP_PORT)],
             securityContext: containerSecurity(),
-            volumeMounts: [{ name: FRONTEND_HUB_CACHE_VOLUME, mountPath: FRONTEND_HUB_CACHE_MOUNT }],
+            volumeMounts: [...scratch.mounts, { name: FRONTEND_HUB_CACHE_VOLUME, mountPath: FRONTEND_HUB_CACHE_MOUNT }],
           },
         },
         extraPodSpecJson(f.extraPodSpec ?? {}),

@@ -10,3 +10,4 @@ export * from './model-cache.js';
 export * from './pod-labels.js';
 export * from './availability.js';
 export * from './driver-paths.js';
+export * from './runtime-scratch.js';

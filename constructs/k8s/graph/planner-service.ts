@@ -8,6 +8,7 @@ import { imageString } from '../../../spec/versions.js';
 import { RUNTIMES } from './backends.js';
 import { envsJson, type ExtraPodSpec, extraPodSpecJson, mergeJson } from './dgd-types.js';
 import { servicePodLabels } from './pod-labels.js';
+import { runtimeScratch } from './runtime-scratch.js';
 import { type BuiltService, computeResources, containerSecurity, nonEmpty, podSecurity, type ServiceContext } from './service-context.js';
 
 /** Where the Planner reads the profiling results (upstream's path). */
@@ -32,6 +33,7 @@ export function buildPlanner(ctx: ServiceContext, p: PlannerProps, roles: Readon
   if (!Number.isInteger(interval) || interval < 10) ctx.problems.push(`planner.adjustmentIntervalSeconds: must be a whole number of seconds, at least 10, got ${interval}`);
   if (!roles.has('prefill') || !roles.has('decode')) ctx.problems.push('planner: the SLA Planner scales prefill and decode workers; the graph has none of one or both');
   const configMap = p.profileDataConfigMap ?? PLANNER_PROFILE_CONFIGMAP;
+  const scratch = runtimeScratch();
   return {
     name: PLANNER_SERVICE_NAME,
     field: 'planner',
@@ -47,7 +49,7 @@ export function buildPlanner(ctx: ServiceContext, p: PlannerProps, roles: Readon
         {
           ...ctx.cpuPod,
           securityContext: podSecurity(),
-          volumes: [{ name: 'profile-data', configMap: { name: configMap } }],
+          volumes: [...scratch.volumes, { name: 'profile-data', configMap: { name: configMap } }],
           mainContainer: {
             image: imageString(RUNTIMES[ctx.backend].image),
             workingDir: '/workspace/components/src/dynamo/planner',
@@ -60,7 +62,7 @@ export function buildPlanner(ctx: ServiceContext, p: PlannerProps, roles: Readon
               ...(p.extraArgs ?? []),
             ],
             securityContext: containerSecurity(),
-            volumeMounts: [{ name: 'profile-data', mountPath: PLANNER_PROFILE_DIR, readOnly: true }],
+            volumeMounts: [...scratch.mounts, { name: 'profile-data', mountPath: PLANNER_PROFILE_DIR, readOnly: true }],
           },
         },
         extraPodSpecJson(p.extraPodSpec ?? {}),

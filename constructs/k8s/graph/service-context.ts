@@ -40,9 +40,11 @@ export interface ServiceContext {
 
 export const podSecurity = (): JsonObject => ({ runAsNonRoot: true, runAsUser: RUNTIME_UID, fsGroup: RUNTIME_UID, seccompProfile: { type: 'RuntimeDefault' } });
 
+/** The main container's settings: no escalation, every capability dropped, a read-only root (see runtime-scratch.ts). */
 export const containerSecurity = (add: readonly string[] = []): JsonObject => ({
   allowPrivilegeEscalation: false,
   privileged: false,
+  readOnlyRootFilesystem: true,
   capabilities: { drop: ['ALL'], ...(add.length && { add: [...add] }) },
 });
 

@@ -14,6 +14,7 @@ import { operatorKeepsCommand, withDriverPaths } from './driver-paths.js';
 import { type GpuPlacement, renderGpuPlacement } from './gpu-placement.js';
 import { canaryEnv, workerProbes } from './health.js';
 import { servicePodLabels } from './pod-labels.js';
+import { runtimeScratch } from './runtime-scratch.js';
 import { type BuiltService, type ComputeResources, computeResources, containerSecurity, podSecurity, type ServiceContext } from './service-context.js';
 
 export interface WorkerProps {
@@ -69,8 +70,10 @@ export function buildWorker(ctx: ServiceContext, w: WorkerProps, i: number, kvEv
   if (!Number.isInteger(tp) || tp < 1) ctx.problems.push(`${field}.tensorParallelSize: must be a positive integer, got ${tp}`);
 
   const placed = renderGpuPlacement(w.placement ?? { pools: [] });
-  const volumes: JsonObject[] = [];
-  const mounts: JsonObject[] = [];
+  // The operator's multinode TRT-LLM worker creates /run/sshd before starting sshd (runtime-scratch.ts).
+  const scratch = runtimeScratch({ sshd: ctx.backend === 'trtllm' && multinode });
+  const volumes: JsonObject[] = [...scratch.volumes];
+  const mounts: JsonObject[] = [...scratch.mounts];
   const cacheEnv: DgdEnv[] = ctx.modelCacheMountPoint ? [{ name: 'HF_HOME', value: ctx.modelCacheMountPoint }] : [];
   const eph = ctx.ephemeralCache;
   if (eph?.mountPoint) {
@@ -106,14 +109,14 @@ export function buildWorker(ctx: ServiceContext, w: WorkerProps, i: number, kvEv
   const basePod: JsonObject = {
     ...placed.podSpec,
     securityContext: podSecurity(),
-    ...(volumes.length && { volumes }),
+    volumes,
     mainContainer: {
       image: imageString(w.image ?? runtime.image),
       workingDir: runtime.workingDir,
       ...withDriverPaths(workerCommand(ctx.backend), args, placed.driverPaths, operatorKeepsCommand(ctx.backend, multinode)),
       ...(probes.startupProbe && { startupProbe: probes.startupProbe as unknown as JsonObject }),
       securityContext: containerSecurity(placed.addCapabilities),
-      ...(mounts.length && { volumeMounts: mounts }),
+      volumeMounts: mounts,
     },
   };
   const res = computeResources(w.resources ?? {});

@@ -29,6 +29,10 @@ function build(props: DynamoGraphDeploymentProps, name = 'g') {
 const main = (svc: Svc): Svc => svc['extraPodSpec']['mainContainer'];
 const env = (svc: Svc, name: string): string | undefined => (svc['envs'] as { name: string; value?: string }[] | undefined)?.find((e) => e.name === name)?.value;
 
+/** The writable home and /tmp every runtime container gets (runtime-scratch.ts). */
+const SCRATCH_VOLUMES = [{ name: 'runtime-home', emptyDir: {} }, { name: 'runtime-tmp', emptyDir: {} }];
+const SCRATCH_MOUNTS = [{ name: 'runtime-home', mountPath: '/home/dynamo' }, { name: 'runtime-tmp', mountPath: '/tmp' }];
+
 const disagg = (backend: Backend): DynamoGraphDeploymentProps => ({ backend, model: 'Qwen/Qwen3-0.6B', workers: [{ role: 'prefill' }, { role: 'decode' }] });
 
 describe('runtime containers', () => {
@@ -70,14 +74,24 @@ describe('runtime containers', () => {
       '--model-path', 'Qwen/Qwen3-0.6B', '--served-model-name', 'Qwen/Qwen3-0.6B',
       '--extra-engine-args', '/etc/dynamo/engine/trtllmprefillworker.yaml', '--disaggregation-mode', 'prefill',
     ]);
-    expect(main(prefill)['volumeMounts']).toEqual([{ name: 'engine-config', mountPath: '/etc/dynamo/engine', readOnly: true }]);
-    expect(prefill['extraPodSpec']['volumes']).toEqual([{ name: 'engine-config', configMap: { name: 'g-engine-config' } }]);
+    expect(main(prefill)['volumeMounts']).toEqual([...SCRATCH_MOUNTS, { name: 'engine-config', mountPath: '/etc/dynamo/engine', readOnly: true }]);
+    expect(prefill['extraPodSpec']['volumes']).toEqual([...SCRATCH_VOLUMES, { name: 'engine-config', configMap: { name: 'g-engine-config' } }]);
     const cm = one(objects, 'ConfigMap', 'g-engine-config') as KubeObject & { data: Record<string, string> };
     const engine = parse(cm.data['trtllmprefillworker.yaml']!) as Record<string, unknown>;
     expect(engine).toMatchObject({ backend: 'pytorch', tensor_parallel_size: 2, disable_overlap_scheduler: true, cache_transceiver_config: { backend: 'DEFAULT' }, max_num_tokens: 4096, trust_remote_code: false });
     expect(parse(cm.data['trtllmdecodeworker.yaml']!)).toMatchObject({ disable_overlap_scheduler: false, tensor_parallel_size: 1 });
     // A change of the engine config rolls the pods.
     expect(prefill['extraPodMetadata']['annotations']['checksum/engine-config']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('multinode TRT-LLM: /run/sshd is a volume, so the operator\'s `mkdir -p ... /run/sshd` succeeds as uid 1000; nowhere else', () => {
+    const mn = build({ backend: 'trtllm', model: 'm', workers: [{ role: 'prefill', gpus: 2, nodeCount: 2 }, { role: 'decode' }] }, 'mn').dgd.spec.services;
+    const paths = (s: Svc) => (main(s)['volumeMounts'] as { mountPath: string }[]).map((m) => m.mountPath);
+    expect(paths(mn['prefill']!)).toEqual(['/home/dynamo', '/tmp', '/run/sshd', '/etc/dynamo/engine']);
+    expect(mn['prefill']!['extraPodSpec']['volumes']).toContainEqual({ name: 'sshd-run', emptyDir: {} });
+    expect(paths(mn['TRTLLMDecodeWorker']!)).toEqual(['/home/dynamo', '/tmp', '/etc/dynamo/engine']);
+    const vllm = build({ backend: 'vllm', model: 'm', workers: [{ gpus: 2, nodeCount: 2 }] }, 'mn').dgd.spec.services;
+    expect(paths(vllm['worker']!)).toEqual(['/home/dynamo', '/tmp']);
   });
 
   it('the KV router is DYN_ROUTER_MODE=kv on the frontend', () => {
@@ -100,7 +114,7 @@ describe('runtime containers', () => {
     expect(main(planner)).toMatchObject({
       command: ['python3', '-m', 'planner_sla'],
       args: ['--environment=kubernetes', '--backend=vllm', '--adjustment-interval=30', '--profile-results-dir=/workspace/profiling_results'],
-      volumeMounts: [{ name: 'profile-data', mountPath: '/workspace/profiling_results', readOnly: true }],
+      volumeMounts: [...SCRATCH_MOUNTS, { name: 'profile-data', mountPath: '/workspace/profiling_results', readOnly: true }],
     });
     expect(env(planner, 'PROMETHEUS_ENDPOINT')).toBe('http://prom:9090');
   });
@@ -156,11 +170,11 @@ describe('secrets, storage and security', () => {
       const { dgd } = build({ ...disagg('vllm'), ...(modelCache && { modelCache }) });
       const f = dgd.spec.services['Frontend']!;
       expect(env(f, 'HF_HOME')).toBe(FRONTEND_HUB_CACHE_MOUNT);
-      expect(main(f)['volumeMounts']).toEqual([{ name: 'hub-cache', mountPath: FRONTEND_HUB_CACHE_MOUNT }]);
-      expect(f['extraPodSpec']['volumes']).toEqual([{ name: 'hub-cache', emptyDir: { sizeLimit: '1Gi' } }]);
+      expect(main(f)['volumeMounts']).toEqual([...SCRATCH_MOUNTS, { name: 'hub-cache', mountPath: FRONTEND_HUB_CACHE_MOUNT }]);
+      expect(f['extraPodSpec']['volumes']).toEqual([...SCRATCH_VOLUMES, { name: 'hub-cache', emptyDir: { sizeLimit: '1Gi' } }]);
     }
     const sized = build({ ...disagg('vllm'), frontend: { hubCacheSize: '4Gi' } }).dgd.spec.services['Frontend']!;
-    expect(sized['extraPodSpec']['volumes'][0]['emptyDir']).toEqual({ sizeLimit: '4Gi' });
+    expect(sized['extraPodSpec']['volumes'][2]['emptyDir']).toEqual({ sizeLimit: '4Gi' });
   });
 
   it('compilation cache: a claim the operator creates, mounted as the compilation cache under the image user home', () => {
@@ -170,11 +184,11 @@ describe('secrets, storage and security', () => {
     expect(dgd.spec.services['VllmDecodeWorker']!['volumeMounts']).toEqual([{ name: 'g-compilation-cache', mountPoint: '/home/dynamo/.cache/vllm', useAsCompilationCache: true }]);
   });
 
-  it('every pod runs as the image user (non-root), no privilege escalation, every capability dropped', () => {
+  it('every pod runs as the image user (non-root), no privilege escalation, every capability dropped, read-only root', () => {
     const { dgd } = build({ ...disagg('vllm'), planner: {} });
     for (const s of Object.values(dgd.spec.services)) {
       expect(s['extraPodSpec']['securityContext']).toEqual({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(main(s)['securityContext']).toEqual({ allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
+      expect(main(s)['securityContext']).toEqual({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     }
   });
 });
@@ -320,6 +334,31 @@ describe('rules, checked at synth time', () => {
     expect(graph.endpoint('backend', 'generate').text).toBe('work-vllm-disagg.backend.generate');
     expect(build(disagg('vllm'), 'Bad.Name').problems).toEqual(
       expect.arrayContaining(['DynamoGraphDeployment Bad.Name: Dynamo namespace: a Dynamo namespace uses only lower-case letters a-z, digits 0-9, \'-\' and \'_\', got "work-Bad.Name"']),
+    );
+  });
+
+  it('read-only roots: a directory variable off every writable volume of the service is refused, naming the field and the volumes', () => {
+    const off = build({ ...disagg('vllm'), workers: [{ role: 'prefill', envs: [{ name: 'HF_HOME', value: '/workspace/hf' }] }, { role: 'decode' }] });
+    expect(off.problems).toEqual(['DynamoGraphDeployment g: workers[0].envs: HF_HOME=/workspace/hf is on no writable volume of the service (the root filesystem is read-only; writable: /home/dynamo, /tmp, /dev/shm)']);
+    // Graph-wide envs reach every service; a claim mount is writable.
+    const graphWide = build({ ...disagg('vllm'), envs: [{ name: 'TMPDIR', value: '/opt/models/tmp' }], modelCache: { claimName: 'mc' } });
+    expect(graphWide.problems).toEqual([
+      'DynamoGraphDeployment g: frontend.envs: TMPDIR=/opt/models/tmp is on no writable volume of the service (the root filesystem is read-only; writable: /home/dynamo, /tmp, /home/dynamo/.cache/huggingface, /dev/shm)',
+    ]);
+    // Under the home volume, on a read-only mount, and with the read-only root turned off through the escape hatch.
+    expect(build({ ...disagg('vllm'), envs: [{ name: 'XDG_CACHE_HOME', value: '/home/dynamo/cache' }] }).problems).toEqual([]);
+    const ro = build({ ...disagg('trtllm'), envs: [{ name: 'TMPDIR', value: '/etc/dynamo/engine' }], frontend: false });
+    expect(ro.problems).toContain('DynamoGraphDeployment g: workers[0].envs: TMPDIR=/etc/dynamo/engine is on no writable volume of the service (the root filesystem is read-only; writable: /home/dynamo, /tmp, /dev/shm)');
+    const writableRoot = { mainContainer: { securityContext: { readOnlyRootFilesystem: false } } };
+    expect(build({ ...disagg('vllm'), frontend: false, workers: [{ role: 'prefill', envs: [{ name: 'HOME', value: '/srv' }], extraPodSpec: writableRoot }, { role: 'decode' }] }).problems).toEqual([]);
+  });
+
+  it('a claim named like a volume the construct or the operator adds is refused (the pod would hold the name twice)', () => {
+    expect(build({ ...disagg('vllm'), modelCache: { claimName: 'runtime-home' } }).problems).toContain(
+      'DynamoGraphDeployment g: workers[0]: volume "runtime-home" is defined twice in the pod (the construct adds runtime-home, runtime-tmp, sshd-run, the operator shared-memory and one per claim)',
+    );
+    expect(build({ ...disagg('vllm'), modelCache: { claimName: 'shared-memory' } }).problems).toContain(
+      'DynamoGraphDeployment g: workers[1]: volume "shared-memory" is defined twice in the pod (the construct adds runtime-home, runtime-tmp, sshd-run, the operator shared-memory and one per claim)',
     );
   });
 
