@@ -286,7 +286,7 @@ export function renderFaultReport(r: FaultReport): string {
   return [
     `fault-test ${r.graph} (namespace ${r.namespace}): deleted ${d.kind} pod ${d.pod} of service ${d.service} (${d.replicas} replica${d.replicas === 1 ? '' : 's'}: ${SLA_CLASS_NAMES[r.slaClass]} SLA)`,
     '',
-    table(['CHECK', 'STATUS', 'MEASURED', `SLA (${SLA_CLASS_NAMES[r.slaClass]})`], r.checks.map((c) => [c.name, c.status, c.measured, c.sla])),
+    table(['CHECK', 'STATUS', 'MEASURED', 'SLA'], r.checks.map((c) => [c.name, c.status, c.measured, c.sla])),
     '',
     `fault window: ${w.seconds} s from the delete; ${w.sent - w.succeeded} failed${w.failures.length ? ` (${reasons(w.failures)})` : ''}`,
     `before the delete: ${r.baseline.succeeded} of ${r.baseline.sent} succeeded`,

@@ -160,7 +160,7 @@ describe('fault-test: measurements against the seed SLA', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe(`fault-test vllm-agg (namespace ${NS}): deleted worker pod vllm-agg-0-vllmworker-a of service VllmWorker (2 replicas: replicated (HA) SLA)`);
-    expect(r.out).toMatch(/^CHECK\s+STATUS\s+MEASURED\s+SLA \(replicated \(HA\)\)$/m);
+    expect(r.out).toMatch(/^CHECK\s+STATUS\s+MEASURED\s+SLA$/m);
     expect(r.out).toMatch(/^success ratio\s+PASS\s+(\d+) of \1 \(100\.00 %\)\s+>= 99 %$/m);
     expect(r.out).toMatch(/^recovery time\s+PASS\s+0\.0 s\s+< 60 s$/m);
     expect(r.out).toContain('fault window: 60 s from the delete; 0 failed');
