@@ -104,5 +104,6 @@ export function findFaultTarget(k: Kube, namespace: string, graph: string, o: { 
   const where = `graph ${graph} in ${namespace}`;
   if (service !== frontend) readyPodsOf(pods, frontend, services[frontend]!.replicas ?? 1, where);
   const victims = readyPodsOf(pods, service, replicas, where);
+  if (!victims.length) throw new ToolError(`service ${service} of graph "${graph}" has no pod to delete (replicas: ${replicas})`);
   return { graph, namespace, frontendService, kind: o.kind, service, replicas, pod: victims[0]!.metadata.name };
 }

@@ -7,6 +7,8 @@
  * A request's real latency is multiplied too (15 ms on a busy machine is 1.5 s here): the faults are sized far from
  * the thresholds, measuring runs take `--warmup 30` (a cold first request), and the HA runs `--timeout 300`.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSpecs } from '../../spec/load.js';
 import type { ApiProxy } from '../../tools/api-proxy.js';
@@ -17,6 +19,7 @@ import { findFaultTarget } from '../../tools/fault-target.js';
 import { kube, type KubectlResult, type KubectlRunner } from '../../tools/kubectl.js';
 import { type FakeFault, type FakeFrontend, fakeFrontend, fastClock } from '../support/fake-frontend.js';
 import { type DgdJson, operatorPodLabels, podLabels } from '../support/operator.js';
+import { ROOT } from '../support/env.js';
 import { byKind, synthSpec } from '../support/synth.js';
 
 const FACTOR = 100;
@@ -273,6 +276,11 @@ describe('fault-test: refusals and errors (exit 1, one line, nothing deleted)', 
     expect(find({ kind: 'worker' })).toEqual({ graph: 'vllm-disagg', namespace: NS, frontendService: 'vllm-disagg-frontend', kind: 'worker', service: 'VllmDecodeWorker', replicas: 1, pod: 'vllm-disagg-0-vllmdecodeworker-a' });
     expect(find({ kind: 'worker', service: 'VllmPrefillWorker' })).toMatchObject({ service: 'VllmPrefillWorker', pod: 'vllm-disagg-0-vllmprefillworker-a' });
     expect(find({ kind: 'frontend' })).toMatchObject({ service: 'Frontend', replicas: 2, pod: 'vllm-disagg-0-frontend-a' });
+    // A service scaled to zero has nothing to delete: named, it is an error; by default the next one is taken.
+    const scaledDown = { graphs: [graph('vllm-disagg', { VllmDecodeWorker: 0 })] };
+    const find0 = (service?: string) => findFaultTarget(kube(recorded(scaledDown, 'vllm-disagg', () => {}).runner), NS, 'vllm-disagg', { kind: 'worker', ...(service && { service }) });
+    expect(() => find0('VllmDecodeWorker')).toThrow('service VllmDecodeWorker of graph "vllm-disagg" has no pod to delete (replicas: 0)');
+    expect(find0().service).toBe('VllmPrefillWorker');
   });
 
   it('Ctrl-C before the delete deletes nothing; after it, says so; the proxy ends either way', async () => {
@@ -303,5 +311,11 @@ describe('fault-test: refusals and errors (exit 1, one line, nothing deleted)', 
     expect(r.out).toContain('replicated (HA): success ratio >= 99 %, recovery < 60 s');
     expect(r.out).toContain('single replica: success ratio >= 10 %, recovery < 180 s');
     expect(r.out).toContain('exit 0: within the SLA; 2: outside it; 1: an error');
+  });
+
+  it('the installed binary: the exit code of the asynchronous command reaches the shell (no kubectl: 1, one line)', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'build', 'bin', 'dynamo-iac.js'), 'fault-test', 'vllm-agg', '--target', 'eks'], { encoding: 'utf8', env: { PATH: '/nonexistent' }, timeout: 20_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('dynamo-iac fault-test: kubectl not found on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and point it at your cluster');
   });
 });
