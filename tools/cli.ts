@@ -14,6 +14,9 @@ import { benchmarkResources, hfTokenCommand } from './benchmark.js';
 import { checkGraphs, gpuInventory, renderInventory } from './gpu-inventory.js';
 import { kube, type KubectlRunner, ToolError } from './kubectl.js';
 import { diffCommand } from './diff.js';
+import type { ApiProxyStarter } from './api-proxy.js';
+import type { Clock } from './fault-load.js';
+import { faultTestCommand, faultTestHelp } from './fault-test.js';
 import { failed, preflight, renderChecks, storageNeeds } from './preflight.js';
 import { teardownPlan } from './teardown.js';
 import { upgradePlan } from './upgrade.js';
@@ -26,6 +29,12 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** Sleep between polls (tests pass a no-op). */
   readonly sleep?: (ms: number) => void;
+  /** fault-test: HTTP into the cluster. @default `kubectl proxy` */
+  readonly apiProxy?: ApiProxyStarter;
+  /** fault-test: the clock of the measurement. @default the system clock */
+  readonly clock?: Clock;
+  /** fault-test: Ctrl-C. */
+  readonly signal?: AbortSignal;
 }
 
 /** Every command: its arguments, a one-line description and its options. The usage text is rendered from this. */
@@ -38,6 +47,7 @@ export const COMMANDS = {
   'upgrade-plan': { args: '', summary: 'the ordered upgrade runbook (backups first)', options: '[--target T]' },
   'teardown-plan': { args: '', summary: 'the commands that remove everything, in order', options: '[--target T]' },
   images: { args: '', summary: 'the mirror copy list: source and destination', options: '[--target T] [--registry R] [--json]' },
+  'fault-test': { args: 'GRAPH', summary: "delete a pod under load; the seeds' fault-tolerance SLA", options: '[--delete worker|frontend] [--json] ...   (exit 2: outside the SLA; fault-test --help)' },
 } as const satisfies Record<string, { args: string; summary: string; options: string }>;
 export type CommandName = keyof typeof COMMANDS;
 
@@ -53,20 +63,23 @@ export const USAGE = [
 const HELP = new Set(['--help', '-h', 'help']);
 
 /**
- * Runs one command; returns the exit code: 0 ok, 1 a check failed, 2 usage or tool error. `diff` differs: 2 means
- * a breaking change, so its usage and input errors are 1.
+ * Runs one command; returns the exit code: 0 ok, 1 a check failed, 2 usage or tool error. `diff` and `fault-test`
+ * differ: 2 means a breaking change or a run outside the SLA, so their usage and input errors are 1. `fault-test`
+ * is the one asynchronous command: its exit code comes as a Promise.
  */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export function runCli(argv: readonly string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   // Asking for help (alone or after a command) is not an error: the usage goes to stdout and the exit code is 0.
   if (command === undefined || HELP.has(command) || (isCommand(command) && rest.some((a) => a === '--help' || a === '-h'))) {
-    io.out(USAGE);
+    io.out(command === 'fault-test' ? faultTestHelp() : USAGE);
     return 0;
   }
   if (!isCommand(command)) {
     io.err(`unknown command "${command}"\n${USAGE}`);
     return 2;
   }
+  // Its own options and exit codes (see tools/fault-test.ts).
+  if (command === 'fault-test') return faultTestCommand(rest, io);
   const usageError = command === 'diff' ? 1 : 2;
   let positionals: string[] = [];
   let values: { target?: string; json?: boolean; enrich?: boolean; 'check-graphs'?: boolean; size?: string; registry?: string };

@@ -185,3 +185,19 @@ export function podLabels(dgd: DgdJson, service: string, grove: boolean): Record
     'grove.io/podclique': clique,
   };
 }
+
+/**
+ * The labels the operator itself puts on every pod of a service, before `extraPodMetadata` (graph.go
+ * generateLabels): the graph, the service key as spelled in `spec.services`, its component type and sub-type. Grove
+ * leaves these keys alone.
+ */
+export function operatorPodLabels(dgd: DgdJson, service: string): Record<string, string> {
+  const svc = dgd.spec.services[service]!;
+  return {
+    'nvidia.com/selector': `${dgd.metadata.name}-${service.toLowerCase()}`,
+    'nvidia.com/dynamo-graph-deployment-name': dgd.metadata.name,
+    'nvidia.com/dynamo-component': service,
+    ...(svc['componentType'] && { 'nvidia.com/dynamo-component-type': svc['componentType'] as string }),
+    ...(svc['subComponentType'] && { 'nvidia.com/dynamo-sub-component-type': svc['subComponentType'] as string }),
+  };
+}
