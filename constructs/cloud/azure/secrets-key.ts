@@ -85,7 +85,7 @@ export class AksSecretsKey extends Construct {
       return;
     }
 
-    const hash = Fn.substr(Fn.sha1(`${props.subscriptionId}/${props.clusterName}`), 0, 6);
+    const hash = Fn.substr(Fn.sha1(Fn.join('/', [props.subscriptionId, props.clusterName])), 0, 6);
     this.vault = new KeyVault(this, 'vault', {
       name: aksKeyVaultName(props.clusterName, hash),
       resourceGroupName: props.resourceGroupName,
