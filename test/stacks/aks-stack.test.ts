@@ -212,6 +212,7 @@ describe('cross-layer: the stack and dist/aks agree', () => {
     const identity = /^\$\{(azurerm_user_assigned_identity\.[^.]+)\.id\}$/.exec(String((cluster['identity'] as { identity_ids: string[] }).identity_ids[0]))![1];
     const grant = resources(base, 'azurerm_role_assignment').find((r) => r['role_definition_name'] === 'Network Contributor')!;
     expect(grant['principal_id']).toBe(`\${${identity}.principal_id}`);
-    expect(String(grant['scope'])).toMatch(/^\$\{azurerm_subnet\.[^}]+\.id\}$/);
+    // The node subnet, through its security group association (the grant waits for the group).
+    expect(String(grant['scope'])).toMatch(/^\$\{azurerm_subnet_network_security_group_association\.[^}]+\.subnet_id\}$/);
   });
 });

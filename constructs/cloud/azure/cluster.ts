@@ -14,6 +14,9 @@ import type { AksOsSku } from '../../../spec/profile/azure.js';
 
 export const AKS_RBAC_CLUSTER_ADMIN = 'Azure Kubernetes Service RBAC Cluster Admin';
 
+/** The overlay pod range (Azure CNI overlay): pod addresses outside the virtual network. */
+export const AKS_POD_CIDR = '192.168.0.0/16';
+
 /**
  * The resource group AKS creates for the cluster's nodes (`node_resource_group`). Left unset, AKS names it
  * `MC_<group>_<cluster>_<region>` and refuses the cluster when that passes 80 characters (with Azure CNI overlay the
@@ -93,7 +96,7 @@ export class AksCluster extends Construct {
         networkDataPlane: 'cilium',
         networkPolicy: 'cilium',
         loadBalancerSku: 'standard',
-        podCidr: '192.168.0.0/16',
+        podCidr: AKS_POD_CIDR,
         serviceCidr: '172.16.0.0/16',
         dnsServiceIp: '172.16.0.10',
       },
