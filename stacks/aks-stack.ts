@@ -1,6 +1,7 @@
 /**
  * The AKS stack (`cdktf deploy aks`): resource group, virtual network, the cluster (system pool, OIDC issuer and
- * workload identity, Entra ID with Azure RBAC, Cilium network policy), GPU node pools without AKS's driver (the GPU
+ * workload identity, Entra ID with Azure RBAC, Cilium network policy, Secrets encrypted with a Key Vault key under a
+ * user-assigned control-plane identity), GPU node pools without AKS's driver (the GPU
  * Operator owns it), spot pools from zero, the model store tier of the spec (Azure Managed Lustre by default, as the
  * seed recommends), Azure Container Registry with AcrPull for the kubelet identity, and the deploy path.
  */

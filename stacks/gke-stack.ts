@@ -1,6 +1,6 @@
 /**
  * The GKE stack (`cdktf deploy gke`): the project APIs it calls, a VPC with secondary ranges and Cloud NAT, a regional cluster (Workload
- * Identity, shielded nodes, Dataplane V2, private nodes), a system pool and GPU pools with GKE-installed drivers,
+ * Identity, shielded nodes, Dataplane V2, private nodes, Secrets encrypted with a Cloud KMS key), a system pool and GPU pools with GKE-installed drivers,
  * spot from zero, the model store (Filestore through its CSI add-on, or Managed Lustre through its CSI driver),
  * Artifact Registry, a Workload Identity service account for workloads, and the deploy path.
  */
