@@ -110,6 +110,8 @@ function clusterDefaults(target: CloudTarget): ClusterInput {
     admins: [],
     localAccounts: false,
     protectStatefulResources: true,
+    // Secrets: a key the stack creates (EKS and GKE: KMS; AKS: Key Vault). Encryption at host needs a subscription feature.
+    encryption: { atHost: false },
     deploy: { platform: true, graphs: false, aksLogin: 'azurecli' },
   };
 }

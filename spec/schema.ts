@@ -15,6 +15,7 @@ import { cloudProfile } from './profile/index.js';
 import { gkeClusterProblems } from './profile/gcp-rules.js';
 import { CLUSTER_AUTOSCALER, KARPENTER_CHART, KARPENTER_MIN_FOR_KUBERNETES, karpenterSupports } from './autoscaler-versions.js';
 import { AWS_TAG_KEY_MAX, nodeTemplateTagKey } from './profile/aws-names.js';
+import { encryptionProblems, encryptionSchema } from './encryption.js';
 
 export const TARGETS = ['local', 'eks', 'aks', 'gke'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -316,6 +317,7 @@ export const clusterSchema = z
     admins: z.array(z.string().min(1)).describe('Principals with cluster-admin access besides the creator (AWS: IAM role or user ARNs; Azure: Entra ID object ids).'),
     localAccounts: z.boolean().describe('AKS: keep the local (certificate) accounts. Off: every access goes through Entra ID and Azure RBAC. No effect elsewhere.'),
     protectStatefulResources: z.boolean().describe('prevent_destroy on file systems, keys and registries: `terraform destroy` stops at them until this is false.'),
+    encryption: encryptionSchema,
     deploy: deploySchema,
   })
   .describe('The GPU cluster (cloud targets only).');
@@ -527,6 +529,7 @@ function crossFieldRules(spec: ParsedSpec, ctx: z.RefinementCtx): void {
   if (spec.target === 'gke') {
     for (const g of gkeClusterProblems(spec.cluster)) ctx.addIssue({ code: 'custom', path: ['cluster', ...g.path], message: g.message });
   }
+  for (const e of encryptionProblems(spec.cluster.encryption, spec.target, spec.cluster.region)) ctx.addIssue({ code: 'custom', path: ['cluster', 'encryption', ...e.path], message: e.message });
   if (spec.cluster.deploy.graphs && !spec.cluster.deploy.platform) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'deploy', 'graphs'], message: 'the graphs need the platform: set cluster.deploy.platform: true' });
   }

@@ -135,6 +135,8 @@ export const VERSIONS = {
   unboundProviders: {
     // The deployer's address for the default public API endpoint (`response_body`, `status_code`: 3.x schema).
     http: { source: 'hashicorp/http', providerVersion: '3.6.0' },
+    // AKS: waits for Azure RBAC role assignments to reach Key Vault before the keys and the cluster use them (`time_sleep`).
+    time: { source: 'hashicorp/time', providerVersion: '0.13.1' },
   },
 } as const satisfies {
   dynamo: {
@@ -157,7 +159,7 @@ export const VERSIONS = {
   kubernetes: Record<'eks' | 'aks' | 'gke', string>;
   cdk: Record<string, string>;
   providers: Record<'aws' | 'azurerm' | 'google' | 'helm', ProviderRef>;
-  unboundProviders: Record<'http', ProviderPin>;
+  unboundProviders: Record<'http' | 'time', ProviderPin>;
 };
 
 /** One row of the README's compatibility table. */
@@ -222,7 +224,7 @@ export function versionRows(): VersionRow[] {
     })),
     ...Object.values(v.unboundProviders).map((p) => ({
       component: `Terraform provider ${p.source} ${p.providerVersion}`,
-      artifact: 'none (cdktf generic data source)',
+      artifact: 'none (cdktf generic data source or resource)',
       version: p.providerVersion,
     })),
   ];

@@ -1,10 +1,12 @@
 /**
  * The AKS stack (`cdktf deploy aks`): resource group, virtual network, the cluster (system pool, OIDC issuer and
- * workload identity, Entra ID with Azure RBAC, Cilium network policy), GPU node pools without AKS's driver (the GPU
+ * workload identity, Entra ID with Azure RBAC, Cilium network policy, Secrets encrypted with a Key Vault key under a
+ * user-assigned control-plane identity), GPU node pools without AKS's driver (the GPU
  * Operator owns it), spot pools from zero, the model store tier of the spec (Azure Managed Lustre by default, as the
  * seed recommends), Azure Container Registry with AcrPull for the kubelet identity, and the deploy path.
  */
 import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry/index.js';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config/index.js';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider/index.js';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.js';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
@@ -12,6 +14,8 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { platformPrerequisites } from '../charts/prerequisites.js';
 import { AksCluster } from '../constructs/cloud/azure/cluster.js';
+import { AksControlPlaneIdentity } from '../constructs/cloud/azure/identity.js';
+import { AksSecretsKey } from '../constructs/cloud/azure/secrets-key.js';
 import { AksContainerInsights } from '../constructs/cloud/azure/container-insights.js';
 import { AksLustre } from '../constructs/cloud/azure/model-storage.js';
 import { AksNetwork } from '../constructs/cloud/azure/network.js';
@@ -54,6 +58,24 @@ export class AksStack extends TerraformStack {
     const logs = c.logs.enabled
       ? new AksContainerInsights(this, 'logs', { clusterName: c.name, resourceGroupName: rg.name, location: rg.location, retentionDays: c.logs.retentionDays })
       : undefined;
+    // The control plane's own identity, its grants and the Secrets key, all effective before the cluster exists.
+    const client = new DataAzurermClientConfig(this, 'client', {});
+    const controlPlane = new AksControlPlaneIdentity(this, 'control-plane', { clusterName: c.name, resourceGroupName: rg.name, location: rg.location, nodeSubnetId: network.nodeSubnetId });
+    const enc = c.encryption;
+    pinProvider(this, 'time', VERSIONS.unboundProviders.time);
+    const secretsKey = new AksSecretsKey(this, 'secrets-key', {
+      clusterName: c.name,
+      resourceGroupName: rg.name,
+      location: rg.location,
+      tenantId: client.tenantId,
+      subscriptionId: client.subscriptionId,
+      deployerObjectId: client.objectId,
+      principalId: controlPlane.identity.principalId,
+      protect: c.protectStatefulResources,
+      ...(enc.secretsKey && enc.keyVaultId && { existing: { keyId: enc.secretsKey, keyVaultId: enc.keyVaultId } }),
+      grants: [controlPlane.subnetGrant],
+      timeProvider: VERSIONS.unboundProviders.time,
+    });
     const aks = new AksCluster(this, 'cluster', {
       name: c.name,
       resourceGroupName: rg.name,
@@ -74,6 +96,10 @@ export class AksStack extends TerraformStack {
       admins: c.admins,
       blobDriver: c.modelStorage.kind === 'blob',
       ...(logs && { logAnalyticsWorkspaceId: logs.workspace.id }),
+      identityId: controlPlane.identity.id,
+      secretsKeyId: secretsKey.keyId,
+      hostEncryption: enc.atHost,
+      dependsOn: [secretsKey.ready],
     });
     logs?.attach(aks.cluster.id);
     const cluster = aks.cluster;
@@ -88,6 +114,7 @@ export class AksStack extends TerraformStack {
           subnetId: network.nodeSubnetId,
           spot: pool.capacity === 'spot',
           osSku: aksOsSku(spec, 'gpu'),
+          hostEncryption: enc.atHost,
           ...poolSize(pool, 'gpu'),
           labels: { ...pool.labels, 'dynamo-iac.io/accelerator': pool.accelerator, ...(pool.capacity === 'spot' && AKS_SPOT_LABEL) },
           taints: profile.gpuPools[name]!.taints,

@@ -22,6 +22,7 @@ import { EksClusterAutoscalerIdentity } from '../constructs/cloud/aws/cluster-au
 import { EksControllers } from '../constructs/cloud/aws/controllers.js';
 import { ServiceRole } from '../constructs/cloud/aws/iam.js';
 import { EfaNetworking } from '../constructs/cloud/aws/efa.js';
+import { EksFlowLogs } from '../constructs/cloud/aws/flow-logs.js';
 import { EksKarpenter } from '../constructs/cloud/aws/karpenter.js';
 import { EksModelStorage } from '../constructs/cloud/aws/model-storage.js';
 import { EksNetwork } from '../constructs/cloud/aws/network.js';
@@ -67,6 +68,7 @@ export class EksStack extends TerraformStack {
     const vpcCidr = network.vpcCidr;
     const plane = new EksControlPlane(this, 'control-plane', {
       name: c.name,
+      region: c.region,
       version: c.kubernetesVersion,
       subnetIds: network.privateSubnetIds,
       publicEndpoint: c.network.publicEndpoint,
@@ -76,6 +78,8 @@ export class EksStack extends TerraformStack {
       supportType: c.kubernetesSupport === 'extended' ? 'EXTENDED' : 'STANDARD',
     });
     const cluster = plane.cluster;
+    // A brought VPC keeps its own flow logs.
+    if (!existing) new EksFlowLogs(this, 'flow-logs', { clusterName: c.name, vpcId: network.vpcId, kmsKeyArn: plane.key.arn });
     const clusterSecurityGroup = cluster.vpcConfig.clusterSecurityGroupId;
 
     // ------------------------------------------------------------------ nodes

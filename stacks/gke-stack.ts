@@ -1,6 +1,6 @@
 /**
  * The GKE stack (`cdktf deploy gke`): the project APIs it calls, a VPC with secondary ranges and Cloud NAT, a regional cluster (Workload
- * Identity, shielded nodes, Dataplane V2, private nodes), a system pool and GPU pools with GKE-installed drivers,
+ * Identity, shielded nodes, Dataplane V2, private nodes, Secrets encrypted with a Cloud KMS key), a system pool and GPU pools with GKE-installed drivers,
  * spot from zero, the model store (Filestore through its CSI add-on, or Managed Lustre through its CSI driver),
  * Artifact Registry, a Workload Identity service account for workloads, and the deploy path.
  */
@@ -18,6 +18,7 @@ import { GkeCluster } from '../constructs/cloud/gcp/cluster.js';
 import { GkeIdentities, WORKLOAD_KSA } from '../constructs/cloud/gcp/identities.js';
 import { GkeNetwork } from '../constructs/cloud/gcp/network.js';
 import { GkeNodePool } from '../constructs/cloud/gcp/node-pool.js';
+import { GkeSecretsKey } from '../constructs/cloud/gcp/secrets-key.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
 import { gkeProfile } from '../spec/profile/gcp.js';
 import { gkeVpcName } from '../spec/profile/gcp-names.js';
@@ -37,7 +38,8 @@ export class GkeStack extends TerraformStack {
     const profile = gkeProfile(spec);
     localState(this, id);
     // The project comes from the provider's configuration (GOOGLE_PROJECT or gcloud's default), never from a file.
-    new GoogleProvider(this, 'google', { region: c.region, defaultLabels: { 'managed-by': 'dynamo-iac', cluster: c.name } });
+    const labels = { 'managed-by': 'dynamo-iac', cluster: c.name };
+    new GoogleProvider(this, 'google', { region: c.region, defaultLabels: labels });
     pinProvider(this, 'google', VERSIONS.providers.google);
     const client = new DataGoogleClientConfig(this, 'client', {});
     const project = client.project;
@@ -56,6 +58,16 @@ export class GkeStack extends TerraformStack {
     // Managed Lustre is reached over private services access (a peering range of the VPC), LNet admitted from that range.
     const peering = lustre && !existing ? privateServicesAccess(this, c.name, network.networkId, apis.of('compute', 'serviceNetworking')) : undefined;
 
+    // The key that encrypts Secrets in etcd, and the GKE service agent's grant on it, before the cluster.
+    const secretsKey = new GkeSecretsKey(this, 'secrets-key', {
+      clusterName: c.name,
+      region: c.region,
+      protect: c.protectStatefulResources,
+      ...(c.encryption.secretsKey && { existingKey: c.encryption.secretsKey }),
+      kmsApi: apis.of('kms'),
+      containerApi: apis.of('container'),
+      projectApi: apis.of('resourceManager'),
+    });
     const gke = new GkeCluster(this, 'cluster', {
       name: c.name,
       region: c.region,
@@ -69,8 +81,10 @@ export class GkeStack extends TerraformStack {
       lustre,
       protect: c.protectStatefulResources,
       workloadLogs: c.logs.enabled,
+      secretsKeyName: secretsKey.keyName,
+      labels,
       // The CSI add-ons create file systems through the storage API; Workload Identity mints tokens through IAM.
-      dependsOn: apis.of('container', 'compute', 'logging', 'monitoring', 'iamCredentials', storageApi),
+      dependsOn: [...apis.of('container', 'compute', 'logging', 'monitoring', 'iamCredentials', storageApi), secretsKey.grant],
     });
     const cluster = gke.cluster;
     const ids = new GkeIdentities(this, 'identities', {
@@ -160,7 +174,7 @@ export function gkeApis(spec: CloudSpec): GcpApi[] {
   const c = spec.cluster;
   const lustre = c.modelStorage.kind === 'lustre';
   return [
-    'compute', 'container', 'iam', 'iamCredentials', 'resourceManager', 'logging', 'monitoring',
+    'compute', 'container', 'iam', 'iamCredentials', 'resourceManager', 'logging', 'monitoring', 'kms',
     lustre ? 'lustre' : 'file',
     ...(lustre && !c.network.existing ? (['serviceNetworking'] as const) : []),
     ...(c.registry.enabled ? (['artifactRegistry'] as const) : []),

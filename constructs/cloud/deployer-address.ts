@@ -8,8 +8,9 @@
  * There is no npm binding of the http provider: the data source is cdktf's generic `TerraformDataSource`, and
  * `HttpProvider` a bare `TerraformProvider` (the provider needs no configuration). The caller pins the version.
  */
-import { Fn, TerraformDataSource, TerraformProvider } from 'cdktf';
+import { Fn, TerraformDataSource } from 'cdktf';
 import { Construct } from 'constructs';
+import { BareProvider } from './bare-provider.js';
 
 /** Answers with the caller's public IPv4 address and a newline, nothing else. */
 export const DEPLOYER_ADDRESS_URL = 'https://checkip.amazonaws.com';
@@ -26,17 +27,9 @@ export const DEPLOYER_ADDRESS_ERROR =
   'cluster.network.publicEndpoint: false for a private API (air-gapped runners), and synthesize again.';
 
 /** `hashicorp/http`, pinned by the caller; the provider has no arguments. */
-export class HttpProvider extends TerraformProvider {
+export class HttpProvider extends BareProvider {
   constructor(scope: Construct, id: string, source: string, version: string) {
-    super(scope, id, {
-      terraformResourceType: 'http',
-      terraformGeneratorMetadata: { providerName: 'http', providerVersion: version },
-      terraformProviderSource: source,
-    });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return {};
+    super(scope, id, 'http', source, version);
   }
 }
 

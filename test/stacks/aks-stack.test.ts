@@ -44,7 +44,7 @@ describe('AKS resources carry the expected values', () => {
       api_server_access_profile: { authorized_ip_ranges: ['203.0.113.0/24'] },
     });
     expect(resources(aks('cluster: { localAccounts: true }').tf, 'azurerm_kubernetes_cluster')[0]!['local_account_disabled']).toBe(false);
-    expect(resources(base, 'azurerm_role_assignment').map((r) => r['role_definition_name']).sort()).toEqual(['AcrPull', 'Azure Kubernetes Service RBAC Cluster Admin', 'Network Contributor']);
+    expect(resources(base, 'azurerm_role_assignment').map((r) => r['role_definition_name']).sort()).toEqual(['AcrPull', 'Azure Kubernetes Service RBAC Cluster Admin', 'Key Vault Crypto Officer', 'Key Vault Crypto User', 'Network Contributor']);
   });
 
   it('every GPU pool skips the AKS driver (gpu_driver None: the GPU Operator owns driver, device plugin and DCGM)', () => {
@@ -208,9 +208,11 @@ describe('cross-layer: the stack and dist/aks agree', () => {
   });
 
   it('the cluster identity may create internal load balancers in the node subnet (Network Contributor there)', () => {
-    const cluster = Object.keys(base.resource['azurerm_kubernetes_cluster']!)[0]!;
+    const cluster = resources(base, 'azurerm_kubernetes_cluster')[0]!;
+    const identity = /^\$\{(azurerm_user_assigned_identity\.[^.]+)\.id\}$/.exec(String((cluster['identity'] as { identity_ids: string[] }).identity_ids[0]))![1];
     const grant = resources(base, 'azurerm_role_assignment').find((r) => r['role_definition_name'] === 'Network Contributor')!;
-    expect(grant['principal_id']).toBe(`\${azurerm_kubernetes_cluster.${cluster}.identity[0].principal_id}`);
-    expect(String(grant['scope'])).toMatch(/^\$\{azurerm_subnet\.[^}]+\.id\}$/);
+    expect(grant['principal_id']).toBe(`\${${identity}.principal_id}`);
+    // The node subnet, through its security group association (the grant waits for the group).
+    expect(String(grant['scope'])).toMatch(/^\$\{azurerm_subnet_network_security_group_association\.[^}]+\.subnet_id\}$/);
   });
 });

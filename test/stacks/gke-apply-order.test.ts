@@ -39,6 +39,7 @@ const API_OF: readonly [RegExp, string][] = [
   [/^google_service_networking_/, 'servicenetworking.googleapis.com'],
   [/^google_filestore_/, 'file.googleapis.com'],
   [/^google_lustre_/, 'lustre.googleapis.com'],
+  [/^google_kms_/, 'cloudkms.googleapis.com'],
 ];
 
 describe('the dependency walk itself', () => {

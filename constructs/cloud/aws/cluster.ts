@@ -1,11 +1,14 @@
 /**
- * EksControlPlane: the EKS cluster with envelope encryption of Secrets (a customer-managed KMS key with rotation),
+ * EksControlPlane: the EKS cluster with envelope encryption of Secrets (a customer-managed KMS key with rotation,
+ * which also encrypts the cluster's log groups),
  * API authentication mode with access entries (the creator and the spec's admins), the private endpoint always on
  * and the public one optional with allowed CIDRs, every control-plane log type, the OIDC provider for IRSA, and the
  * upgrade policy (STANDARD by default: at the end of standard support EKS upgrades the cluster instead of moving it
  * into extended support, which is billed per cluster hour; EKS itself defaults to EXTENDED).
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry/index.js';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association/index.js';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster/index.js';
@@ -14,12 +17,15 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
 import { Construct } from 'constructs';
 import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';
 import { ServiceRole } from './iam.js';
+import { eksKeyPolicy, eksLogGroupPrefix } from './key-policy.js';
 
 export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 
 export interface EksControlPlaneProps {
   readonly name: string;
+  /** The region (CloudWatch Logs' service principal in the key policy). */
+  readonly region: string;
   readonly version: string;
   readonly subnetIds: readonly string[];
   readonly publicEndpoint: boolean;
@@ -41,15 +47,24 @@ export class EksControlPlane extends Construct {
 
   constructor(scope: Construct, id: string, props: EksControlPlaneProps) {
     super(scope, id);
+    const partition = new DataAwsPartition(this, 'partition');
     this.key = new KmsKey(this, 'secrets-key', {
       description: `EKS ${props.name}: Kubernetes Secrets, the model store and the image registry`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      // KMS's default statement plus CloudWatch Logs for the cluster's log groups (control plane, VPC flow logs).
+      policy: eksKeyPolicy({
+        partition: partition.partition,
+        dnsSuffix: partition.dnsSuffix,
+        region: props.region,
+        accountId: new DataAwsCallerIdentity(this, 'account').accountId,
+        logGroups: [`${eksLogGroupPrefix(props.name)}/*`],
+      }),
       lifecycle: { preventDestroy: props.protect },
     });
     const role = new ServiceRole(this, 'cluster-role', { name: awsName(props.name, 'cluster', AWS_NAME_MAX.iamRole), service: 'eks.amazonaws.com', managedPolicies: ['AmazonEKSClusterPolicy'] });
     // Created up front so that its retention (not EKS's "never expire") applies.
-    const logs = new CloudwatchLogGroup(this, 'logs', { name: `/aws/eks/${props.name}/cluster`, retentionInDays: props.logRetentionDays ?? 90 });
+    const logs = new CloudwatchLogGroup(this, 'logs', { name: `${eksLogGroupPrefix(props.name)}/cluster`, retentionInDays: props.logRetentionDays ?? 90, kmsKeyId: this.key.arn });
     this.cluster = new EksCluster(this, 'cluster', {
       name: props.name,
       version: props.version,

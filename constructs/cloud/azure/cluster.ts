@@ -2,15 +2,20 @@
  * AksCluster: the AKS cluster with its system pool as the default node pool, the OIDC issuer and workload identity,
  * Microsoft Entra ID with Azure RBAC for Kubernetes authorization (local accounts off unless asked), Azure CNI
  * overlay with the Cilium data plane, which enforces our NetworkPolicies, the API server reachable only from the
- * allowed CIDRs (or private), and the deployer granted cluster admin through Azure RBAC.
+ * allowed CIDRs (or private), Secrets in etcd encrypted with a Key Vault key (KMS, public key vault) under a
+ * user-assigned control-plane identity, and the deployer granted cluster admin through Azure RBAC.
  */
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config/index.js';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AksOsSku } from '../../../spec/profile/azure.js';
 
 export const AKS_RBAC_CLUSTER_ADMIN = 'Azure Kubernetes Service RBAC Cluster Admin';
+
+/** The overlay pod range (Azure CNI overlay): pod addresses outside the virtual network. */
+export const AKS_POD_CIDR = '192.168.0.0/16';
 
 /**
  * The resource group AKS creates for the cluster's nodes (`node_resource_group`). Left unset, AKS names it
@@ -48,6 +53,14 @@ export interface AksClusterProps {
   readonly blobDriver: boolean;
   /** Container Insights into this Log Analytics workspace. @default - none */
   readonly logAnalyticsWorkspaceId?: string;
+  /** The user-assigned control-plane identity (resource id); its grants must be effective before the cluster. */
+  readonly identityId: string;
+  /** Versioned Key Vault key id that encrypts Secrets in etcd (KMS, public key vault). */
+  readonly secretsKeyId: string;
+  /** Encryption at host on the system pool (the subscription's EncryptionAtHost feature must be registered). @default false */
+  readonly hostEncryption?: boolean;
+  /** What the cluster waits for: the identity's grants, after their propagation. @default - none */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 export class AksCluster extends Construct {
@@ -72,7 +85,8 @@ export class AksCluster extends Construct {
       roleBasedAccessControlEnabled: true,
       localAccountDisabled: props.localAccountsDisabled,
       azureActiveDirectoryRoleBasedAccessControl: { azureRbacEnabled: true, tenantId: client.tenantId },
-      identity: { type: 'SystemAssigned' },
+      identity: { type: 'UserAssigned', identityIds: [props.identityId] },
+      keyManagementService: { keyVaultKeyId: props.secretsKeyId, keyVaultNetworkAccess: 'Public' },
       // Container Insights with managed-identity authentication (no workspace key on the nodes).
       ...(props.logAnalyticsWorkspaceId && { omsAgent: { logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, msiAuthForMonitoringEnabled: true } }),
       ...(props.publicEndpoint ? { privateClusterEnabled: false, apiServerAccessProfile: { authorizedIpRanges: [...props.publicAccessCidrs] } } : { privateClusterEnabled: true }),
@@ -82,7 +96,7 @@ export class AksCluster extends Construct {
         networkDataPlane: 'cilium',
         networkPolicy: 'cilium',
         loadBalancerSku: 'standard',
-        podCidr: '192.168.0.0/16',
+        podCidr: AKS_POD_CIDR,
         serviceCidr: '172.16.0.0/16',
         dnsServiceIp: '172.16.0.10',
       },
@@ -97,12 +111,14 @@ export class AksCluster extends Construct {
         nodeCount: sys.desiredNodes,
         osDiskSizeGb: sys.diskSizeGiB,
         osSku: sys.osSku ?? 'AzureLinux',
+        ...(props.hostEncryption && { hostEncryptionEnabled: true }),
         nodeLabels: { ...sys.labels },
         temporaryNameForRotation: 'systemtmp',
         ...(sys.zones && { zones: [...sys.zones] }),
         upgradeSettings: { maxSurge: '10%' },
       },
       lifecycle: { ignoreChanges: ['default_node_pool[0].node_count'] },
+      dependsOn: [...(props.dependsOn ?? [])],
     });
     for (const [i, principal] of [client.objectId, ...props.admins].entries()) {
       this.adminAssignments.push(new RoleAssignment(this, i === 0 ? 'deployer-admin' : `admin-${principal.replace(/[^A-Za-z0-9]/g, '-')}`, {
@@ -111,13 +127,5 @@ export class AksCluster extends Construct {
         principalId: principal,
       }));
     }
-    // The cluster identity creates internal load balancers in the node subnet (created here or brought): without
-    // Network Contributor on it, an internal LoadBalancer Service stays pending (403 LinkedAuthorizationFailed).
-    new RoleAssignment(this, 'subnet-network-contributor', {
-      scope: props.nodeSubnetId,
-      roleDefinitionName: 'Network Contributor',
-      principalId: this.cluster.identity.principalId,
-      skipServicePrincipalAadCheck: true,
-    });
   }
 }

@@ -1,11 +1,22 @@
 /**
  * AksNetwork: a virtual network with a node subnet (pods get overlay addresses, so the subnet holds nodes only)
  * and, when the model store is Azure Managed Lustre, a subnet of its own; or an existing node subnet.
+ *
+ * The node subnet has a network security group: Azure's default rules (virtual network and Azure Load Balancer in,
+ * nothing else from the internet; virtual network and internet out), plus the pod range. Azure CNI overlay does not
+ * encapsulate pod traffic, so subnet rules apply to pod addresses, which lie outside the virtual network's service
+ * tag: AKS's overlay guide requires node-to-pod and pod-to-pod traffic allowed on all ports (DNS, services, probes).
+ * AKS manages its own NIC-level group in the node resource group and never edits this one. The cluster takes the
+ * subnet id through the association, so it is created only with the group in place.
  */
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group/index.js';
+import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule/index.js';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet/index.js';
+import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association/index.js';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network/index.js';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { AKS_POD_CIDR } from './cluster.js';
 
 export interface AksNetworkProps {
   readonly name: string;
@@ -33,9 +44,35 @@ export class AksNetwork extends Construct {
     const cidr = props.cidr ?? '10.0.0.0/16';
     const vnet = new VirtualNetwork(this, 'vnet', { name: props.name, resourceGroupName: props.resourceGroupName, location: props.location, addressSpace: [cidr] });
     // /16 -> nodes on the first /18 (16k nodes); Lustre on a /24 at the top.
-    this.nodeSubnetId = new Subnet(this, 'nodes', { name: 'nodes', resourceGroupName: props.resourceGroupName, virtualNetworkName: vnet.name, addressPrefixes: [Fn.cidrsubnet(cidr, 2, 0)] }).id;
+    const nodeCidr = Fn.cidrsubnet(cidr, 2, 0);
+    const nodes = new Subnet(this, 'nodes', { name: 'nodes', resourceGroupName: props.resourceGroupName, virtualNetworkName: vnet.name, addressPrefixes: [nodeCidr] });
+    this.nodeSubnetId = this.nodeSecurityGroup(props, nodes, nodeCidr).subnetId;
     if (props.lustreSubnet) {
       this.lustreSubnetId = new Subnet(this, 'lustre', { name: 'lustre', resourceGroupName: props.resourceGroupName, virtualNetworkName: vnet.name, addressPrefixes: [Fn.cidrsubnet(cidr, 8, 255)] }).id;
     }
+  }
+
+  /** The node subnet's security group with the overlay rules, associated; the association carries the subnet id. */
+  private nodeSecurityGroup(props: AksNetworkProps, subnet: Subnet, nodeCidr: string): SubnetNetworkSecurityGroupAssociation {
+    const nsg = new NetworkSecurityGroup(this, 'nodes-nsg', { name: `${props.name}-nodes`, resourceGroupName: props.resourceGroupName, location: props.location });
+    const prefixes = [nodeCidr, AKS_POD_CIDR];
+    const rules = (['Inbound', 'Outbound'] as const).map((direction) =>
+      new NetworkSecurityRule(this, `nodes-nsg-overlay-${direction.toLowerCase()}`, {
+        name: `overlay-${direction.toLowerCase()}`,
+        description: 'Azure CNI overlay: nodes and pods to nodes and pods, every port (AKS overlay guide)',
+        resourceGroupName: props.resourceGroupName,
+        networkSecurityGroupName: nsg.name,
+        direction,
+        priority: 100,
+        access: 'Allow',
+        protocol: '*',
+        sourcePortRange: '*',
+        destinationPortRange: '*',
+        sourceAddressPrefixes: prefixes,
+        destinationAddressPrefixes: prefixes,
+      }),
+    );
+    // The rules are in place before anything that takes the subnet id from the association (nodes, the cluster).
+    return new SubnetNetworkSecurityGroupAssociation(this, 'nodes-nsg-association', { subnetId: subnet.id, networkSecurityGroupId: nsg.id, dependsOn: rules });
   }
 }

@@ -20,6 +20,8 @@ export interface AksGpuNodePoolProps extends NodePoolShape {
   readonly zones?: readonly string[];
   /** Node OS image (the GPU Operator's driver containers and the Lustre CSI driver run on Ubuntu). @default 'Ubuntu' */
   readonly osSku?: AksOsSku;
+  /** Encryption at host (the subscription's EncryptionAtHost feature must be registered, the VM size support it). @default false */
+  readonly hostEncryption?: boolean;
 }
 
 export class AksGpuNodePool extends Construct {
@@ -33,6 +35,7 @@ export class AksGpuNodePool extends Construct {
       vmSize: props.vmSize,
       vnetSubnetId: props.subnetId,
       osSku: props.osSku ?? 'Ubuntu',
+      ...(props.hostEncryption && { hostEncryptionEnabled: true }),
       osDiskSizeGb: props.diskSizeGiB,
       gpuDriver: 'None',
       autoScalingEnabled: true,

@@ -24,6 +24,8 @@ export const GCP_API = {
   file: 'file.googleapis.com',
   /** Managed Lustre. */
   lustre: 'lustre.googleapis.com',
+  /** Cloud KMS: the key that encrypts Secrets in etcd. */
+  kms: 'cloudkms.googleapis.com',
 } as const;
 export type GcpApi = keyof typeof GCP_API;
 

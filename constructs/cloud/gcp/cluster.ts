@@ -1,7 +1,8 @@
 /**
  * GkeCluster: a regional, VPC-native GKE cluster on a release channel at the matrix's version, with Workload
  * Identity, shielded nodes, Dataplane V2 (which enforces NetworkPolicies), private nodes as an option, the control
- * plane reachable only from the allowed CIDRs, the Filestore and Managed Lustre CSI add-ons, and deletion protection.
+ * plane reachable only from the allowed CIDRs, Secrets in etcd encrypted with a Cloud KMS key, the Filestore and
+ * Managed Lustre CSI add-ons, and deletion protection.
  * The default node pool is removed: every pool is our own.
  */
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster/index.js';
@@ -23,6 +24,10 @@ export interface GkeClusterProps {
   readonly protect: boolean;
   /** Ship workload (container) logs to Cloud Logging besides the system components'. */
   readonly workloadLogs: boolean;
+  /** Cloud KMS key that encrypts Secrets in etcd (application-layer secrets encryption), in the cluster's region. */
+  readonly secretsKeyName: string;
+  /** Labels of the cluster resource (cost attribution; the provider's default labels are not visible to scanners). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
   /** What the cluster waits for (the project APIs it calls and its add-ons use). */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
@@ -65,6 +70,8 @@ export class GkeCluster extends Construct {
         gcePersistentDiskCsiDriverConfig: { enabled: true },
         ...(props.lustre && { lustreCsiDriverConfig: { enabled: true } }),
       },
+      databaseEncryption: { state: 'ENCRYPTED', keyName: props.secretsKeyName },
+      ...(props.labels && { resourceLabels: { ...props.labels } }),
       deletionProtection: props.protect,
       dependsOn: [...(props.dependsOn ?? [])],
     });

@@ -1,6 +1,6 @@
 /**
  * GkeNetwork: a custom-mode VPC with one subnet carrying the pod and service secondary ranges (VPC-native
- * cluster), Private Google Access, and Cloud NAT so private nodes reach registries; or an existing network and
+ * cluster), Private Google Access and VPC flow logs, and Cloud NAT so private nodes reach registries; or an existing network and
  * subnet (with secondary ranges named `pods` and `services`).
  */
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network/index.js';
@@ -40,6 +40,9 @@ export class GkeNetwork extends Construct {
       region: props.region,
       ipCidrRange: props.cidr ?? '10.0.0.0/16',
       privateIpGoogleAccess: true,
+      // VPC flow logs of the nodes' traffic: 10-minute aggregation and half the flows sampled keep the log volume (billed)
+      // modest; the metadata names the GKE pods and services at each end.
+      logConfig: { aggregationInterval: 'INTERVAL_10_MIN', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
       secondaryIpRange: [
         { rangeName: GKE_RANGES.pods, ipCidrRange: '10.64.0.0/14' },
         { rangeName: GKE_RANGES.services, ipCidrRange: '10.68.0.0/20' },

@@ -1,0 +1,34 @@
+/**
+ * AksControlPlaneIdentity: the user-assigned managed identity of the AKS control plane, and its Network Contributor
+ * grant on the node subnet (created here or brought). User-assigned because the grants must exist before the cluster:
+ * AKS checks the KMS key access when it creates the cluster (KMS etcd encryption refuses a system-assigned identity,
+ * which exists only with the cluster), and the identity creates internal load balancers in the node subnet (without
+ * the grant an internal LoadBalancer Service stays pending with 403 LinkedAuthorizationFailed).
+ */
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity/index.js';
+import { Construct } from 'constructs';
+
+export interface AksControlPlaneIdentityProps {
+  readonly clusterName: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly nodeSubnetId: string;
+}
+
+export class AksControlPlaneIdentity extends Construct {
+  public readonly identity: UserAssignedIdentity;
+  /** Network Contributor on the node subnet. */
+  public readonly subnetGrant: RoleAssignment;
+
+  constructor(scope: Construct, id: string, props: AksControlPlaneIdentityProps) {
+    super(scope, id);
+    this.identity = new UserAssignedIdentity(this, 'identity', { name: `${props.clusterName}-control-plane`, resourceGroupName: props.resourceGroupName, location: props.location });
+    this.subnetGrant = new RoleAssignment(this, 'subnet-network-contributor', {
+      scope: props.nodeSubnetId,
+      roleDefinitionName: 'Network Contributor',
+      principalId: this.identity.principalId,
+      skipServicePrincipalAadCheck: true,
+    });
+  }
+}
