@@ -42,6 +42,7 @@ export function matrixImages(): { use: string; image: string }[] {
     ['etcd', v.etcd.image],
     ['model-cache access pod', v.tools.accessPod],
     ['nvidia-smi inventory pod', v.tools.cudaBase],
+    ['DCGM exporter (GKE)', v.nvidia.dcgmExporterImage],
   ];
   return rows.map(([use, i]) => ({ use, image: imageString(i) })).sort((a, b) => a.image.localeCompare(b.image));
 }
