@@ -1,8 +1,8 @@
 /**
  * The observability chart of a target (`70-observability`): monitors or a prometheus.yml, the alert rules with each
- * graph's SLA, the alert routing (AlertmanagerConfig), Grafana datasources and dashboards, and on GKE the DCGM exporter.
- * Cluster-wide objects in several namespaces (platform, workloads, monitoring, GPU Operator or DCGM exporter); applied
- * after the graphs.
+ * graph's SLA, the alert routing (AlertmanagerConfig), Grafana datasources and dashboards; on GKE, the DCGM exporter
+ * (`70-dcgm-exporter`). Cluster-wide objects in several namespaces (platform, workloads, monitoring, GPU Operator or
+ * DCGM exporter); applied after the graphs.
  */
 import { type App, Chart } from 'cdk8s';
 import { selectorLabels } from '../constructs/k8s/common/labels.js';
@@ -17,6 +17,8 @@ import { tolerationsFor } from '../spec/profile/gpu-fit.js';
 import { cloudProfile } from '../spec/profile/index.js';
 
 export const OBSERVABILITY_CHART = '70-observability';
+/** GKE's DCGM exporter, applied just before the observability chart (same `7x-` step of the install, upgrade and teardown plans). */
+export const DCGM_EXPORTER_CHART = '70-dcgm-exporter';
 
 /** The service levels of the enabled graphs; a graph is replicated when any worker group has more than one replica. */
 export function graphSlos(spec: Spec): GraphSlo[] {
@@ -43,8 +45,8 @@ export function addObservabilityChart(app: App, spec: Spec): DynamoMonitoring | 
   const p = spec.platform;
   const chart = new Chart(app, OBSERVABILITY_CHART, { disableResourceNameHashes: true });
   const tempoUrl = o.tracing.enabled ? `http://tempo.${o.namespace}.svc.cluster.local:3100` : undefined;
-  // Before the monitors: its namespace comes first in the file.
-  const dcgm = spec.target === 'gke' ? addGkeDcgmExporter(chart, spec) : undefined;
+  // Its own file, before the monitors (`70-dcgm-exporter` sorts first): the DCGM monitor lives in its namespace.
+  const dcgm = addGkeDcgmExporter(app, spec);
   return new DynamoMonitoring(chart, 'monitoring', {
     namespace: o.namespace,
     platformNamespace: p.namespace,
@@ -68,11 +70,11 @@ export function addObservabilityChart(app: App, spec: Spec): DynamoMonitoring | 
  * GKE: NVIDIA's DCGM exporter on every GPU node (GKE's `cloud.google.com/gke-accelerator` label), tolerating every taint
  * of every GPU pool, with GKE's driver directories; Prometheus's namespaces may scrape it.
  */
-function addGkeDcgmExporter(chart: Chart, spec: Spec): DcgmExporter | undefined {
+function addGkeDcgmExporter(app: App, spec: Spec): DcgmExporter | undefined {
   if (spec.target !== 'gke') return undefined;
   const pools = Object.values(cloudProfile(spec).gpuPools);
   if (!pools.length) return undefined;
-  return new DcgmExporter(chart, 'dcgm-exporter', {
+  return new DcgmExporter(new Chart(app, DCGM_EXPORTER_CHART, { disableResourceNameHashes: true }), 'dcgm-exporter', {
     gpuNodeLabelKey: GKE_ACCELERATOR_LABEL,
     tolerations: tolerationsFor(pools),
     driverDirs: GKE_DRIVER_DIRS,

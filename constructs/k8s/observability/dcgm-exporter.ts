@@ -70,6 +70,7 @@ const ACCEPTED = {
   CKV_K8S_20: 'a privileged container cannot disable privilege escalation (the API rejects the pair)',
   CKV_K8S_23: 'the DCGM host engine runs as root (the image user) as in GKE and GPU Operator manifests; the driver wait runs as nobody',
   CKV_K8S_40: 'the DCGM host engine runs as root (the image user) as in GKE and GPU Operator manifests; the driver wait runs as nobody',
+  CKV_K8S_28: 'privileged holds every capability regardless of drop lists; the driver wait drops all of them',
   CKV_K8S_37: 'privileged holds every capability regardless of drop lists; the driver wait drops all of them',
   CKV_K8S_15: 'IfNotPresent on an image pinned by digest: the pull cannot change what runs',
 };
