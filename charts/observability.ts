@@ -12,7 +12,7 @@ import type { GraphSlo } from '../constructs/k8s/observability/alert-rules.js';
 import type { Spec } from '../spec/schema.js';
 import { workerGroups } from '../spec/graphs.js';
 import { GPU_OPERATOR_NAMESPACE } from './prerequisites.js';
-import { GKE_ACCELERATOR_LABEL, GKE_DRIVER_DIRS } from '../spec/profile/gcp.js';
+import { GKE_ACCELERATOR_LABEL, GKE_DRIVER_DIRS, GKE_DRIVER_PATHS } from '../spec/profile/gcp.js';
 import { tolerationsFor } from '../spec/profile/gpu-fit.js';
 import { cloudProfile } from '../spec/profile/index.js';
 
@@ -78,6 +78,7 @@ function addGkeDcgmExporter(app: App, spec: Spec): DcgmExporter | undefined {
     gpuNodeLabelKey: GKE_ACCELERATOR_LABEL,
     tolerations: tolerationsFor(pools),
     driverDirs: GKE_DRIVER_DIRS,
+    driverPaths: GKE_DRIVER_PATHS,
     maxNodes: Object.values(spec.cluster.gpuPools).reduce((n, p) => n + p.maxNodes, 0),
     monitoringNamespaces: spec.platform.networkPolicy.monitoringNamespaces,
   });

@@ -6,7 +6,7 @@
  * examples/nvidia-dcgm/exporter.yaml; NVIDIA/dcgm-exporter deployment/ and issues #59, #484, #523):
  * - the driver: GKE's installer puts it under /home/kubernetes/bin/nvidia, and only pods that request a GPU get it
  *   mounted (at /usr/local/nvidia) by GKE's device plugin; the exporter mounts it itself, read-only, and finds NVML
- *   through `LD_LIBRARY_PATH` (its embedded host engine dlopens `libnvidia-ml.so.1`);
+ *   through `LD_LIBRARY_PATH`, extended at start (its embedded host engine dlopens `libnvidia-ml.so.1`);
  * - the GPUs' device nodes without requesting a GPU (it must not take one from the workers): GKE has no NVIDIA
  *   container runtime to inject them (the GPU Operator's path), so the container is privileged, as in GKE's manifest
  *   and in the GPU Operator's own exporter DaemonSet; it runs as root, the image's user, as both do;
@@ -30,7 +30,8 @@ import {
 } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { type ImageRef, imageString, VERSIONS } from '../../../spec/versions.js';
-import type { Toleration } from '../../../spec/profile/types.js';
+import type { DriverPaths, Toleration } from '../../../spec/profile/types.js';
+import { driverPathPrelude } from '../graph/driver-paths.js';
 import { checkovSkipAnnotations } from '../common/checkov.js';
 import { MANAGED_BY } from '../common/labels.js';
 import { restrictedContainerSecurityContext } from '../common/security.js';
@@ -47,6 +48,8 @@ export interface DcgmExporterProps {
   readonly tolerations: readonly Toleration[];
   /** The driver directory on the node and where containers expect it (GKE: /home/kubernetes/bin/nvidia, /usr/local/nvidia). */
   readonly driverDirs: { readonly host: string; readonly container: string };
+  /** Driver directories added to the image's PATH and LD_LIBRARY_PATH at start, under `driverDirs.container` (GKE_DRIVER_PATHS). */
+  readonly driverPaths: DriverPaths;
   /** Most GPU nodes at once (the sum of the pools' maxNodes): the quota of node-critical pods. */
   readonly maxNodes: number;
   /** Namespaces whose pods (Prometheus) may scrape port 9400. @default - none: nothing may connect */
@@ -58,6 +61,8 @@ export interface DcgmExporterProps {
 }
 
 const COUNTERS_DIR = '/etc/dcgm-exporter/dynamo';
+/** What the image's entrypoint (`dcgm-exporter-entrypoint.sh`) execs (NVIDIA/dcgm-exporter docker/, 4.4.2-4.7.0). */
+const EXPORTER_BINARY = '/usr/bin/dcgm-exporter';
 const POD_RESOURCES = '/var/lib/kubelet/pod-resources';
 /** The device nodes GKE's device plugin waits for before it starts (container-engine-accelerators pkg/gpu/nvidia/manager.go CheckDevicePaths). */
 const DRIVER_DEVICES = ['nvidiactl', 'nvidia-uvm'];
@@ -102,8 +107,12 @@ export class DcgmExporter extends Construct {
     });
 
     const image = imageString(props.image ?? VERSIONS.nvidia.dcgmExporterImage);
-    const lib = `${props.driverDirs.container}/lib64`;
-    const waitFor = [...DRIVER_DEVICES.map((d) => `${HOST_DEV}/${d}`), `${lib}/libnvidia-ml.so.1`];
+    const outside = [...props.driverPaths.binDirs, ...props.driverPaths.libraryDirs].filter((d) => !d.startsWith(`${props.driverDirs.container}/`));
+    if (outside.length) throw new Error(`DcgmExporter.driverPaths: ${outside.join(', ')} not under driverDirs.container (${props.driverDirs.container}), where the driver is mounted`);
+    if (!props.driverPaths.libraryDirs.length) throw new Error('DcgmExporter.driverPaths.libraryDirs: empty: the exporter would not find NVML');
+    // NVML in any of the library directories the exporter searches.
+    const nvml = props.driverPaths.libraryDirs.map((d) => `test -e ${d}/libnvidia-ml.so.1`).join(' || ');
+    const waitFor = [...DRIVER_DEVICES.map((d) => `test -e ${HOST_DEV}/${d}`), `{ ${nvml}; }`];
     const probe = { httpGet: { path: '/health', port: IntOrString.fromNumber(DCGM_EXPORTER.port) }, initialDelaySeconds: 45, periodSeconds: 10 };
     new KubeDaemonSet(this, 'Resource', {
       metadata: { ...meta(), annotations: checkovSkipAnnotations(ACCEPTED) },
@@ -126,7 +135,7 @@ export class DcgmExporter extends Construct {
                 imagePullPolicy: 'IfNotPresent',
                 // Fails (the kubelet retries it, backing off) until GKE's installer has loaded the driver. The
                 // distroless image has bash (its entrypoint's shell) but no `sleep` binary to loop with.
-                command: ['/usr/bin/bash', '-c', waitFor.map((f) => `test -e ${f}`).join(' && ')],
+                command: ['/usr/bin/bash', '-c', waitFor.join(' && ')],
                 securityContext: nobody(),
                 resources: { requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('16Mi') }, limits: { cpu: Quantity.fromString('100m'), memory: Quantity.fromString('64Mi') } },
                 volumeMounts: [
@@ -140,12 +149,14 @@ export class DcgmExporter extends Construct {
                 name: 'exporter',
                 image,
                 imagePullPolicy: 'IfNotPresent',
+                // The image's entrypoint script only execs the binary; the driver directories join the image's own
+                // paths (a literal LD_LIBRARY_PATH would replace the image's, see graph/driver-paths.ts).
+                command: ['/usr/bin/bash', '-c', `${driverPathPrelude(props.driverPaths)}; exec ${EXPORTER_BINARY}`],
                 env: [
                   { name: 'DCGM_EXPORTER_LISTEN', value: `:${DCGM_EXPORTER.port}` },
                   { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
                   { name: 'DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE', value: 'device-name' },
                   { name: 'DCGM_EXPORTER_COLLECTORS', value: `${COUNTERS_DIR}/counters.csv` },
-                  { name: 'LD_LIBRARY_PATH', value: lib },
                   { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 ],
                 ports: [{ name: DCGM_EXPORTER.containerPort, containerPort: DCGM_EXPORTER.port, protocol: 'TCP' }],

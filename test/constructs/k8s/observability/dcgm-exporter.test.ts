@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DCGM_COUNTERS, DCGM_EXPORTER, dcgmCollectorsCsv } from '../../../../constructs/k8s/observability/dcgm-counters.js';
 import { DcgmExporter, type DcgmExporterProps } from '../../../../constructs/k8s/observability/dcgm-exporter.js';
 import { METRICS } from '../../../../constructs/k8s/observability/metrics.js';
-import { GKE_DRIVER_DIRS } from '../../../../spec/profile/gcp.js';
+import { GKE_DRIVER_DIRS, GKE_DRIVER_PATHS } from '../../../../spec/profile/gcp.js';
 import { imageString, VERSIONS } from '../../../../spec/versions.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -18,6 +18,7 @@ const BASE: DcgmExporterProps = {
   gpuNodeLabelKey: 'cloud.google.com/gke-accelerator',
   tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
   driverDirs: GKE_DRIVER_DIRS,
+  driverPaths: GKE_DRIVER_PATHS,
   maxNodes: 7,
   monitoringNamespaces: ['monitoring'],
 };
@@ -34,6 +35,7 @@ describe('DcgmExporter', () => {
   it('refuses props that would leave it on no node', () => {
     expect(() => synth({ tolerations: [] })).toThrow('DcgmExporter.tolerations: empty: GPU nodes are tainted, the exporter would run nowhere');
     expect(() => synth({ maxNodes: 0 })).toThrow('DcgmExporter.maxNodes: must be a positive integer, got 0');
+    expect(() => synth({ driverPaths: { binDirs: [], libraryDirs: ['/opt/nvidia/lib64'] } })).toThrow('DcgmExporter.driverPaths: /opt/nvidia/lib64 not under driverDirs.container (/usr/local/nvidia), where the driver is mounted');
   });
 
   it('only the exporter container is privileged; the driver wait is restricted and non-root', () => {
@@ -65,12 +67,14 @@ describe('DcgmExporter', () => {
     const [exporter] = pod['spec']['containers'] as Json[];
     expect((exporter!['volumeMounts'] as Json[]).find((m) => m['name'] === driver['name'])!['mountPath']).toBe(GKE_DRIVER_DIRS.container);
     const env = Object.fromEntries((exporter!['env'] as Json[]).map((e) => [e['name'], e['value'] ?? e['valueFrom']]));
-    expect(env['LD_LIBRARY_PATH']).toBe(`${GKE_DRIVER_DIRS.container}/lib64`);
+    // Appended to the image's LD_LIBRARY_PATH at start (never a literal value), then the binary the entrypoint runs.
+    expect(env['LD_LIBRARY_PATH']).toBeUndefined();
+    expect(exporter!['command']).toEqual(['/usr/bin/bash', '-c', 'export PATH="$PATH:/usr/local/nvidia/bin" LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/usr/local/nvidia/lib64"; exec /usr/bin/dcgm-exporter']);
     expect(env['NODE_NAME']).toEqual({ fieldRef: { fieldPath: 'spec.nodeName' } });
     expect(env['DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE']).toBe('device-name');
     const wait = (pod['spec']['initContainers'] as Json[])[0]!;
     const script = (wait['command'] as string[]).at(-1)!;
-    expect(script).toContain(`test -e ${env['LD_LIBRARY_PATH']}/libnvidia-ml.so.1`);
+    expect(script).toContain(`test -e ${GKE_DRIVER_PATHS.libraryDirs[0]}/libnvidia-ml.so.1`);
     expect(script).toMatch(/test -e \/host\/dev\/nvidiactl && test -e \/host\/dev\/nvidia-uvm/);
     // The wait sees the node's /dev live, not the container's own.
     const dev = (wait['volumeMounts'] as Json[]).find((m) => m['mountPath'] === '/host/dev')!;
