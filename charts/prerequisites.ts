@@ -219,12 +219,15 @@ function gpuPoolTolerations(spec: Spec): Toleration[] {
  * - GKE installs the driver (`gpu_driver_installation_config`) and its own device plugin: no GPU Operator;
  * - `local` clusters bring their own.
  */
+/** The GPU Operator's namespace: its DCGM exporter runs there (the observability chart's monitor selects it). */
+export const GPU_OPERATOR_NAMESPACE = 'gpu-operator';
+
 export function gpuOperatorPrerequisite(spec: Spec): HelmPrerequisite | undefined {
   if (spec.target !== 'eks' && spec.target !== 'aks') return undefined;
   const tolerations = gpuPoolTolerations(spec);
   return {
     release: 'gpu-operator',
-    namespace: 'gpu-operator',
+    namespace: GPU_OPERATOR_NAMESPACE,
     chart: VERSIONS.nvidia.gpuOperator,
     values: spec.target === 'eks' ? { 'driver.enabled': 'false', 'toolkit.enabled': 'false' } : { 'driver.enabled': 'true', 'toolkit.enabled': 'true' },
     jsonValues: { 'daemonsets.tolerations': tolerations, 'node-feature-discovery.worker.tolerations': tolerations },

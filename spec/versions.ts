@@ -14,6 +14,8 @@ export interface ImageRef {
   readonly repository: string;
   /** An immutable release tag; never `latest`. */
   readonly tag: string;
+  /** The tag's manifest digest (`sha256:...`), where an upstream source publishes it: pulls are then immutable. */
+  readonly digest?: string;
 }
 
 /** A Helm chart release we depend on (installed by the deploy path, or by hand on the GitOps path). */
@@ -36,7 +38,7 @@ export interface ProviderRef {
 /** A Terraform provider used without a cdktf binding. */
 export type ProviderPin = Pick<ProviderRef, 'source' | 'providerVersion'>;
 
-export const imageString = (image: ImageRef): string => `${image.repository}:${image.tag}`;
+export const imageString = (image: ImageRef): string => `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`;
 
 export const VERSIONS = {
   dynamo: {
@@ -72,6 +74,17 @@ export const VERSIONS = {
   nvidia: {
     /** Device plugin, GPU feature discovery (the nvidia.com/gpu.present label) and DCGM; drivers only where needed. */
     gpuOperator: { name: 'gpu-operator', repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v25.10.1' },
+    /**
+     * DCGM exporter on GKE, which runs no GPU Operator: the exporter the GPU Operator v25.10.1 runs on EKS and AKS
+     * (its chart's `dcgmExporter.version`), so the GPU metrics and labels are the same on all three clouds. The
+     * digest is the one the operator's v25.10.1 OLM bundle pins for it (commit 1bdfcd2e6, "bump dcgm & dcgm-exporter
+     * to versions 4.4.2 and 4.4.2-4.7.0").
+     */
+    dcgmExporterImage: {
+      repository: 'nvcr.io/nvidia/k8s/dcgm-exporter',
+      tag: '4.4.2-4.7.0-distroless',
+      digest: 'sha256:7c0ac4430bb0a5868b7404a0e06c47e02b0375b61aadd614385ad0bc2d43815a',
+    },
   },
   azure: {
     /** Mounts Azure Managed Lustre (static provisioning of the file system the AKS stack creates). */
@@ -148,7 +161,7 @@ export const VERSIONS = {
   };
   nats: { image: ImageRef; exporterImage: ImageRef };
   etcd: { image: ImageRef };
-  nvidia: { gpuOperator: ChartRef };
+  nvidia: { gpuOperator: ChartRef; dcgmExporterImage: ImageRef };
   azure: { lustreCsiDriver: ChartRef; localCsiDriver: ChartRef };
   observability: { prometheusStack: ChartRef; tempo: ChartRef };
   aws: { efaDevicePlugin: ChartRef; loadBalancerController: ChartRef };
@@ -182,7 +195,7 @@ function autoscalerRows(chart: (component: string, c: ChartRef) => VersionRow, e
 /** The compatibility table, in README order. Pure: the README section is rendered from these rows. */
 export function versionRows(): VersionRow[] {
   const v = VERSIONS;
-  const img = (component: string, i: ImageRef): VersionRow => ({ component, artifact: i.repository, version: i.tag });
+  const img = (component: string, i: ImageRef): VersionRow => ({ component, artifact: i.repository, version: i.digest ? `${i.tag}@${i.digest}` : i.tag });
   const chart = (component: string, c: ChartRef): VersionRow => ({
     component,
     artifact: `${c.repository}/${c.name} (Helm chart)`,
@@ -201,6 +214,7 @@ export function versionRows(): VersionRow[] {
     img('Model-cache access pod', v.tools.accessPod),
     img('GPU inventory (nvidia-smi)', v.tools.cudaBase),
     chart('NVIDIA GPU Operator', v.nvidia.gpuOperator),
+    img('NVIDIA DCGM exporter (GKE)', v.nvidia.dcgmExporterImage),
     chart('AWS EFA device plugin', v.aws.efaDevicePlugin),
     chart('AWS Load Balancer Controller', v.aws.loadBalancerController),
     ...autoscalerRows(chart, v.kubernetes.eks),

@@ -43,7 +43,7 @@ import { pinProvider } from './provider-source.js';
 import { apiAccessCidrs } from './api-access.js';
 
 /** Repositories that mirror the image paths of the version matrix (registry host dropped, Docker Hub's `library/` kept). */
-export const mirroredRepositories = (): string[] => mirrorRepositories();
+export const mirroredRepositories = (): string[] => mirrorRepositories('eks');
 
 export class EksStack extends TerraformStack {
   constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {

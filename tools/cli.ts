@@ -156,7 +156,7 @@ export function runCli(argv: readonly string[], io: CliIo): number | Promise<num
       case 'images': {
         const s = spec();
         const registry = values.registry ?? s.platform.images.registry;
-        const rows = mirrorList(registry ?? '$REGISTRY');
+        const rows = mirrorList(registry ?? '$REGISTRY', s.target);
         if (values.json) io.out(JSON.stringify({ target, registry: registry ?? null, images: rows }, null, 2));
         else io.out(rows.map((r) => `${r.source} ${r.destination}`).join('\n'));
         if (!registry) {

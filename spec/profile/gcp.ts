@@ -12,10 +12,21 @@ export const GKE_POOL_FACTS: CloudPoolFacts = {
 };
 
 /**
+ * Where GKE's driver installer puts the driver on the node (libraries, nvidia-smi), and where GKE's device plugin
+ * mounts it, read-only, into containers that request GPUs (GoogleCloudPlatform/container-engine-accelerators
+ * cmd/nvidia_gpu/nvidia_gpu.go `-host-path`, pkg/gpu/nvidia mount `/usr/local/nvidia`). A pod that requests no GPU
+ * (the DCGM exporter) mounts it itself.
+ */
+export const GKE_DRIVER_DIRS = { host: '/home/kubernetes/bin/nvidia', container: '/usr/local/nvidia' } as const;
+
+/** Node label GKE sets on every GPU node, to the accelerator type (e.g. `nvidia-l4`). */
+export const GKE_ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';
+
+/**
  * GKE installs the driver under /usr/local/nvidia; GPU containers add its directories to the image's own paths when
  * they start (the image's venv and NIXL/UCX entries stay; see constructs/k8s/graph/driver-paths.ts).
  */
-export const GKE_DRIVER_PATHS: DriverPaths = { binDirs: ['/usr/local/nvidia/bin'], libraryDirs: ['/usr/local/nvidia/lib64'] };
+export const GKE_DRIVER_PATHS: DriverPaths = { binDirs: [`${GKE_DRIVER_DIRS.container}/bin`], libraryDirs: [`${GKE_DRIVER_DIRS.container}/lib64`] };
 
 /** Built into GKE: SSD persistent disk through the PD CSI driver. */
 export const GKE_PREMIUM_RWO: StorageClassProfile = {

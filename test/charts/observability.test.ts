@@ -37,8 +37,8 @@ describe('observability chart', () => {
     const frontend = one(eks, 'PodMonitor', 'dynamo-frontend') as unknown as { spec: { podMetricsEndpoints: { port: string; relabelings: { targetLabel: string }[] }[] } };
     expect(frontend.spec.podMetricsEndpoints[0]!.port).toBe('http');
     expect(frontend.spec.podMetricsEndpoints[0]!.relabelings.map((r) => r.targetLabel)).toEqual(['component', 'graph', 'node']);
-    // GKE has no GPU Operator (and no namespace for it): no DCGM monitor there.
-    expect(byKind(synthSpec(specsFrom().gke).objects, 'ServiceMonitor').map((m) => m.metadata.name)).toEqual(['dynamo-operator']);
+    // GKE has no GPU Operator: its DCGM monitor selects our exporter (test/charts/observability-dcgm.test.ts).
+    expect(byKind(synthSpec(specsFrom().gke).objects, 'ServiceMonitor').map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['dynamo-system/dynamo-operator', 'dcgm-exporter/dynamo-dcgm-exporter']);
   });
 
   it('the validator rejects a broken monitor (so a pass means something)', async () => {

@@ -3,7 +3,7 @@
  *
  * - With the Prometheus operator: PodMonitors for the graphs' frontends (`http`), workers (`system`) and planners
  *   (`metrics`), for the NATS exporter and etcd, ServiceMonitors for the Dynamo operator's metrics Service and the
- *   GPU Operator's DCGM exporter, and the alert rules as a PrometheusRule. Every target gets `component`, `graph` and `node` labels.
+ *   DCGM exporter (the GPU Operator's, or DcgmExporter on GKE), and the alert rules as a PrometheusRule. Every target gets `component`, `graph` and `node` labels.
  * - Without it: a `prometheus.yml` with Kubernetes service discovery of the same targets, and the rule file.
  * - With the operator, the alert routing as an AlertmanagerConfig (alertmanager-config.ts). Always: Grafana datasources (Prometheus as default, Tempo when tracing
  *   is on) and the dashboards, as ConfigMaps the Grafana sidecar loads (`grafana_dashboard: "1"`).
@@ -18,6 +18,7 @@ import type { AlertingSpec } from '../../../spec/alerting.js';
 import { NON_LEADER_DROP } from './multinode.js';
 import { alertRuleGroups, type GraphSlo } from './alert-rules.js';
 import { dashboards } from './dashboards.js';
+import { DCGM_EXPORTER } from './dcgm-counters.js';
 import { prometheusConfig } from './prometheus-config.js';
 import { GRAPH_LABEL, graphPodSelector } from '../graph/pod-labels.js';
 import { podLabelMeta } from './prometheus-config.js';
@@ -38,7 +39,7 @@ export interface DynamoMonitoringProps {
   readonly graphs: readonly GraphSlo[];
   /** Emit the Prometheus operator's resources (its CRDs must be installed). @default true */
   readonly prometheusOperator?: boolean;
-  /** Namespace of the GPU Operator's DCGM exporter. @default - no DCGM monitor */
+  /** Namespace of the DCGM exporter (the GPU Operator's, or DcgmExporter's: both labelled DCGM_EXPORTER). @default - no DCGM monitor */
   readonly dcgmNamespace?: string;
   /** Tempo's query URL for the Grafana datasource, when tracing is on. */
   readonly tempoUrl?: string;
@@ -103,9 +104,9 @@ export class DynamoMonitoring extends Construct {
         kind: 'ServiceMonitor',
         metadata: meta('dynamo-dcgm-exporter', dcgm),
         spec: {
-          selector: { matchLabels: { app: 'nvidia-dcgm-exporter' } },
+          selector: { matchLabels: { ...DCGM_EXPORTER.selector } },
           namespaceSelector: { matchNames: [dcgm] },
-          endpoints: [{ port: 'gpu-metrics', interval: '15s', relabelings: [{ targetLabel: 'component', replacement: 'gpu' }] }],
+          endpoints: [{ port: DCGM_EXPORTER.servicePort, interval: '15s', relabelings: [{ targetLabel: 'component', replacement: 'gpu' }] }],
         },
       });
       new ApiObject(this, 'rules', {

@@ -22,6 +22,7 @@ export interface PrometheusConfigProps {
 
 import { podLabelMeta } from './pod-label-meta.js';
 import { GROVE_PODCLIQUE_LABEL, LWS_WORKER_INDEX_LABEL, NON_LEADER_PODCLIQUE, NON_LEADER_WORKER_INDEX } from './multinode.js';
+import { DCGM_EXPORTER } from './dcgm-counters.js';
 
 export { podLabelMeta };
 const keepLabel = (label: string, value: string) => ({ source_labels: [podLabelMeta(label)], regex: value, action: 'keep' });
@@ -78,7 +79,7 @@ export function prometheusConfig(p: PrometheusConfigProps): Record<string, unkno
       pods('nats', [p.platformNamespace], [keepLabel('app.kubernetes.io/name', 'nats'), keepPort('metrics')]),
       pods('etcd', [p.platformNamespace], [keepLabel('app.kubernetes.io/name', 'etcd'), keepPort('client')]),
       pods('dynamo-operator', [p.platformNamespace], [keepLabel('app.kubernetes.io/name', 'dynamo-operator'), keepPort('metrics')]),
-      pods('dcgm-exporter', [], [keepLabel('app', 'nvidia-dcgm-exporter'), keepPort('metrics')]),
+      pods('dcgm-exporter', [], [keepLabel('app', DCGM_EXPORTER.selector.app), keepPort(DCGM_EXPORTER.containerPort)]),
       KUBE_STATE_METRICS_JOB,
     ],
   };
