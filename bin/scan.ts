@@ -49,7 +49,7 @@ try {
     open += v.open.length + r.parsingErrors;
     const acc = r.skipped + v.accepted.length;
     console.log(`${pad(t.framework, 15)}${pad(t.name, 8)}${pad(r.passed, 8)}${pad(r.failed.length + r.skipped, 8)}${pad(acc, 9)}${v.open.length}`);
-    if (r.parsingErrors) lines.push(`  ${t.framework} ${t.name}: ${r.parsingErrors} file(s) checkov could not parse`);
+    if (r.parsingErrors) lines.push(`  ${t.framework} ${t.name}: ${r.parsingErrors} file(s) checkov could not parse${r.unparsable?.length ? `: ${r.unparsable.join('; ')}` : ''}`);
     for (const f of v.open) lines.push(`  FAILED ${f.check} ${t.framework} ${t.name} ${f.resource} (${f.file}): ${f.name}`);
   }
   for (const l of lines) console.log(l);

@@ -67,3 +67,15 @@ describe.runIf(run)('npm run scan on planted known-bad objects', () => {
     for (const l of failed) expect(l).toMatch(/planted/);
   });
 });
+
+describe.runIf(run)('npm run scan on a file checkov cannot read', () => {
+  it('counts it as a parsing error, names it and exits 1 (checkov itself skips it silently)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scan-yaml-'));
+    mkdirSync(join(dir, 'dist', 'local'), { recursive: true });
+    // A plain `=` is YAML 1.1's !!value, which PyYAML's safe loader cannot build: the whole file would go unscanned.
+    writeFileSync(join(dir, 'dist', 'local', '70-observability.k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: default\ndata:\n  matchType: =\n');
+    const r = spawnSync('node', [join(ROOT, 'build', 'bin', 'scan.js'), '--dist', join(dir, 'dist'), '--tf-out', join(dir, 'none')], { encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/kubernetes local: 1 file\(s\) checkov could not parse: 70-observability\.k8s\.yaml: could not determine a constructor for the tag 'tag:yaml\.org,2002:value'/);
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CHECKOV } from '../../spec/scanner-version.js';
 
 /** The checkov frameworks we run: cdktf's JSON, the cdk8s manifests, and secrets over both. */
@@ -28,6 +28,8 @@ export interface CheckovReport {
   /** Checks skipped by a `checkov.io/skip` annotation (from checkov's summary: `--quiet` leaves out their details). */
   readonly skipped: number;
   readonly parsingErrors: number;
+  /** Kubernetes files PyYAML rejects (counted in parsingErrors): `file: reason`. */
+  readonly unparsable?: readonly string[];
 }
 
 export const venvDir = (root: string): string => join(root, '.venv-scan');
@@ -111,5 +113,25 @@ export function runCheckov(bin: string, dir: string, framework: Framework): Chec
     CHECKOV_ALLOW_ANONYMOUS_TELEMETRY: 'false',
   });
   if (r.status !== 0 || !r.stdout.trim()) throw new Error(`checkov --framework ${framework} ${dir} failed (exit ${r.status}): ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' | ')}`);
-  return parseCheckovJson(r.stdout);
+  const report = parseCheckovJson(r.stdout);
+  if (framework !== 'kubernetes') return report;
+  const unparsable = unparsableYaml(join(dirname(bin), 'python3'), dir);
+  return { ...report, parsingErrors: report.parsingErrors + unparsable.length, unparsable };
+}
+
+/**
+ * The YAML files of a directory that PyYAML's safe loader (checkov's parser) rejects. checkov skips such a file
+ * without counting a parsing error, so a file it cannot read would silently go unscanned.
+ */
+export function unparsableYaml(python: string, dir: string): string[] {
+  const script = [
+    'import sys, os, yaml',
+    'for f in sorted(os.listdir(sys.argv[1])):',
+    '    if not f.endswith((".yaml", ".yml")): continue',
+    '    try: list(yaml.safe_load_all(open(os.path.join(sys.argv[1], f))))',
+    '    except Exception as e: print(f + ": " + str(e).splitlines()[0])',
+  ].join('\n');
+  const r = run(python, ['-c', script, dir]);
+  if (r.status !== 0) throw new Error(`PyYAML could not be run over ${dir}: ${(r.stderr || String(r.error)).trim().split('\n').slice(-1)[0]}`);
+  return r.stdout.split('\n').filter(Boolean);
 }

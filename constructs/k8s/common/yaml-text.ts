@@ -27,6 +27,12 @@ interface Flavour {
   readonly root: StringifyContext;
   /** The library's own writer, for a document this module does not write. */
   readonly fallback: (doc: unknown) => string;
+  /**
+   * Quote the string `=`: YAML 1.1 reads a plain `=` as the `!!value` type, which PyYAML's safe loader cannot build,
+   * so Python tools (checkov among them) reject the whole file (an AlertmanagerConfig's `matchType: =`). The library
+   * writes it plain; Go's and JavaScript's parsers read both forms as the same string.
+   */
+  readonly quoteValueKey: boolean;
 }
 
 /** The library's stringify options (stringify.js, createStringifyContext) with the flavour's overrides. */
@@ -59,7 +65,7 @@ function flavour(version: '1.1' | '1.2', lineWidth: number, fallback: (doc: unkn
     .map((t) => (t as { test: RegExp }).test);
   if (tests.some((re) => re.flags !== '')) throw new Error('yaml-text: a schema test with flags cannot be joined');
   const otherType = new RegExp(tests.map((re) => `(?:${re.source})`).join('|'));
-  return { lineWidth, otherType, lines: new Map(), root, fallback };
+  return { lineWidth, otherType, lines: new Map(), root, fallback, quoteValueKey: version === '1.1' };
 }
 
 const MANIFEST = flavour('1.1', 0, (doc) => Yaml.stringify(doc));
@@ -126,7 +132,7 @@ class Writer {
    * escape goes to the library).
    */
   private line(value: string): string {
-    if (!NOT_PLAIN.test(value) && !this.f.otherType.test(value)) return value;
+    if (!NOT_PLAIN.test(value) && !this.f.otherType.test(value) && !(this.f.quoteValueKey && value === '=')) return value;
     if (value.includes('"') && !value.includes("'")) return `'${value}'`;
     const json = JSON.stringify(value);
     if (json.includes('\\')) throw new Fallback();

@@ -6,7 +6,7 @@
  */
 import { Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { manifestYaml, yamlText } from '../../../../constructs/k8s/common/yaml-text.js';
 
 const LONG = 'a sentence long enough to be folded at eighty columns by the library, with words: and a colon';
@@ -45,6 +45,16 @@ describe('manifestYaml and yamlText write what the library writes', () => {
       expect(manifestYaml(doc)).toBe(Yaml.stringify(doc));
       expect(yamlText(doc)).toBe(stringify(doc));
     }
+  });
+
+  it('the one deliberate difference: a manifest quotes the string `=` (YAML 1.1 `!!value`, which PyYAML cannot load)', () => {
+    const doc = { matchers: [{ matchType: '=', name: 'x' }], '=': 1 };
+    const text = manifestYaml(doc);
+    expect(Yaml.stringify(doc)).toContain('matchType: =\n');
+    expect(text).toContain('matchType: "="\n');
+    expect(text).toContain('"=": 1');
+    expect(parse(text, { version: '1.1' })).toEqual(doc);
+    expect(yamlText(doc)).toBe(stringify(doc));
   });
 
   it('a stream of documents, undefined ones included', () => {
