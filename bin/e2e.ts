@@ -11,7 +11,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { applyTimeSecrets, platformPrerequisites } from '../charts/prerequisites.js';
+import { applyTimeSecrets, externalNamespaces, platformPrerequisites } from '../charts/prerequisites.js';
 import { loadSpecs } from '../spec/load.js';
 import { ensureSimBinaries } from '../tools/sim/build.js';
 import { MUTATIONS, mutatedDist, type Mutation } from '../tools/sim/mutations.js';
@@ -116,7 +116,7 @@ async function main(): Promise<number> {
     }
   };
   const install = (t: SimTarget) => ({
-    secretCommands: applyTimeSecrets(specs[t]).map((s) => s.command),
+    secretCommands: [...externalNamespaces(specs[t]).map((n) => n.command), ...applyTimeSecrets(specs[t]).map((s) => s.command)],
     prerequisiteNamespaces: [...new Set(platformPrerequisites(specs[t]).map((p) => p.namespace))],
   });
   if (values.mutation || values.mutations) {

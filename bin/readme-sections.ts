@@ -4,7 +4,7 @@
  * README differs.
  */
 import { z } from 'zod';
-import { applyTimeSecrets, helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
+import { applyTimeSecrets, externalNamespaces, helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
 import { MODEL_STORAGE_CLASS_OUTPUT } from '../constructs/cloud/deploy/model-storage-class.js';
 import { exampleRows } from '../spec/examples.js';
 import { cloudProfile } from '../spec/profile/index.js';
@@ -53,6 +53,7 @@ export function renderTargetInstall(spec: Spec): string[] {
       : []),
     '# 2. the namespaces, then the Secrets the manifests name (values from your environment, never from a file here)',
     `kubectl apply -f ${dist}/00-namespace.k8s.yaml -f ${dist}/40-workloads.k8s.yaml`,
+    ...externalNamespaces(spec).map((n) => `${n.command}   # ${n.reason}`),
     ...applyTimeSecrets(spec).map((s) => `${s.command}   # ${s.reason}`),
     '# 3. the platform, the KAI queues and the graphs, in file order (00-namespace ... 60-graph-request-*)',
     `kubectl apply -f ${dist}/`,

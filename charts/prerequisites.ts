@@ -250,6 +250,23 @@ export function helmInstallCommand(p: HelmPrerequisite): string {
   return `helm upgrade --install ${p.release} ${chart}${src.version === undefined ? '' : ` --version ${src.version}`} ${ns}${set}`;
 }
 
+/**
+ * Namespaces the manifests put objects in that neither they nor a prerequisite release create: the observability
+ * namespace when no kube-prometheus-stack is installed for the target (always on `local`), where the Prometheus
+ * configuration and the dashboards go. `kubectl apply -f dist/<target>/` fails without them.
+ */
+export function externalNamespaces(spec: Spec): { name: string; command: string; reason: string }[] {
+  const o = spec.observability;
+  if (!o.enabled) return [];
+  const created = new Set(platformPrerequisites(spec).map((p) => p.namespace));
+  if (created.has(o.namespace) || [spec.platform.namespace, spec.workloads.namespace].includes(o.namespace)) return [];
+  return [{
+    name: o.namespace,
+    command: `kubectl create namespace ${o.namespace} --dry-run=client -o yaml | kubectl apply -f -`,
+    reason: 'the observability namespace (Prometheus configuration and dashboards), which no prerequisite creates here',
+  }];
+}
+
 /** A Secret the manifests reference by name and that is created at apply time, from the user's environment. */
 export interface ApplyTimeSecret {
   readonly namespace: string;
