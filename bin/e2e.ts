@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { applyTimeSecrets, externalNamespaces, platformPrerequisites } from '../charts/prerequisites.js';
 import { loadSpecs } from '../spec/load.js';
 import { ensureSimBinaries } from '../tools/sim/build.js';
-import { MUTATIONS, mutatedDist, type Mutation } from '../tools/sim/mutations.js';
+import { evidenceOf, MUTATIONS, mutatedDist, type Mutation } from '../tools/sim/mutations.js';
 import type { SimTarget } from '../tools/sim/pools.js';
 import { renderReport } from '../tools/sim/report.js';
 import { readStack, runTarget, type TargetReport } from '../tools/sim/run.js';
@@ -63,12 +63,24 @@ async function inParallel(argLists: readonly string[][]): Promise<unknown[]> {
   return results;
 }
 
+/** Children still running: a signal to this process is passed on, so no control plane outlives the run. */
+const children = new Set<ReturnType<typeof spawn>>();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (children.size === 0) return;
+    for (const c of children) c.kill(sig);
+    setTimeout(() => process.exit(130), 8000).unref();
+  });
+}
+
 function runChild(self: string, args: readonly string[]): Promise<unknown> {
   return new Promise<unknown>((resolvePromise) => {
     const child = spawn(process.execPath, [self, ...args, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('close', () => {
+      children.delete(child);
       try {
         resolvePromise(JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)));
       } catch {
@@ -103,16 +115,18 @@ async function main(): Promise<number> {
   const runMutation = async (m: Mutation, target: SimTarget): Promise<MutationResult> => {
     const tf = readStack(tfOut, target);
     const tfCopy = tf ? (JSON.parse(JSON.stringify(tf)) as Record<string, unknown>) : undefined;
-    if (m.tf && tfCopy && !m.tf(tfCopy)) throw new Error(`mutation ${m.name} changed nothing in the ${target} stack`);
-    const dist = mutatedDist(m, values.dist ?? join('dist', target), { target, tf: tfCopy });
+    const tfExpectation = m.tf && tfCopy ? m.tf(tfCopy) : undefined;
+    if (m.tf && !tfExpectation) throw new Error(`mutation ${m.name} changed nothing in the ${target} stack`);
+    const { dir, expectation = tfExpectation! } = mutatedDist(m, values.dist ?? join('dist', target), { target, tf: tfCopy });
     try {
       log(`-- mutation ${m.name} on ${target}: ${m.description}`);
-      const r = await runTarget({ root: ROOT, target, dist, tf: tfCopy, ...install(target), bins, log, settleMs: 60_000 });
-      const failing = r.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.details.join(' | ')}`);
-      const evidence = failing.find((f) => m.expect.test(f));
-      return { mutation: m.name, description: m.description, target, caught: !r.ok && !!evidence, evidence: evidence ?? (failing.join(' || ') || 'the run passed') };
+      const r = await runTarget({ root: ROOT, target, dist: dir, tf: tfCopy, ...install(target), bins, log, settleMs: 60_000 });
+      const failing = r.checks.filter((c) => c.status === 'fail');
+      const evidence = evidenceOf(expectation, failing);
+      const all = failing.map((c) => `${c.name}: ${c.details.join(' | ')}`).join(' || ');
+      return { mutation: m.name, description: m.description, target, caught: !r.ok && !!evidence, evidence: evidence ?? `nothing names ${expectation.subject} with ${expectation.expect}: ${all || 'the run passed'}` };
     } finally {
-      rmSync(dist, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   };
   const install = (t: SimTarget) => ({

@@ -4,6 +4,7 @@
  * spec against a node pool's labels and taints (node selector, required node affinity, tolerations of NoSchedule and
  * NoExecute taints), as kube-scheduler's NodeAffinity and TaintToleration filters decide.
  */
+import { expressionMatches, tolerates } from '../../tools/sim/fit.js';
 import type { KubeObject } from './synth.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -49,27 +50,6 @@ export function podTemplates(objects: readonly KubeObject[]): PodTemplate[] {
   }
   return out;
 }
-
-function expressionMatches(e: Json, labels: Readonly<Record<string, string>>): boolean {
-  const v = labels[e['key'] as string];
-  const values = (e['values'] ?? []) as string[];
-  switch (e['operator']) {
-    case 'In': return v !== undefined && values.includes(v);
-    case 'NotIn': return v === undefined || !values.includes(v);
-    case 'Exists': return v !== undefined;
-    case 'DoesNotExist': return v === undefined;
-    case 'Gt': return v !== undefined && Number(v) > Number(values[0]);
-    case 'Lt': return v !== undefined && Number(v) < Number(values[0]);
-    default: throw new Error(`unknown node selector operator ${String(e['operator'])}`);
-  }
-}
-
-const tolerates = (tolerations: Json[], t: NodePoolModel['taints'][number]) =>
-  tolerations.some((tol) => {
-    if (tol['effect'] && tol['effect'] !== t.effect) return false;
-    if (tol['operator'] === 'Exists') return !tol['key'] || tol['key'] === t.key;
-    return tol['key'] === t.key && (tol['value'] ?? '') === (t.value ?? '');
-  });
 
 /** Whether the scheduler may place a pod with this spec on a node of the pool. */
 export function canLand(spec: Json, pool: NodePoolModel): boolean {

@@ -5,7 +5,8 @@
  * `.cache/sim/<versions>/bin` and build nothing. etcd comes from Debian's etcd-server package (on the PATH).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SIM_VERSIONS, cacheKey } from './versions.js';
 
@@ -19,7 +20,12 @@ export interface SimBinaries {
 
 function go(args: string[], cwd: string, env: NodeJS.ProcessEnv, log: (l: string) => void): void {
   log(`  go ${args.join(' ')}`);
-  const r = spawnSync('go', args, { cwd, env: { ...process.env, CGO_ENABLED: '0', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Reproducible whatever the environment: our go.sum only (no workspace, no module edits), the machine's Go.
+  const r = spawnSync('go', args, {
+    cwd,
+    env: { ...process.env, CGO_ENABLED: '0', GOWORK: 'off', GOFLAGS: '-mod=readonly -buildvcs=false', GOTOOLCHAIN: 'local', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (r.error) throw new Error(`go could not be started (${r.error.message}): the simulated cluster builds its binaries with Go 1.26 on the PATH`);
   if (r.status !== 0) throw new Error(`go ${args[0]} failed (exit ${r.status}) in ${cwd}`);
 }
@@ -41,7 +47,9 @@ function versionStamp(): string {
 
 /** Makes sure every binary exists; builds what is missing. Returns where they are. */
 export function ensureSimBinaries(root: string, log: (l: string) => void): SimBinaries {
-  const dir = join(root, '.cache', 'sim', cacheKey(), 'bin');
+  const mod = join(root, 'tools', 'sim', 'go');
+  const goModule = createHash('sha256').update(readFileSync(join(mod, 'go.mod'))).update(readFileSync(join(mod, 'go.sum'))).digest('hex');
+  const dir = join(root, '.cache', 'sim', cacheKey(goModule), 'bin');
   const etcd = which('etcd');
   if (!etcd) throw new Error('etcd is not on the PATH: install Debian\'s etcd-server package (`apt-get install -y etcd-server`)');
   const path = (name: SimBinary) => (name === 'etcd' ? etcd : join(dir, name));
@@ -55,10 +63,11 @@ export function ensureSimBinaries(root: string, log: (l: string) => void): SimBi
   try {
     const k8s = missing.filter((b) => b !== 'kwok');
     if (k8s.length) {
-      go(['build', '-trimpath', `-ldflags=-s -w ${versionStamp()}`, '-o', `${tmp}/`, ...k8s.map((b) => `k8s.io/kubernetes/cmd/${b}`)], join(root, 'tools', 'sim', 'go'), {}, log);
+      go(['build', '-trimpath', `-ldflags=-s -w ${versionStamp()}`, '-o', `${tmp}/`, ...k8s.map((b) => `k8s.io/kubernetes/cmd/${b}`)], mod, {}, log);
     }
     if (missing.includes('kwok')) {
-      go(['install', '-trimpath', '-ldflags=-s -w', `sigs.k8s.io/kwok/cmd/kwok@${SIM_VERSIONS.kwok}`], tmp, { GOBIN: tmp }, log);
+      // `go install pkg@version` builds from the module's own go.sum, outside any module of ours.
+      go(['install', '-trimpath', '-ldflags=-s -w', `sigs.k8s.io/kwok/cmd/kwok@${SIM_VERSIONS.kwok}`], tmp, { GOBIN: tmp, GOFLAGS: '-buildvcs=false' }, log);
     }
     for (const b of missing) renameSync(join(tmp, b), path(b));
   } finally {

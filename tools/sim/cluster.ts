@@ -63,6 +63,8 @@ export interface StartOptions {
   /** Where state and logs go (a fresh directory per run). */
   readonly dir: string;
   readonly log: (line: string) => void;
+  /** Admission plugins beyond the defaults (NodeRestriction and the defaults, among them PodSecurity). */
+  readonly admissionPlugins?: readonly string[];
 }
 
 /** Starts the control plane and kwok and waits until the API answers and the default ServiceAccount exists. */
@@ -75,10 +77,20 @@ export async function startCluster(o: StartOptions): Promise<SimCluster> {
     if (stopped) return;
     stopped = true;
     for (const { proc } of [...procs].reverse()) if (proc.exitCode === null) proc.kill('SIGTERM');
+    // The event loop does not run here (nothing reaps the children), so a child that exited is a zombie: read its
+    // state from /proc rather than waiting for an exit event that cannot come.
+    const alive = (pid: number | undefined) => {
+      if (pid === undefined) return false;
+      try {
+        return !/^\d+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
     const deadline = Date.now() + 5000;
     for (const { proc } of procs) {
-      while (proc.exitCode === null && proc.signalCode === null && Date.now() < deadline) spawnSync('sleep', ['0.1']);
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      while (alive(proc.pid) && Date.now() < deadline) spawnSync('sleep', ['0.1']);
+      if (alive(proc.pid)) proc.kill('SIGKILL');
     }
   };
   const run = (name: string, bin: string, args: string[]) => {
@@ -141,7 +153,7 @@ export async function startCluster(o: StartOptions): Promise<SimCluster> {
       `--cert-dir=${join(dir, 'pki')}`,
       `--token-auth-file=${join(dir, 'pki', 'tokens.csv')}`,
       '--authorization-mode=Node,RBAC',
-      '--enable-admission-plugins=NodeRestriction',
+      `--enable-admission-plugins=${['NodeRestriction', ...(o.admissionPlugins ?? [])].join(',')}`,
       '--allow-privileged=true',
       '--service-cluster-ip-range=10.96.0.0/16',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',

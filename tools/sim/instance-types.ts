@@ -79,19 +79,29 @@ export interface NodeResources {
 
 /**
  * Capacity and allocatable of a node: EKS (nodeadm) keeps 11 MiB per pod + 255 MiB and evicts at 100 MiB; GKE its
- * tiered memory + 100 MiB eviction; AKS (1.29+) 20 MiB per pod + 50 MiB and 100 MiB eviction. GPUs appear as
- * `nvidia.com/gpu` (the GPU Operator's or GKE's device plugin), EFA as `vpc.amazonaws.com/efa`.
+ * tiered memory + 100 MiB eviction; AKS (1.29+) the smaller of 20 MB per pod + 50 MB and 25% of memory, 100 MiB
+ * eviction, and its CPU table. GPUs appear as `nvidia.com/gpu` only with a device plugin, EFA as
+ * `vpc.amazonaws.com/efa`.
  */
-export function nodeResources(t: InstanceType, o: { maxPods: number; diskGiB: number; efa?: number }): NodeResources {
+/** AKS's CPU reservation by core count (AKS "node resource reservations": 60m at 1 core ... 740m at 64 and more). */
+export function aksReservedCpuMillis(vcpus: number): number {
+  const table: [number, number][] = [[1, 60], [2, 100], [4, 140], [8, 180], [16, 260], [32, 420], [64, 740]];
+  return (table.find(([cores]) => vcpus <= cores) ?? table[table.length - 1]!)[1];
+}
+
+export function nodeResources(t: InstanceType, o: { maxPods: number; diskGiB: number; efa?: number; gpuDevicePlugin: boolean }): NodeResources {
   const memMiB = t.memoryGiB * 1024;
+  // AKS 1.29+: the smaller of 20 MB per pod + 50 MB and a quarter of the memory, plus the 100 Mi eviction threshold.
   const reserveMiB =
-    t.cloud === 'aws' ? 11 * o.maxPods + 255 + 100 : t.cloud === 'gcp' ? gkeReservedMemoryMiB(t.memoryGiB) + 100 : 20 * o.maxPods + 50 + 100;
+    t.cloud === 'aws' ? 11 * o.maxPods + 255 + 100 : t.cloud === 'gcp' ? gkeReservedMemoryMiB(t.memoryGiB) + 100 : Math.min(20 * o.maxPods + 50, memMiB / 4) + 100;
+  const cpuReserve = t.cloud === 'azure' ? aksReservedCpuMillis(t.vcpus) : reservedCpuMillis(t.vcpus);
   const extra: Record<string, string> = {};
-  if (t.gpus > 0) extra['nvidia.com/gpu'] = String(t.gpus);
+  // GPUs are advertised only by a device plugin (the GPU Operator's, or GKE's own with managed drivers).
+  if (t.gpus > 0 && o.gpuDevicePlugin) extra['nvidia.com/gpu'] = String(t.gpus);
   if (o.efa) extra['vpc.amazonaws.com/efa'] = String(o.efa);
   const capacity = { cpu: String(t.vcpus), memory: `${memMiB}Mi`, pods: String(o.maxPods), 'ephemeral-storage': `${o.diskGiB}Gi`, ...extra };
   const allocatable = {
-    cpu: `${t.vcpus * 1000 - reservedCpuMillis(t.vcpus)}m`,
+    cpu: `${t.vcpus * 1000 - cpuReserve}m`,
     memory: `${memMiB - reserveMiB}Mi`,
     pods: String(o.maxPods),
     'ephemeral-storage': `${Math.floor(o.diskGiB * 0.9)}Gi`,

@@ -1,8 +1,9 @@
 /**
- * What the Dynamo operator 0.9.0 asks of the API server, from its `+kubebuilder:rbac` markers (the generated
- * deploy/operator/config/rbac/role.yaml at 233a1e9) and its leader election (configmaps, leases and events in
- * `--leader-election-namespace`). Each need is checked against the synthesized ServiceAccount by the real RBAC
- * authorizer (`kubectl auth can-i --as=system:serviceaccount:...`), so a rule missing from our ClusterRole fails.
+ * What the Dynamo operator 0.9.0 asks of the API server: its `+kubebuilder:rbac` markers (the generated
+ * deploy/operator/config/rbac/role.yaml at 233a1e9), narrowed and completed by what its code does (informers,
+ * watches, the RBAC manager, leader election with a Lease in `--leader-election-namespace`). Each need is checked against the synthesized ServiceAccount by the real RBAC
+ * authorizer (one SubjectAccessReview per verb and resource for the ServiceAccount), so a rule missing from our
+ * ClusterRole fails.
  */
 export interface OperatorNeed {
   readonly group: string;
@@ -19,20 +20,23 @@ const READ = ['get', 'list', 'watch'];
 const DYNAMO = ['dynamocheckpoints', 'dynamocomponentdeployments', 'dynamographdeploymentrequests', 'dynamographdeployments', 'dynamographdeploymentscalingadapters', 'dynamomodels'];
 
 export const OPERATOR_NEEDS: readonly OperatorNeed[] = [
+  // From the markers (role.yaml), narrowed where the code uses less.
   { group: '', resources: ['configmaps', 'services'], verbs: CRUD },
   // The markers declare every verb on events (core and events.k8s.io), but the 0.9.0 code only records them through
-  // the event recorder (no EventList or Event read anywhere in deploy/operator at 233a1e9): create and patch.
+  // controller-runtime's recorder (core/v1; no EventList or Event read anywhere in deploy/operator): create and patch.
   { group: '', resources: ['events'], verbs: ['create', 'patch'] },
-  { group: '', resources: ['persistentvolumeclaims'], verbs: ['create', 'delete', 'get', 'list'] },
+  // Claims: created and deleted, and watched (dynamographdeployment_controller.go Watches PVCs for the graph).
+  { group: '', resources: ['persistentvolumeclaims'], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
   { group: '', resources: ['pods'], verbs: READ },
   { group: 'apps', resources: ['deployments'], verbs: CRUD },
   { group: 'autoscaling', resources: ['horizontalpodautoscalers'], verbs: CRUD },
   { group: 'batch', resources: ['jobs'], verbs: CRUD },
   { group: 'coordination.k8s.io', resources: ['leases'], verbs: CRUD },
   { group: 'discovery.k8s.io', resources: ['endpointslices'], verbs: READ },
-  { group: 'events.k8s.io', resources: ['events'], verbs: ['create', 'patch'] },
   { group: 'grove.io', resources: ['podcliques/scale', 'podcliquescalinggroups/scale'], verbs: ['get', 'patch', 'update'] },
   { group: 'grove.io', resources: ['podcliquesets'], verbs: CRUD },
+  // The graph controller watches PodCliques when Grove is on (dynamographdeployment_controller.go).
+  { group: 'grove.io', resources: ['podcliques'], verbs: READ },
   { group: 'inference.networking.k8s.io', resources: ['inferencepools'], verbs: CRUD },
   { group: 'leaderworkerset.x-k8s.io', resources: ['leaderworkersets'], verbs: CRUD },
   { group: 'networking.istio.io', resources: ['virtualservices'], verbs: CRUD, whenFlag: '--istio-virtual-service-gateway' },
@@ -43,8 +47,18 @@ export const OPERATOR_NEEDS: readonly OperatorNeed[] = [
   { group: 'nvidia.com', resources: DYNAMO.map((k) => `${k}/status`), verbs: ['get', 'patch', 'update'] },
   { group: 'scheduling.run.ai', resources: ['queues'], verbs: ['get', 'list'] },
   { group: 'scheduling.volcano.sh', resources: ['podgroups'], verbs: CRUD },
-  { group: '', resources: ['configmaps'], verbs: CRUD, leaderElection: true },
-  { group: 'coordination.k8s.io', resources: ['leases'], verbs: CRUD, leaderElection: true },
+  // Beyond the markers, what the code does at start and on every reconcile:
+  // cmd/main.go starts a Secrets informer (cluster-wide, or in --restrictedNamespace) and exits unless it syncs; the
+  // MPI SSH secret is copied into graph namespaces (internal/secret/secret_replicator.go: get, create).
+  { group: '', resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create'] },
+  // internal/rbac/manager.go, in cluster-wide mode on every graph reconcile: reads the planner's ClusterRole, creates
+  // the graph's ServiceAccount and RoleBinding (replacing a stale one); the manager's client reads through its
+  // cache, so each read type is also listed and watched. The component controller lists ServiceAccounts.
+  { group: 'rbac.authorization.k8s.io', resources: ['clusterroles'], verbs: READ },
+  { group: '', resources: ['serviceaccounts'], verbs: ['get', 'list', 'watch', 'create'] },
+  { group: 'rbac.authorization.k8s.io', resources: ['rolebindings'], verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'] },
+  // Leader election: controller-runtime's default lock is a Lease in --leader-election-namespace.
+  { group: 'coordination.k8s.io', resources: ['leases'], verbs: ['get', 'create', 'update'], leaderElection: true },
   { group: '', resources: ['events'], verbs: ['create', 'patch'], leaderElection: true },
 ];
 

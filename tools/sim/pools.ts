@@ -103,15 +103,19 @@ export function eksPools(tf: Json): SimPool[] {
     const labels = { ...baseLabels(type, region), ...userLabels, 'eks.amazonaws.com/nodegroup': name, 'eks.amazonaws.com/capacityType': capacityType, ...gfd };
     const taints = ((g['taint'] ?? []) as Json[]).map(taintFromTf);
     const zones = ((g['subnet_ids'] ?? []) as string[]).map(zoneOf).filter((z): z is string => !!z);
-    const res = nodeResources(it, { maxPods: it.maxPods ?? 110, diskGiB: disk, efa: efaIfaces || efaDynamic });
+    const res = nodeResources(it, { maxPods: it.maxPods ?? 110, diskGiB: disk, efa: efaIfaces || efaDynamic, gpuDevicePlugin: hasGpuOperator(tf) });
     // cluster-autoscaler 1.35 (cloudprovider/aws/aws_manager.go buildNodeFromTemplate): generic labels, ASG tags
     // `k8s.io/cluster-autoscaler/node-template/label|taint/...`, and with eks:DescribeNodegroup the node group's labels,
     // taints, capacity type and name.
     const groupTags = tags.filter((t) => String(t['autoscaling_group_name']).includes(`aws_eks_node_group.${id}.`)).map((t) => t['tag'] as Json);
     const tplLabels: Record<string, string> = { ...baseLabels(type, region) };
     let tplTaints: Taint[] = [];
+    // Its resources: vCPUs, memory and GPUs from its own instance table, 110 pods, anything else only from
+    // `node-template/resources/*` tags; allocatable = capacity.
+    const tplCapacity: Record<string, string> = { cpu: String(it.vcpus), memory: `${it.memoryGiB * 1024}Mi`, pods: '110', ...(it.gpus ? { 'nvidia.com/gpu': String(it.gpus) } : {}) };
     for (const t of groupTags) {
       const k = String(t['key']);
+      if (k.startsWith('k8s.io/cluster-autoscaler/node-template/resources/')) tplCapacity[k.slice('k8s.io/cluster-autoscaler/node-template/resources/'.length)] = String(t['value']);
       if (k.startsWith('k8s.io/cluster-autoscaler/node-template/label/')) tplLabels[k.slice('k8s.io/cluster-autoscaler/node-template/label/'.length)] = String(t['value']);
       if (k.startsWith('k8s.io/cluster-autoscaler/node-template/taint/')) {
         const [value, effect] = String(t['value']).split(':');
@@ -135,7 +139,7 @@ export function eksPools(tf: Json): SimPool[] {
       initial: Number(sc['desired_size'] ?? sc['min_size'] ?? 0),
       max: Number(sc['max_size'] ?? 0),
       ...(ca ? { autoscaler: `cluster-autoscaler ${ca['version']} (helm release ${ca['name']})` } : {}),
-      template: { labels: tplLabels, taints: tplTaints, resources: res },
+      template: { labels: tplLabels, taints: tplTaints, resources: { capacity: tplCapacity, allocatable: tplCapacity } },
     };
   });
 }
@@ -170,7 +174,10 @@ export function gkePools(tf: Json): SimPool[] {
     }
     if (nc['spot']) Object.assign(labels, { 'cloud.google.com/gke-spot': 'true', 'cloud.google.com/gke-provisioning': 'spot' });
     const gpus = acc ? Number(acc['count']) : 0;
-    const res = nodeResources({ ...it, gpus }, { maxPods: Number(p['max_pods_per_node'] ?? cluster?.['default_max_pods_per_node'] ?? 110), diskGiB: Number(nc['disk_size_gb'] ?? 100) });
+    // GKE's device plugin serves GPUs once its driver installer ran: only with gpu_driver_installation_config.
+    const driver = acc?.['gpu_driver_installation_config']?.['gpu_driver_version'];
+    const managedDriver = driver !== undefined && driver !== 'INSTALLATION_DISABLED';
+    const res = nodeResources({ ...it, gpus }, { maxPods: Number(p['max_pods_per_node'] ?? cluster?.['default_max_pods_per_node'] ?? 110), diskGiB: Number(nc['disk_size_gb'] ?? 100), gpuDevicePlugin: managedDriver });
     const a = p['autoscaling'] as Json | undefined;
     const perZone = Number(p['node_count'] ?? p['initial_node_count'] ?? 0);
     const max = a ? Number(a['total_max_node_count'] ?? Number(a['max_node_count'] ?? 0) * zones.length) : perZone * zones.length;
@@ -221,7 +228,7 @@ export function aksPools(tf: Json): SimPool[] {
       labels['kubernetes.azure.com/scalesetpriority'] = 'spot';
       taints = withTaint(taints, { key: 'kubernetes.azure.com/scalesetpriority', value: 'spot', effect: 'NoSchedule' });
     }
-    const res = nodeResources(it, { maxPods: Number(p['max_pods'] ?? defaultMaxPods), diskGiB: Number(p['os_disk_size_gb'] ?? 128) });
+    const res = nodeResources(it, { maxPods: Number(p['max_pods'] ?? defaultMaxPods), diskGiB: Number(p['os_disk_size_gb'] ?? 128), gpuDevicePlugin: hasGpuOperator(tf) });
     const auto = p['auto_scaling_enabled'] === true;
     const initial = Number(p['node_count'] ?? p['min_count'] ?? 0);
     return {
@@ -244,11 +251,12 @@ export function aksPools(tf: Json): SimPool[] {
 
 /**
  * `local`: a kind-like cluster: a tainted control-plane node, one CPU worker and one worker with 4 GPUs that carries
- * the GPU Operator's `nvidia.com/gpu.present` label and the common on-prem `nvidia.com/gpu` taint. Nothing scales.
+ * the GPU Operator's `nvidia.com/gpu.present` label and the common on-prem `nvidia.com/gpu` taint (a GPU cluster
+ * brings its own device plugin: the README's local install assumes the GPU Operator). Nothing scales.
  */
 export function localPools(): SimPool[] {
   const mk = (name: string, extra: Record<string, string>, taints: Taint[], gpus: number): SimPool => {
-    const res = nodeResources({ cloud: 'gcp', vcpus: 8, memoryGiB: 32, gpus }, { maxPods: 110, diskGiB: 100 });
+    const res = nodeResources({ cloud: 'gcp', vcpus: 8, memoryGiB: 32, gpus }, { maxPods: 110, diskGiB: 100, gpuDevicePlugin: true });
     const labels = { ...baseLabels('kind', 'local'), ...extra };
     return { name, cloud: 'local', instanceType: 'kind', zones: ['local'], region: 'local', labels, taints, resources: res, initial: 1, max: 1, template: { labels, taints, resources: res } };
   };

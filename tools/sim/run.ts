@@ -69,6 +69,10 @@ export interface RunOptions {
   readonly keep?: boolean;
 }
 
+/** A pool of spot (preemptible) capacity, by the label its cloud puts on the nodes. */
+const isSpot = (p: SimPool): boolean =>
+  p.labels['eks.amazonaws.com/capacityType'] === 'SPOT' || p.labels['cloud.google.com/gke-spot'] === 'true' || p.labels['kubernetes.azure.com/scalesetpriority'] === 'spot';
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const items = (c: SimCluster, args: string[]): Json[] => (JSON.parse(c.kubectl(['get', ...args, '-o', 'json']).stdout) as Json)['items'] as Json[];
 const isReady = (p: Json) => ((p['status']?.['conditions'] ?? []) as Json[]).some((c) => c['type'] === 'Ready' && c['status'] === 'True');
@@ -85,9 +89,17 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
   const pools = poolsOf(target, o.tf);
   const dir = mkdtempSync(join(tmpdir(), `dynamo-iac-sim-${target}-`));
   log(`[${target}] control plane in ${dir}`);
-  const cluster = await startCluster({ bins: o.bins, dir, log });
+  // GKE's API server runs ExtendedResourceToleration: a pod asking for nvidia.com/gpu tolerates that taint.
+  let cluster: SimCluster;
+  try {
+    cluster = await startCluster({ bins: o.bins, dir, log, admissionPlugins: target === 'gke' ? ['ExtendedResourceToleration'] : [] });
+  } catch (e) {
+    if (!o.keep) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const onSignal = () => {
     cluster.stop();
+    if (!o.keep) rmSync(dir, { recursive: true, force: true });
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
@@ -133,8 +145,15 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
       const r = spawnSync('sh', ['-c', cmd], { env, encoding: 'utf8' });
       if (r.status !== 0) applyErrors.push(`secret: ${cmd.slice(0, 80)}...: ${(r.stderr ?? '').trim().split('\n')[0]}`);
     }
+    const before = applied;
     for (const f of files) apply(f.split('/').pop()!, ['-f', f]);
-    checks.push({ name: 'every object accepted by the API server', status: applyErrors.length ? 'fail' : 'pass', details: applyErrors.length ? applyErrors : [`${applied} objects applied server-side`] });
+    const distApplied = applied - before;
+    const accepted = applyErrors.length === 0 && distApplied === distObjects.length;
+    checks.push({
+      name: 'every object accepted by the API server',
+      status: accepted ? 'pass' : 'fail',
+      details: [...applyErrors, `${distApplied} of the ${distObjects.length} objects of ${o.dist} applied server-side`],
+    });
 
     // 3. Placement probes for the graphs' pods (the operator that would create them is refused by the proxy).
     const probeErrors: string[] = [];
@@ -145,14 +164,6 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
       if (!r.ok) probeErrors.push(`${probe['metadata']['namespace']}/${probe['metadata']['name']}: ${r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning:')).join(' ')}`);
     }
 
-    // 4. Pod Security admission in the namespaces we label.
-    const labelled = distObjects.filter((x) => x['kind'] === 'Namespace' && x['metadata']['labels']?.['pod-security.kubernetes.io/enforce']).map((x) => x['metadata']['name'] as string);
-    const psa = [...warnings.filter((w) => /PodSecurity/.test(w)), ...probeErrors.filter((e) => /PodSecurity|forbidden/i.test(e))];
-    checks.push({
-      name: `Pod Security admission accepts every pod (${labelled.map((n) => n).join(', ') || 'no namespace labelled'})`,
-      status: labelled.length === 0 ? 'fail' : psa.length ? 'fail' : 'pass',
-      details: psa.length ? psa : [`${dgds.length} graph(s) probed, every workload admitted`],
-    });
     if (probeErrors.some((e) => !/PodSecurity|forbidden/i.test(e))) checks.push({ name: 'graph placement probes created', status: 'fail', details: probeErrors });
 
     // 5. Settle: claims get volumes, the autoscaler model grows pools, kwok runs the pods.
@@ -178,6 +189,19 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
       if (stableRounds >= 3) break;
       await sleep(2000);
     }
+
+    // 4. Pod Security admission in the namespaces we label: warnings at apply, rejected probes, and pods a controller
+    // could not create (FailedCreate events).
+    const labelled = distObjects.filter((x) => x['kind'] === 'Namespace' && x['metadata']['labels']?.['pod-security.kubernetes.io/enforce']).map((x) => x['metadata']['name'] as string);
+    const refused = items(cluster, ['events', '-A'])
+      .filter((e) => e['reason'] === 'FailedCreate' && /PodSecurity/.test(String(e['message'])))
+      .map((e) => `${e['metadata']['namespace']}/${e['involvedObject']?.['name']}: ${String(e['message']).slice(0, 400)}`);
+    const psa = [...warnings.filter((w) => /PodSecurity/.test(w)), ...probeErrors.filter((e) => /PodSecurity|forbidden/i.test(e)), ...new Set(refused)];
+    checks.push({
+      name: `Pod Security admission accepts every pod (${labelled.join(', ') || 'no namespace labelled'})`,
+      status: labelled.length === 0 || psa.length ? 'fail' : 'pass',
+      details: psa.length ? psa : [`${dgds.length} graph(s) probed, every workload admitted`],
+    });
 
     // 6. Placement: every pod scheduled, on a pool meant for it, Running and Ready.
     const nodes = new Map(items(cluster, ['nodes']).map((n) => [n['metadata']['name'] as string, n]));
@@ -212,25 +236,46 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
       const gpuPool = Number(pool.resources.capacity['nvidia.com/gpu'] ?? 0) > 0;
       if (gpus > 0 && !gpuPool) misplaced.push(`${podKey(p)} asks for ${gpus} GPU(s) but is on ${node} of pool ${pool.name}, which has none`);
       if (gpus === 0 && gpuPool && !daemon) misplaced.push(`${podKey(p)} (${ownerOf(p)}) needs no GPU but is on ${node} of GPU pool ${pool.name}`);
+      if (isSpot(pool) && !daemon && !p['metadata']['labels']?.[PROBE_LABEL]) misplaced.push(`${podKey(p)} (${ownerOf(p)}) is platform work on ${node} of spot pool ${pool.name}`);
     }
-    checks.push({ name: 'each pod on a pool meant for it (GPU work on GPU pools, the rest on the system pool)', status: misplaced.length ? 'fail' : 'pass', details: misplaced.length ? misplaced : ['placement matches'] });
+    checks.push({
+      name: 'each pod on a pool meant for it (GPU work on GPU pools, the rest on the system pool, only graph workers on spot)',
+      status: misplaced.length ? 'fail' : 'pass',
+      details: misplaced.length ? misplaced : ['placement matches'],
+    });
     const notReady = pods.filter((p) => p['spec']['nodeName'] && !(p['status']?.['phase'] === 'Succeeded' || isReady(p)));
     checks.push({ name: 'every scheduled pod Running and Ready (kwok)', status: notReady.length ? 'fail' : 'pass', details: notReady.length ? notReady.map((p) => `${podKey(p)} ${p['status']?.['phase']}`) : ['all ready'] });
 
     // 7. NATS and etcd (and every other StatefulSet and Deployment) at their ready replicas.
     const workloads = [...items(cluster, ['statefulsets', '-A']), ...items(cluster, ['deployments', '-A'])];
     const short = workloads.filter((w) => Number(w['status']?.['readyReplicas'] ?? 0) < Number(w['spec']['replicas'] ?? 1));
+    const daemonSets = items(cluster, ['daemonsets', '-A']);
+    const jobs = items(cluster, ['jobs', '-A']);
+    const daemonShort = daemonSets.filter((d) => Number(d['status']?.['numberReady'] ?? 0) < Number(d['status']?.['desiredNumberScheduled'] ?? 0));
+    const jobShort = jobs.filter((j) => Number(j['status']?.['succeeded'] ?? 0) < Number(j['spec']['completions'] ?? 1));
+    const wanted = ['nats', 'etcd'].filter((n) => !workloads.some((w) => w['kind'] === 'StatefulSet' && w['metadata']['name'].includes(n)));
+    const bad = [
+      ...wanted.map((n) => `no ${n} StatefulSet was applied`),
+      ...short.map((w) => `${w['kind']} ${w['metadata']['namespace']}/${w['metadata']['name']}: ${w['status']?.['readyReplicas'] ?? 0}/${w['spec']['replicas']} ready`),
+      ...daemonShort.map((d) => `DaemonSet ${d['metadata']['namespace']}/${d['metadata']['name']}: ${d['status']?.['numberReady'] ?? 0}/${d['status']?.['desiredNumberScheduled']} ready`),
+      ...jobShort.map((j) => `Job ${j['metadata']['namespace']}/${j['metadata']['name']}: ${j['status']?.['succeeded'] ?? 0}/${j['spec']['completions'] ?? 1} completed`),
+    ];
     checks.push({
-      name: 'NATS, etcd, the operator and every workload at ready replicas',
-      status: workloads.length === 0 || short.length ? 'fail' : 'pass',
-      details: short.length ? short.map((w) => `${w['kind']} ${w['metadata']['namespace']}/${w['metadata']['name']}: ${w['status']?.['readyReplicas'] ?? 0}/${w['spec']['replicas']} ready`) : workloads.map((w) => `${w['kind']} ${w['metadata']['namespace']}/${w['metadata']['name']} ${w['status']?.['readyReplicas']}/${w['spec']['replicas']}`),
+      name: 'NATS, etcd, the operator and every StatefulSet, Deployment, DaemonSet and Job ready or complete',
+      status: bad.length ? 'fail' : 'pass',
+      details: bad.length
+        ? bad
+        : [...workloads.map((w) => `${w['kind']} ${w['metadata']['namespace']}/${w['metadata']['name']} ${w['status']?.['readyReplicas']}/${w['spec']['replicas']}`),
+           ...daemonSets.map((d) => `DaemonSet ${d['metadata']['namespace']}/${d['metadata']['name']} ${d['status']?.['numberReady'] ?? 0}/${d['status']?.['desiredNumberScheduled'] ?? 0}`),
+           ...jobs.map((j) => `Job ${j['metadata']['namespace']}/${j['metadata']['name']} complete`)],
     });
 
     // 8. The operator's RBAC, by the real authorizer.
     checks.push(operatorRbac(cluster, distObjects));
 
     // 9. The operations tools, through the real kubectl.
-    checks.push(...runOpsTools(o.root, target, cluster.kubeconfig, o.bins));
+    const gpuOperator = Object.values((o.tf?.['resource']?.['helm_release'] ?? {}) as Record<string, Json>).some((r) => r['chart'] === 'gpu-operator');
+    checks.push(...runOpsTools(o.root, target, cluster.kubeconfig, o.bins, gpuOperator));
 
     // 10. What needs the refused modules.
     checks.push({

@@ -20,5 +20,8 @@ export const REFUSED_MODULES: readonly { module: string; version: string; role: 
   { module: 'github.com/NVIDIA/KAI-scheduler', version: 'v0.9.4', role: 'KAI: gang scheduling of graph pods on the cloud targets' },
 ];
 
-/** The directory name of a build: one per set of versions. */
-export const cacheKey = (): string => `k8s-${SIM_VERSIONS.kubernetes}_kwok-${SIM_VERSIONS.kwok}`;
+/**
+ * The directory name of a build: one per set of versions and per content of our Go module (go.mod and go.sum: a
+ * changed pin or replace builds anew).
+ */
+export const cacheKey = (goModule: string): string => `k8s-${SIM_VERSIONS.kubernetes}_kwok-${SIM_VERSIONS.kwok}_${goModule.slice(0, 12)}`;

@@ -80,6 +80,21 @@ describe('nodes from the stacks', () => {
     }
   });
 
+  it('GPUs exist only where a device plugin serves them: the GPU Operator release (EKS, AKS), managed drivers (GKE)', () => {
+    const withoutOperator = (cloud: 'eks' | 'aks') => {
+      const copy = JSON.parse(JSON.stringify(tf[cloud])) as Json;
+      for (const [k, r] of Object.entries(copy['resource']['helm_release'] as Record<string, Json>)) if (r['chart'] === 'gpu-operator') delete copy['resource']['helm_release'][k];
+      return copy;
+    };
+    for (const cloud of ['eks', 'aks'] as const) {
+      expect(gpuPools(poolsOf(cloud, tf[cloud])).length, cloud).toBeGreaterThan(0);
+      expect(gpuPools(poolsOf(cloud, withoutOperator(cloud))), cloud).toEqual([]);
+    }
+    const gke = JSON.parse(JSON.stringify(tf.gke)) as Json;
+    for (const p of Object.values(gke['resource']['google_container_node_pool'] as Record<string, Json>)) for (const a of (p['node_config']['guest_accelerator'] ?? []) as Json[]) delete a['gpu_driver_installation_config'];
+    expect(gpuPools(poolsOf('gke', gke))).toEqual([]);
+  });
+
   it('an unknown instance type is an error naming it', () => {
     const copy = JSON.parse(JSON.stringify(tf.eks)) as Json;
     const first = Object.values(copy['resource']['aws_eks_node_group'] as Record<string, Json>)[0]!;
