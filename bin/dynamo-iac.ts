@@ -4,7 +4,7 @@ import { runCli } from '../tools/cli.js';
 import { systemKubectl } from '../tools/kubectl.js';
 
 const argv = process.argv.slice(2);
-// Ctrl-C during fault-test stops its requests and its kubectl proxy, then exits 1; a second Ctrl-C ends at once.
+// Ctrl-C during fault-test stops its requests and its port-forward, then exits 1; a second Ctrl-C ends at once.
 const interrupt = new AbortController();
 if (argv[0] === 'fault-test') process.once('SIGINT', () => interrupt.abort());
 

@@ -79,7 +79,7 @@ function addGkeDcgmExporter(app: App, spec: Spec): DcgmExporter | undefined {
     tolerations: tolerationsFor(pools),
     driverDirs: GKE_DRIVER_DIRS,
     driverPaths: GKE_DRIVER_PATHS,
-    maxNodes: Object.values(spec.cluster.gpuPools).reduce((n, p) => n + p.maxNodes, 0),
     monitoringNamespaces: spec.platform.networkPolicy.monitoringNamespaces,
+    networkPolicy: spec.platform.networkPolicy.enabled,
   });
 }

@@ -15,6 +15,7 @@ import type { Spec } from '../spec/schema.js';
 import { type ChartRef, VERSIONS } from '../spec/versions.js';
 import { ALERTMANAGER_CONFIG_SELECTOR } from '../constructs/k8s/observability/alertmanager-config.js';
 import { KSM_POD_LABELS } from '../constructs/k8s/observability/alert-rules.js';
+import { dcgmCollectorsCsv } from '../constructs/k8s/observability/dcgm-counters.js';
 
 export interface HelmPrerequisite {
   /** Helm release name. */
@@ -222,6 +223,19 @@ function gpuPoolTolerations(spec: Spec): Toleration[] {
 /** The GPU Operator's namespace: its DCGM exporter runs there (the observability chart's monitor selects it). */
 export const GPU_OPERATOR_NAMESPACE = 'gpu-operator';
 
+/** The ConfigMap of our DCGM counters the GPU Operator's chart creates in its namespace. */
+export const GPU_OPERATOR_DCGM_CONFIG = 'dynamo-dcgm-counters';
+
+/**
+ * The GPU Operator's exporter collects our counters (DCGM_COUNTERS), not its default file: the chart (v25.10.1
+ * templates/dcgm_exporter_config.yaml) creates a ConfigMap `dcgmExporter.config.name` with key `dcgm-metrics.csv`
+ * from `config.data` when `config.create`, and the operator (controllers/object_controls.go TransformDCGMExporter)
+ * mounts it at /etc/dcgm-exporter/dcgm-metrics.csv and points DCGM_EXPORTER_COLLECTORS at it. The image's default
+ * (dcgm-exporter 4.4.2-4.7.0 etc/dcp-metrics-included.csv) leaves DCGM_FI_DEV_ECC_DBE_VOL_TOTAL commented out, so
+ * DynamoGpuEccErrors could never fire; its DCGM_FI_PROF_* fields are read by no rule or dashboard of ours.
+ */
+const gpuOperatorDcgmConfig = () => ({ name: GPU_OPERATOR_DCGM_CONFIG, create: true, data: dcgmCollectorsCsv() });
+
 export function gpuOperatorPrerequisite(spec: Spec): HelmPrerequisite | undefined {
   if (spec.target !== 'eks' && spec.target !== 'aks') return undefined;
   const tolerations = gpuPoolTolerations(spec);
@@ -230,7 +244,7 @@ export function gpuOperatorPrerequisite(spec: Spec): HelmPrerequisite | undefine
     namespace: GPU_OPERATOR_NAMESPACE,
     chart: VERSIONS.nvidia.gpuOperator,
     values: spec.target === 'eks' ? { 'driver.enabled': 'false', 'toolkit.enabled': 'false' } : { 'driver.enabled': 'true', 'toolkit.enabled': 'true' },
-    jsonValues: { 'daemonsets.tolerations': tolerations, 'node-feature-discovery.worker.tolerations': tolerations },
+    jsonValues: { 'daemonsets.tolerations': tolerations, 'node-feature-discovery.worker.tolerations': tolerations, 'dcgmExporter.config': gpuOperatorDcgmConfig() },
     reason:
       spec.target === 'eks'
         ? 'the NVIDIA device plugin, GPU feature discovery and DCGM on the GPU pools (their AL2023 NVIDIA AMI has the driver and the toolkit)'
@@ -238,11 +252,17 @@ export function gpuOperatorPrerequisite(spec: Spec): HelmPrerequisite | undefine
   };
 }
 
+/** `text` for a single-quoted shell word: one that holds a `'` would end the quote. */
+function singleQuotable(text: string, release: string): string {
+  if (text.includes("'")) throw new Error(`prerequisite ${release}: the value ${text.slice(0, 60)}... holds a single quote, which the install command cannot quote`);
+  return text;
+}
+
 /** The shell command that installs one prerequisite, as the README prints it: the same chart source and values. */
 export function helmInstallCommand(p: HelmPrerequisite): string {
   const set = [
     ...Object.entries(p.values).map(([k, v]) => ` --set ${k}=${v}`),
-    ...Object.entries(p.jsonValues ?? {}).map(([k, v]) => ` --set-json '${k}=${JSON.stringify(v)}'`),
+    ...Object.entries(p.jsonValues ?? {}).map(([k, v]) => ` --set-json '${singleQuotable(`${k}=${JSON.stringify(v)}`, p.release)}'`),
   ].join('');
   const ns = `--namespace ${p.namespace}${p.namespace === 'default' ? '' : ' --create-namespace'}`;
   const src = chartSource(p.chart);

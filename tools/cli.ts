@@ -12,9 +12,9 @@ import { mirrorList, rewriteImage } from '../spec/images.js';
 import { imageString, VERSIONS } from '../spec/versions.js';
 import { benchmarkResources, hfTokenCommand } from './benchmark.js';
 import { checkGraphs, gpuInventory, renderInventory } from './gpu-inventory.js';
-import { kube, type KubectlRunner, ToolError } from './kubectl.js';
+import { kube, type KubectlAsyncRunner, type KubectlRunner, ToolError } from './kubectl.js';
 import { diffCommand } from './diff.js';
-import type { ApiProxyStarter } from './api-proxy.js';
+import type { PortForwardStarter } from './port-forward.js';
 import type { Clock } from './fault-load.js';
 import { faultTestCommand, faultTestHelp } from './fault-test.js';
 import { failed, preflight, renderChecks, storageNeeds } from './preflight.js';
@@ -29,8 +29,10 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** Sleep between polls (tests pass a no-op). */
   readonly sleep?: (ms: number) => void;
-  /** fault-test: HTTP into the cluster. @default `kubectl proxy` */
-  readonly apiProxy?: ApiProxyStarter;
+  /** fault-test: kubectl while its requests run. @default the runner, asynchronously (the system kubectl: spawned) */
+  readonly asyncRunner?: KubectlAsyncRunner;
+  /** fault-test: HTTP into a frontend pod. @default `kubectl port-forward` */
+  readonly portForward?: PortForwardStarter;
   /** fault-test: the clock of the measurement. @default the system clock */
   readonly clock?: Clock;
   /** fault-test: Ctrl-C. */

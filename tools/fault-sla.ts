@@ -8,13 +8,15 @@
  * The measurement, precisely:
  * - a request counts by the moment it was sent, and succeeds when it answers HTTP 200 with at least one choice;
  * - the fault window runs from the moment the pod's deletion was accepted for as long as the recovery limit of the
- *   class (60 s or 180 s): the success ratio is the share of requests sent inside it that succeeded;
- * - recovery: the first successful request sent after the last failed one of the window, confirmed by at least
- *   `confirm` requests in a row (that one included) all succeeding inside the window. The recovery time is from the
- *   deletion to the sending of that request; 0 when no request of the window failed. Counting by send time means a
- *   request that hung from before the recovery until its timeout does not delay it, while a failure that starts
- *   late (a router still sending to the lost pod) does. Without that confirmation inside the window the graph has
- *   not recovered within the limit.
+ *   class (60 s or 180 s): the success ratio is the share of the requests of the window that succeeded, a request of
+ *   the window being one sent inside it, or one in flight across the deletion (sent before, answered after);
+ * - recovery: the first successful request of the final streak of successes (after the last failed request of the
+ *   whole run, including the confirmation time after the window), confirmed by at least `confirm` requests in that
+ *   streak. The recovery time is from the deletion to the sending of that request (0 when nothing failed); it passes
+ *   when that request was sent before the limit. The run sends on after the window for the confirmation time
+ *   (confirmSeconds), so the confirming successes need not fit inside the window, and a failure after the limit
+ *   still ends the streak. Counting by send time means a request that hung from before the recovery until its
+ *   timeout does not delay it, while a failure that starts late (a router still sending to the lost pod) does.
  */
 import type { Status } from './preflight.js';
 
@@ -49,19 +51,24 @@ export interface WindowMeasurement {
   readonly succeeded: number;
   /** succeeded / sent; 0 when nothing was sent. */
   readonly successRatio: number;
-  /** Seconds from the deletion to recovery; undefined: not recovered within the window. */
+  /** Seconds from the deletion to the first request of the confirmed final streak; undefined: no such streak. */
   readonly recoverySeconds: number | undefined;
   /** Failed requests of the window by reason, most frequent first. */
   readonly failures: readonly { readonly reason: string; readonly count: number }[];
 }
 
-/** The window's numbers from every sample of the run. `deletedAt` and `windowMs` on the samples' clock. */
+/** Seconds of requests after the window that can confirm a recovery at its very end: `confirm` requests of `concurrency` clients, one per `intervalSeconds` each. */
+export const confirmSeconds = (confirm: number, concurrency: number, intervalSeconds: number): number => Math.ceil(confirm / concurrency) * intervalSeconds;
+
+/** The window's numbers from every sample of the run. `deletedAt` and `windowMs` (the recovery limit) on the samples' clock. */
 export function measureWindow(samples: readonly Sample[], deletedAt: number, windowMs: number, confirm: number): WindowMeasurement {
-  const inWindow = samples.filter((s) => s.start >= deletedAt && s.start < deletedAt + windowMs).sort((a, b) => a.start - b.start);
+  const acrossDelete = (s: Sample) => s.start < deletedAt && s.end > deletedAt;
+  const inWindow = samples.filter((s) => acrossDelete(s) || (s.start >= deletedAt && s.start < deletedAt + windowMs));
   const succeeded = inWindow.filter((s) => s.ok).length;
-  const lastFailure = inWindow.map((s) => s.ok).lastIndexOf(false);
-  const after = inWindow.slice(lastFailure + 1);
-  const recoverySeconds = after.length >= confirm ? (lastFailure < 0 ? 0 : (after[0]!.start - deletedAt) / 1000) : undefined;
+  const afterDelete = samples.filter((s) => acrossDelete(s) || s.start >= deletedAt).sort((a, b) => a.start - b.start);
+  const lastFailure = afterDelete.map((s) => s.ok).lastIndexOf(false);
+  const streak = afterDelete.slice(lastFailure + 1);
+  const recoverySeconds = streak.length >= confirm ? (lastFailure < 0 ? 0 : Math.max(0, streak[0]!.start - deletedAt) / 1000) : undefined;
   return { sent: inWindow.length, succeeded, successRatio: inWindow.length ? succeeded / inWindow.length : 0, recoverySeconds, failures: failureReasons(inWindow) };
 }
 

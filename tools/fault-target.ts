@@ -14,8 +14,8 @@
 import { explainFailure, type Kube, ToolError } from './kubectl.js';
 import { DYNAMO_POD_LABELS, isNotFound, podProblem, podReady } from './verify.js';
 
-/** The port of the operator's frontend Service, by name (consts.go DynamoServicePortName; 8000). */
-export const OPERATOR_FRONTEND_PORT_NAME = 'http';
+/** The frontend container's port (component_frontend.go: container port `http`, consts.go DynamoServicePort 8000). */
+export const OPERATOR_FRONTEND_PORT = 8000;
 
 export const FAULT_KINDS = ['worker', 'frontend'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -30,13 +30,24 @@ interface DgdJson {
   metadata: { name: string };
   spec?: { services?: Record<string, DgdService> };
 }
-type PodJson = Parameters<typeof podReady>[0];
+export type PodJson = Parameters<typeof podReady>[0];
+
+/** The pods of a graph service (by the component label, as the operator sets it from the service key). */
+export const podsOfService = (pods: readonly PodJson[], service: string): PodJson[] =>
+  pods.filter((p) => (p.metadata.labels?.[DYNAMO_POD_LABELS.component] ?? '').toLowerCase() === service.toLowerCase());
+
+/** The `kubectl get` arguments listing a graph's pods. */
+export const graphPodsQuery = (namespace: string, graph: string): string[] => ['pods', '-n', namespace, '-l', `${DYNAMO_POD_LABELS.graph}=${graph}`];
 
 export interface FaultTarget {
   readonly graph: string;
   readonly namespace: string;
   /** The operator's Service in front of the frontend pods. */
   readonly frontendService: string;
+  /** The frontend's service key (its pods' component label). */
+  readonly frontend: string;
+  /** Its Ready pods, by name. */
+  readonly frontendPods: readonly string[];
   readonly kind: FaultKind;
   /** The DynamoGraphDeployment service (key of `spec.services`) that loses a pod. */
   readonly service: string;
@@ -74,7 +85,7 @@ function pickService(graph: string, services: Record<string, DgdService>, kind: 
 
 /** The services' pods, Ready; a service short of pods or with a pod not Ready is a ToolError: no fault on a sick graph. */
 function readyPodsOf(pods: readonly PodJson[], service: string, want: number, where: string): PodJson[] {
-  const mine = pods.filter((p) => (p.metadata.labels?.[DYNAMO_POD_LABELS.component] ?? '').toLowerCase() === service.toLowerCase());
+  const mine = podsOfService(pods, service);
   const bad = mine.filter((p) => !podReady(p));
   const ready = mine.length - bad.length;
   if (bad.length || ready < want) {
@@ -100,10 +111,11 @@ export function findFaultTarget(k: Kube, namespace: string, graph: string, o: { 
   }
   const service = pickService(graph, services, o.kind, o.service);
   const replicas = services[service]!.replicas ?? 1;
-  const pods = (k.get<PodJson>(['pods', '-n', namespace, '-l', `${DYNAMO_POD_LABELS.graph}=${graph}`], `listing the pods of graph ${graph}`)?.items ?? []).filter((p) => !p.metadata.deletionTimestamp);
+  const pods = (k.get<PodJson>(graphPodsQuery(namespace, graph), `listing the pods of graph ${graph}`)?.items ?? []).filter((p) => !p.metadata.deletionTimestamp);
   const where = `graph ${graph} in ${namespace}`;
-  if (service !== frontend) readyPodsOf(pods, frontend, services[frontend]!.replicas ?? 1, where);
-  const victims = readyPodsOf(pods, service, replicas, where);
+  const frontends = readyPodsOf(pods, frontend, services[frontend]!.replicas ?? 1, where);
+  const victims = service === frontend ? frontends : readyPodsOf(pods, service, replicas, where);
   if (!victims.length) throw new ToolError(`service ${service} of graph "${graph}" has no pod to delete (replicas: ${replicas})`);
-  return { graph, namespace, frontendService, kind: o.kind, service, replicas, pod: victims[0]!.metadata.name };
+  const frontendPods = frontends.map((p) => p.metadata.name);
+  return { graph, namespace, frontendService, frontend, frontendPods, kind: o.kind, service, replicas, pod: victims[0]!.metadata.name };
 }

@@ -1,29 +1,33 @@
 /**
  * `dynamo-iac fault-test <graph>`: the fault-tolerance SLA of seed 004, measured on the current kubectl context.
  *
- * 1. Finds the graph, its frontend Service and one ready pod of a worker service (`--delete frontend`: of the
- *    frontend); refuses a graph that is not healthy. The SLA class comes from that service's replicas.
- * 2. Starts `kubectl proxy` and reaches the frontend Service through the API server's service proxy (see
- *    api-proxy.ts for why not port-forward); learns the model from `/v1/models` (or `--model`).
+ * 1. Finds the graph, its frontend Service and pods, and one ready pod of a worker service (`--delete frontend`: of
+ *    the frontend); refuses a graph that is not healthy. The SLA class comes from that service's replicas.
+ * 2. Port-forwards to a ready frontend pod that is not the one to delete (the only one with a single frontend
+ *    replica; frontend-link.ts re-forwards to its replacement): not the API server's service proxy, whose traffic
+ *    our default-deny NetworkPolicies drop (port-forward.ts); learns the model from `/v1/models` (or `--model`).
  * 3. Sends the steady stream (fault-load.ts) for `--warmup` seconds; any failure there ends the run before anything
  *    is deleted.
  * 4. Deletes the pod (`--grace-period=0 --force`, as upstream's fault tests do: a crash, not a drain; `--graceful`
- *    keeps the pod's grace period) and keeps sending for the SLA's recovery limit (the fault window).
- * 5. Judges the window against the SLA (fault-sla.ts has the definitions) and prints a table or `--json`.
+ *    keeps the pod's grace period), asynchronously, and keeps sending for the SLA's recovery limit (the fault window)
+ *    and the time `--confirm` requests take after it.
+ * 5. Judges the run against the SLA (fault-sla.ts has the definitions) and prints a table or `--json`.
  * Exit 0: within the SLA; 2: outside it; 1: an error (bad input, unknown graph, no frontend, a sick graph, kubectl
- * or the proxy failing, Ctrl-C), with a one-line message.
+ * or a port-forward failing, Ctrl-C), with a one-line message.
  */
 import { parseArgs } from 'node:util';
 import { SpecError } from '../spec/errors.js';
 import { loadSpecs } from '../spec/load.js';
 import { TARGETS, type Target } from '../spec/schema.js';
-import { type ApiProxyStarter, kubectlProxy, serviceProxyUrl } from './api-proxy.js';
+import { frontendLink } from './frontend-link.js';
+import { kubectlPortForward, type PortForwardStarter } from './port-forward.js';
 import { type Clock, type Load, type LoadOptions, startLoad, systemClock } from './fault-load.js';
-import { FAULT_SLA, failureReasons, judge, measureWindow, type Sample, type Sla, SLA_CLASS_NAMES, type SlaCheck, type SlaClass, slaClass, type WindowMeasurement } from './fault-sla.js';
-import { FAULT_KINDS, type FaultKind, type FaultTarget, findFaultTarget, OPERATOR_FRONTEND_PORT_NAME } from './fault-target.js';
-import { explainFailure, kube, type Kube, type KubectlRunner, ToolError } from './kubectl.js';
+import { confirmSeconds, FAULT_SLA, failureReasons, judge, measureWindow, type Sample, type Sla, SLA_CLASS_NAMES, type SlaCheck, type SlaClass, slaClass, type WindowMeasurement } from './fault-sla.js';
+import { FAULT_KINDS, type FaultKind, type FaultTarget, findFaultTarget, graphPodsQuery, OPERATOR_FRONTEND_PORT, type PodJson, podsOfService } from './fault-target.js';
+import { asAsync, explainFailure, kube, type Kube, type KubectlAsyncRunner, type KubectlRunner, systemKubectl, systemKubectlAsync, ToolError } from './kubectl.js';
 import { chatProbe, listModels } from './openai-client.js';
 import { table } from './report.js';
+import { podReady } from './verify.js';
 
 export const FAULT_TEST_USAGE =
   'usage: dynamo-iac fault-test GRAPH [--delete worker|frontend] [--service NAME] [--model NAME] [--concurrency 4] [--interval 1] [--timeout 30] [--warmup 10] [--confirm 10] [--max-requests 5000] [--graceful] [--target T] [--json]';
@@ -35,13 +39,16 @@ export function faultTestHelp(): string {
   return [
     FAULT_TEST_USAGE,
     '',
-    'Sends a steady stream of small chat completions to the graph\'s frontend (through `kubectl proxy` and the API',
-    'server\'s service proxy), deletes one pod, and measures against the fault-tolerance SLA of the seeds:',
+    'Sends a steady stream of small chat completions to the graph\'s frontend (`kubectl port-forward` to a frontend pod',
+    'that is not deleted), deletes one pod, and measures against the fault-tolerance SLA of the seeds:',
     `  ${sla('ha')} (the service that loses a pod has 2 or more replicas)`,
     `  ${sla('single')}`,
     'The fault window runs from the delete for the recovery limit (60 s or 180 s); the success ratio counts the',
-    'requests sent in it; recovery is the first success after the last failure of the window, confirmed by --confirm',
-    'successes in a row. Nothing is deleted unless every request before the fault succeeded.',
+    'requests sent in it (and those in flight at the delete); recovery is the first success after the last failure,',
+    'confirmed by --confirm successes in a row, sent before the limit: the requests go on after the window for as long',
+    'as --confirm of them take. With a single frontend and --delete frontend the port-forward ends with the pod; until',
+    'its replacement is Ready and forwarded to, every request fails (the Service has no endpoint then either).',
+    'Nothing is deleted unless every request before the fault succeeded.',
     '',
     '  --delete        worker (default: a pod of the alphabetically first worker service) or frontend',
     '  --service       the DynamoGraphDeployment service to take a pod from (of the --delete kind)',
@@ -50,7 +57,7 @@ export function faultTestHelp(): string {
     '  --graceful      delete with the pod\'s grace period (default: --grace-period=0 --force, a crash)',
     '  --target        the spec target whose workloads namespace holds the graph (default: DYNAMO_IAC_TARGET or local)',
     '  --json          the report as JSON',
-    'exit 0: within the SLA; 2: outside it; 1: an error (nothing measured). Ctrl-C stops the requests and the proxy.',
+    'exit 0: within the SLA; 2: outside it; 1: an error (nothing measured). Ctrl-C stops the requests and the port-forward.',
   ].join('\n');
 }
 
@@ -159,18 +166,14 @@ export function parseFaultTestArgs(args: readonly string[], env: NodeJS.ProcessE
   };
 }
 
-/** Checks that the run fits `--max-requests` and that `--confirm` can be reached inside the window. */
-function checkBudget(o: FaultTestOptions, windowSeconds: number): void {
-  const perClient = Math.floor((o.warmupSeconds + windowSeconds) / o.intervalSeconds) + 1;
+/** Checks that the run fits `--max-requests`: warmup, window and the confirmation time after it. */
+function checkBudget(o: FaultTestOptions, windowSeconds: number, confirmSeconds: number): void {
+  const perClient = Math.floor((o.warmupSeconds + windowSeconds + confirmSeconds) / o.intervalSeconds) + 1;
   const most = o.concurrency * perClient;
   if (most > o.maxRequests) {
     throw new ToolError(
-      `--max-requests ${o.maxRequests}: the run may send ${most} requests (--concurrency ${o.concurrency} clients, one per --interval ${o.intervalSeconds} s, for --warmup ${o.warmupSeconds} s and the ${windowSeconds} s fault window); raise --max-requests, or lower --concurrency or raise --interval`,
+      `--max-requests ${o.maxRequests}: the run may send ${most} requests (--concurrency ${o.concurrency} clients, one per --interval ${o.intervalSeconds} s, for --warmup ${o.warmupSeconds} s, the ${windowSeconds} s fault window and ${confirmSeconds} s that may confirm a recovery at its end, --confirm ${o.confirm}); raise --max-requests, or lower --concurrency or --confirm, or raise --interval`,
     );
-  }
-  const inWindow = o.concurrency * Math.floor(windowSeconds / o.intervalSeconds);
-  if (o.confirm > inWindow) {
-    throw new ToolError(`--confirm ${o.confirm}: the ${windowSeconds} s fault window holds at most ${inWindow} requests (--concurrency ${o.concurrency}, --interval ${o.intervalSeconds} s), so recovery could never be confirmed; lower --confirm`);
   }
 }
 
@@ -178,6 +181,8 @@ export interface FaultReport {
   readonly graph: string;
   readonly namespace: string;
   readonly frontendService: string;
+  /** The frontend pods the requests went to, through a port-forward each, in order. */
+  readonly frontendPods: readonly string[];
   readonly model: string;
   readonly deleted: { readonly kind: FaultKind; readonly service: string; readonly replicas: number; readonly pod: string; readonly graceful: boolean };
   readonly slaClass: SlaClass;
@@ -185,14 +190,18 @@ export interface FaultReport {
   readonly load: { readonly concurrency: number; readonly intervalSeconds: number; readonly timeoutSeconds: number; readonly warmupSeconds: number; readonly confirm: number; readonly maxRequests: number };
   /** The requests answered before the delete (all succeeded, or nothing was deleted); those in flight at the delete count in neither. */
   readonly baseline: { readonly sent: number; readonly succeeded: number };
-  readonly window: WindowMeasurement & { readonly seconds: number };
+  /** `seconds`: the limit (the success ratio counts the requests of it); `confirmSeconds`: the requests after it that may confirm a recovery. */
+  readonly window: WindowMeasurement & { readonly seconds: number; readonly confirmSeconds: number };
   readonly checks: readonly SlaCheck[];
   readonly withinSla: boolean;
 }
 
 export interface FaultTestDeps {
+  /** The lookups before the load starts. */
   readonly kube: Kube;
-  readonly apiProxy: ApiProxyStarter;
+  /** kubectl while the requests run (the delete, the replacement frontend pod): never blocking them. */
+  readonly kubectl: KubectlAsyncRunner;
+  readonly portForward: PortForwardStarter;
   readonly clock: Clock;
   /** Ctrl-C. */
   readonly signal?: AbortSignal;
@@ -216,66 +225,110 @@ function baselineProblem(before: readonly Sample[], o: FaultTestOptions): ToolEr
   return new ToolError(`${n} of ${before.length} requests failed before the fault (${reasons(failed)}): the graph does not serve steadily, so nothing was deleted; run \`dynamo-iac verify\``);
 }
 
+/** A signal that aborts on Ctrl-C or after `ms` on the run's clock. */
+function withTimeout(d: FaultTestDeps, ms: number): { signal: AbortSignal; clear: () => void } {
+  const timeout = new AbortController();
+  const done = new AbortController();
+  void d.clock.sleep(ms, done.signal).then(() => {
+    if (!done.signal.aborted) timeout.abort(new DOMException('timeout', 'TimeoutError'));
+  });
+  return { signal: d.signal ? AbortSignal.any([d.signal, timeout.signal]) : timeout.signal, clear: () => done.abort() };
+}
+
+/** A Ready frontend pod of the graph that is not in `exclude` (nor being deleted), or undefined. */
+async function readyFrontendPod(d: FaultTestDeps, t: FaultTarget, exclude: readonly string[]): Promise<string | undefined> {
+  const r = await d.kubectl(['get', ...graphPodsQuery(t.namespace, t.graph), '-o', 'json']);
+  if (!r.ok) throw new ToolError(explainFailure(r.stderr));
+  const pods = (JSON.parse(r.stdout) as { items: PodJson[] }).items;
+  return podsOfService(pods, t.frontend)
+    .filter((p) => !p.metadata.deletionTimestamp && podReady(p) && !exclude.includes(p.metadata.name))
+    .map((p) => p.metadata.name)
+    .sort()[0];
+}
+
+/** Waits for the requests in flight; a Ctrl-C meanwhile aborts them at once. */
+async function finish(load: Load, signal: AbortSignal | undefined): Promise<void> {
+  const onAbort = () => void load.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await load.stop();
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Runs the test. Throws a ToolError for every outcome that is not a measurement. */
 export async function faultTest(namespace: string, o: FaultTestOptions, d: FaultTestDeps): Promise<FaultReport> {
   const t: FaultTarget = findFaultTarget(d.kube, namespace, o.graph, { kind: o.kind, ...(o.service !== undefined && { service: o.service }) });
   const cls = slaClass(t.replicas);
   const sla = FAULT_SLA[cls];
   const windowMs = sla.maxRecoverySeconds * 1000;
-  checkBudget(o, sla.maxRecoverySeconds);
-  d.progress('… starting kubectl proxy');
-  const proxy = await d.apiProxy();
+  const confirmMs = confirmSeconds(o.confirm, o.concurrency, o.intervalSeconds) * 1000;
+  checkBudget(o, sla.maxRecoverySeconds, confirmMs / 1000);
+  // A frontend pod that survives the fault when there is one; the only one otherwise (frontend-link.ts).
+  const first = t.frontendPods.find((p) => p !== t.pod) ?? t.frontendPods[0];
+  if (first === undefined) throw new ToolError(`graph "${o.graph}" has no ready frontend pod to send the requests to`);
+  d.progress(`… kubectl port-forward pod/${first} :${OPERATOR_FRONTEND_PORT}`);
+  const link = await frontendLink(first, { forward: (pod) => d.portForward(namespace, pod, OPERATOR_FRONTEND_PORT), readyPod: (exclude) => readyFrontendPod(d, t, exclude), clock: d.clock });
   let deleted = false;
   const interrupted = () => new ToolError(`interrupted (Ctrl-C): ${deleted ? `pod ${t.pod} was deleted; the operator recreates it` : 'nothing was deleted'}`);
-  /** A Ctrl-C or a proxy that ended ends the run. */
+  /** A Ctrl-C or a forward that ended unexpectedly ends the run. */
   const stopIfBroken = async (load: Load): Promise<void> => {
     if (d.signal?.aborted) await abandon(load, interrupted());
-    const lost = proxy.failure();
+    const lost = link.failure();
     if (lost) await abandon(load, new ToolError(`${lost}: ${deleted ? `the measurement is void (requests failed for that reason, not the graph's); pod ${t.pod} was deleted` : 'nothing was deleted'}`));
   };
   try {
-    const base = serviceProxyUrl(proxy.url, namespace, t.frontendService, OPERATOR_FRONTEND_PORT_NAME);
-    const served = await listModels(base, d.signal).catch((e: unknown) => {
-      throw d.signal?.aborted ? interrupted() : e;
-    });
+    const ask = withTimeout(d, o.timeoutSeconds * 1000);
+    const served = await listModels(link.base()!, ask.signal)
+      .catch((e: unknown) => {
+        throw d.signal?.aborted ? interrupted() : e;
+      })
+      .finally(ask.clear);
     const model = o.model ?? served[0];
     if (model === undefined) throw new ToolError(`the frontend of graph "${o.graph}" serves no model (GET /v1/models is empty): its workers have not registered; run \`dynamo-iac verify\``);
     if (!served.includes(model)) throw new ToolError(`--model: the frontend serves no model "${model}" (it serves: ${served.join(', ') || 'none'})`);
     const loadOptions: LoadOptions = { concurrency: o.concurrency, intervalMs: o.intervalSeconds * 1000, timeoutMs: o.timeoutSeconds * 1000, maxRequests: o.maxRequests };
-    d.progress(`… ${o.concurrency} clients asking ${model} through ${t.frontendService}: ${o.warmupSeconds} s before the fault`);
-    const load = startLoad(chatProbe(base, model), loadOptions, d.clock);
+    d.progress(`… ${o.concurrency} clients asking ${model} through pod ${first}: ${o.warmupSeconds} s before the fault`);
+    const load = startLoad(chatProbe(() => link.base(), model), loadOptions, d.clock);
     await d.clock.sleep(o.warmupSeconds * 1000, d.signal);
     await stopIfBroken(load);
     const before = [...load.samples];
     const problem = baselineProblem(before, o);
     if (problem) await abandon(load, problem);
-    const del = d.kube.run(['delete', 'pod', t.pod, '-n', namespace, ...(o.graceful ? [] : ['--grace-period=0', '--force']), '--wait=false'], `deleting pod ${t.pod}`);
+    d.progress(`… deleting pod ${t.pod}`);
+    // Asynchronously: the requests go on while kubectl runs.
+    const del = await d.kubectl(['delete', 'pod', t.pod, '-n', namespace, ...(o.graceful ? [] : ['--grace-period=0', '--force']), '--wait=false']);
     if (!del.ok) await abandon(load, new ToolError(`deleting pod ${t.pod}: ${explainFailure(del.stderr)}`));
     deleted = true;
     const deletedAt = d.clock.now();
-    d.progress(`… deleted pod ${t.pod} (${t.service}); measuring for ${sla.maxRecoverySeconds} s`);
-    // The window, a second at a time: a Ctrl-C or a proxy that ended stops it at once.
-    while (d.clock.now() - deletedAt < windowMs && !d.signal?.aborted && !proxy.failure()) await d.clock.sleep(Math.min(1000, deletedAt + windowMs - d.clock.now()), d.signal);
+    link.deleted(t.pod);
+    d.progress(`… deleted pod ${t.pod} (${t.service}); measuring for ${sla.maxRecoverySeconds} s, then ${confirmMs / 1000} s that may confirm a recovery`);
+    // The window and the confirmation time, a second at a time: a Ctrl-C or a forward that ended stops it at once.
+    const endAt = deletedAt + windowMs + confirmMs;
+    while (d.clock.now() < endAt && !d.signal?.aborted && !link.failure()) await d.clock.sleep(Math.min(1000, endAt - d.clock.now()), d.signal);
     await stopIfBroken(load);
-    await load.stop();
+    await finish(load, d.signal);
+    if (d.signal?.aborted) throw interrupted();
     const window = measureWindow(load.samples, deletedAt, windowMs, o.confirm);
     const checks = judge(window, sla);
     return {
       graph: o.graph,
       namespace,
       frontendService: t.frontendService,
+      frontendPods: [...link.pods],
       model,
       deleted: { kind: t.kind, service: t.service, replicas: t.replicas, pod: t.pod, graceful: o.graceful },
       slaClass: cls,
       sla,
       load: { concurrency: o.concurrency, intervalSeconds: o.intervalSeconds, timeoutSeconds: o.timeoutSeconds, warmupSeconds: o.warmupSeconds, confirm: o.confirm, maxRequests: o.maxRequests },
       baseline: { sent: before.length, succeeded: before.length },
-      window: { seconds: sla.maxRecoverySeconds, ...window },
+      window: { seconds: sla.maxRecoverySeconds, confirmSeconds: confirmMs / 1000, ...window },
       checks,
       withinSla: checks.every((c) => c.status === 'PASS'),
     };
   } finally {
-    proxy.close();
+    link.close();
   }
 }
 
@@ -288,9 +341,9 @@ export function renderFaultReport(r: FaultReport): string {
     '',
     table(['CHECK', 'STATUS', 'MEASURED', 'SLA'], r.checks.map((c) => [c.name, c.status, c.measured, c.sla])),
     '',
-    `fault window: ${w.seconds} s from the delete; ${w.sent - w.succeeded} failed${w.failures.length ? ` (${reasons(w.failures)})` : ''}`,
+    `fault window: ${w.seconds} s from the delete (then ${w.confirmSeconds} s that may confirm a recovery); ${w.sent - w.succeeded} failed${w.failures.length ? ` (${reasons(w.failures)})` : ''}`,
     `before the delete: ${r.baseline.succeeded} of ${r.baseline.sent} succeeded`,
-    `load: ${r.load.concurrency} clients, one chat completion of ${r.model} per ${r.load.intervalSeconds} s each through service ${r.frontendService}, ${r.load.timeoutSeconds} s timeout; recovery confirmed by ${r.load.confirm} successes in a row`,
+    `load: ${r.load.concurrency} clients, one chat completion of ${r.model} per ${r.load.intervalSeconds} s each through a port-forward to pod ${r.frontendPods.join(', then ')}, ${r.load.timeoutSeconds} s timeout; recovery confirmed by ${r.load.confirm} successes in a row`,
     `verdict: ${r.withinSla ? 'within' : 'OUTSIDE'} the SLA`,
   ].join('\n');
 }
@@ -303,8 +356,10 @@ export interface FaultTestIo {
   readonly env: NodeJS.ProcessEnv;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
-  /** @default kubectl proxy */
-  readonly apiProxy?: ApiProxyStarter;
+  /** @default the runner, asynchronously (the system kubectl: spawned) */
+  readonly asyncRunner?: KubectlAsyncRunner;
+  /** @default kubectl port-forward */
+  readonly portForward?: PortForwardStarter;
   /** @default the system clock */
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
@@ -329,7 +384,8 @@ export async function faultTestCommand(args: readonly string[], io: FaultTestIo)
     };
     const report = await faultTest(namespace, parsed.options, {
       kube: kube(io.runner, progress),
-      apiProxy: io.apiProxy ?? (() => kubectlProxy()),
+      kubectl: io.asyncRunner ?? (io.runner === systemKubectl ? systemKubectlAsync : asAsync(io.runner)),
+      portForward: io.portForward ?? ((ns, pod, port) => kubectlPortForward(ns, pod, port)),
       clock: io.clock ?? systemClock,
       ...(io.signal && { signal: io.signal }),
       progress,

@@ -3,7 +3,7 @@
  * `kubectl get ... -o json` output. Failures become a ToolError with a one-line hint (no stack traces): kubectl
  * missing, no current context, the cluster unreachable.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export interface KubectlResult {
   readonly ok: boolean;
@@ -22,14 +22,37 @@ export class ToolError extends Error {
   }
 }
 
+/** What a missing kubectl binary is told. */
+export const KUBECTL_MISSING = 'kubectl not found on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and point it at your cluster';
+
 /** The real kubectl. A missing binary is a ToolError, not a spawn stack trace. */
 export const systemKubectl: KubectlRunner = (args, input) => {
   const r = spawnSync('kubectl', [...args], { encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024 });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new ToolError('kubectl not found on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and point it at your cluster');
+    throw new ToolError(KUBECTL_MISSING);
   }
   return { ok: r.status === 0, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 };
+
+/** Runs kubectl without blocking the event loop (fault-test: its requests go on meanwhile). */
+export type KubectlAsyncRunner = (args: readonly string[]) => Promise<KubectlResult>;
+
+/** The real kubectl, asynchronously. A missing binary is a ToolError. */
+export const systemKubectlAsync: KubectlAsyncRunner = (args) =>
+  new Promise((resolve, reject) => {
+    const child = spawn('kubectl', [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'ENOENT' ? new ToolError(KUBECTL_MISSING) : e),
+    );
+    child.on('close', (code) => resolve({ ok: code === 0, stdout, stderr }));
+  });
+
+/** A synchronous runner (recorded answers) as an asynchronous one. */
+export const asAsync = (runner: KubectlRunner): KubectlAsyncRunner => async (args) => runner(args);
 
 /** Translates kubectl's typical failures into one actionable line. */
 export function explainFailure(stderr: string): string {

@@ -4,7 +4,7 @@
  * `POST /v1/chat/completions` with a tiny `max_tokens`. Every backend registers its model for chat (vLLM, SGLang and
  * TRT-LLM workers register ModelType.Chat). A failing request is any other answer: the frontend's JSON errors (404
  * "Model not found" once the last worker of the model is gone, 503 when overloaded or not ready, 500), the API
- * server's 503 when the frontend Service has no ready endpoint, a reset or refused connection, or the timeout.
+ * a reset or refused connection (a port-forward to a pod that is going), no frontend pod to forward to, or the timeout.
  */
 import type { Outcome, Send } from './fault-load.js';
 import { ToolError } from './kubectl.js';
@@ -22,7 +22,7 @@ export function fetchFailure(e: unknown): string {
   return (err.cause?.message ?? err.message).slice(0, 80);
 }
 
-/** The names the frontend serves, sorted. A frontend that does not answer is a ToolError. */
+/** The names the frontend serves, sorted. A frontend that does not answer (until `signal` aborts: Ctrl-C or --timeout) is a ToolError. */
 export async function listModels(base: string, signal?: AbortSignal): Promise<string[]> {
   let r: Response;
   try {
@@ -41,10 +41,15 @@ export async function listModels(base: string, signal?: AbortSignal): Promise<st
   return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string').sort();
 }
 
-/** One chat completion of at most PROBE_MAX_TOKENS tokens: ok on HTTP 200 with at least one choice. */
-export const chatProbe = (base: string, model: string): Send => async (signal): Promise<Outcome> => {
+/** What a request is when there is no way to the frontend (no frontend pod to forward to). */
+export const NO_FRONTEND = 'no frontend pod to forward to';
+
+/** One chat completion of at most PROBE_MAX_TOKENS tokens: ok on HTTP 200 with at least one choice. `base()` undefined: a failure. */
+export const chatProbe = (base: () => string | undefined, model: string): Send => async (signal): Promise<Outcome> => {
+  const url = base();
+  if (url === undefined) return { ok: false, error: NO_FRONTEND };
   try {
-    const r = await fetch(`${base}/v1/chat/completions`, {
+    const r = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Reply with one word.' }], max_tokens: PROBE_MAX_TOKENS, stream: false }),

@@ -8,8 +8,9 @@
  * exporter is scraped and nothing of ours duplicates it.
  */
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { platformPrerequisites } from '../../charts/prerequisites.js';
+import { parse, stringify } from 'yaml';
+import { helmInstallCommand, platformPrerequisites } from '../../charts/prerequisites.js';
+import { nestDotted } from '../../constructs/cloud/deploy/kubernetes-layer.js';
 import { alertRuleGroups } from '../../constructs/k8s/observability/alert-rules.js';
 import { dashboards } from '../../constructs/k8s/observability/dashboards.js';
 import { VERSIONS, imageString } from '../../spec/versions.js';
@@ -40,6 +41,19 @@ function ingressAllowed(objects: KubeObject[], namespace: string, podLabels: Rec
       (rule) => ((rule['from'] ?? []) as Json[]).some((peer) => admitsNamespace(peer, from)) && ((rule['ports'] ?? []) as Json[]).some((q) => q['port'] === port || q['port'] === portName),
     ),
   );
+}
+
+/** The DCGM fields a collectors file (dcgm-exporter's `field, type, help` CSV) collects. */
+const collectedFields = (csv: string) => new Set(csv.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).map((l) => l.split(',')[0]!.trim()));
+
+/** Every DCGM field an alert rule or a dashboard reads is in the collectors file. */
+function expectCollectsEveryMetricRead(csv: string): void {
+  const collected = collectedFields(csv);
+  const exprs = [...alertRuleGroups({ graphs: [] }).flatMap((g) => g.rules).map((r) => r.expr), ...dashboards().flatMap((d) => JSON.stringify(d.json).match(/DCGM_FI_[A-Z0-9_]+/g) ?? [])];
+  const read = new Set(exprs.flatMap((e) => e.match(/DCGM_FI_[A-Z0-9_]+/g) ?? []));
+  expect(read.size).toBeGreaterThan(4);
+  expect(read).toContain('DCGM_FI_DEV_ECC_DBE_VOL_TOTAL');
+  for (const m of read) expect(collected, m).toContain(m);
 }
 
 describe('GKE: dist/gke scrapes DCGM from our exporter', () => {
@@ -99,11 +113,7 @@ describe('GKE: dist/gke scrapes DCGM from our exporter', () => {
 
   it('the exporter collects every DCGM metric the alert rules and dashboards read', () => {
     const csv = (one(objects, 'ConfigMap', 'nvidia-dcgm-exporter') as unknown as { data: Record<string, string> }).data['counters.csv']!;
-    const collected = new Set(csv.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',')[0]!.trim()));
-    const exprs = [...alertRuleGroups({ graphs: [] }).flatMap((g) => g.rules).map((r) => r.expr), ...dashboards().flatMap((d) => JSON.stringify(d.json).match(/DCGM_FI_[A-Z0-9_]+/g) ?? [])];
-    const read = new Set(exprs.flatMap((e) => e.match(/DCGM_FI_[A-Z0-9_]+/g) ?? []));
-    expect(read.size).toBeGreaterThan(4);
-    for (const m of read) expect(collected, m).toContain(m);
+    expectCollectsEveryMetricRead(csv);
     const daemonSet = one(objects, 'DaemonSet') as unknown as Json;
     const env = daemonSet['spec']['template']['spec']['containers'][0]['env'] as Json[];
     const mounts = daemonSet['spec']['template']['spec']['containers'][0]['volumeMounts'] as Json[];
@@ -127,5 +137,31 @@ describe.each(['eks', 'aks'] as const)('%s: the GPU Operator\'s exporter, scrape
     expect(Object.keys(operator.values).filter((k) => k.startsWith('dcgmExporter'))).toEqual([]);
     expect(objects.filter(dcgmImage).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     expect(byKind(objects, 'Namespace').map((n) => n.metadata.name)).not.toContain('dcgm-exporter');
+  });
+
+  it('the exporter collects every DCGM metric the alert rules and dashboards read: our counters, on the deploy path and in the install command', () => {
+    const operator = platformPrerequisites(spec).find((p) => p.release === 'gpu-operator')!;
+    // The deploy path: the release's values YAML, as the chart reads them (v25.10.1 templates/dcgm_exporter_config.yaml
+    // creates ConfigMap `config.name` with key dcgm-metrics.csv from `config.data` when `config.create`; the operator
+    // mounts it as the exporter's collectors file when `config.name` is set).
+    const values = parse(stringify(nestDotted(operator.jsonValues!))) as Json;
+    const config = values['dcgmExporter']['config'] as Json;
+    expect(config['name']).toMatch(/^[a-z0-9-]+$/);
+    expect(config['create']).toBe(true);
+    expectCollectsEveryMetricRead(config['data'] as string);
+    // The README's command: the same object through --set-json, inside single quotes the shell keeps whole.
+    const command = helmInstallCommand(operator);
+    const m = /--set-json '(dcgmExporter\.config)=([^']*)'/.exec(command);
+    expect(m, command).not.toBeNull();
+    expect(JSON.parse(m![2]!)).toEqual(config);
+  });
+});
+
+describe('platform.networkPolicy.enabled false: no NetworkPolicy in any chart of any target (our DCGM exporter included)', () => {
+  const specs = specsFrom('platform: { networkPolicy: { enabled: false } }');
+  it.each(['local', 'eks', 'aks', 'gke'] as const)('%s', (target) => {
+    const objects = synthSpec(specs[target]).objects;
+    expect(byKind(objects, 'NetworkPolicy').map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([]);
+    if (target === 'gke') expect(objects.filter(dcgmImage).length).toBeGreaterThan(0);
   });
 });

@@ -1,26 +1,33 @@
 /**
- * A fake Dynamo frontend behind a fake API-server service proxy, on 127.0.0.1, for `fault-test`: it answers only
- * under `/api/v1/namespaces/<ns>/services/<service>:http/proxy` (the path the tool must build from the operator's
- * naming), serves `GET /v1/models` and `POST /v1/chat/completions` as the 0.9.0 frontend does, and, once
- * `deleted()` is called (the recorded kubectl runner calls it when it sees the `delete pod`), fails requests for a
- * while on the test's clock: with the frontend's 503 JSON error, or by resetting the connection.
+ * A fake Dynamo frontend pod on 127.0.0.1, for `fault-test`, and a stand-in `kubectl port-forward` that really
+ * forwards to it. The frontend serves `GET /v1/models` and `POST /v1/chat/completions` at the root, as the 0.9.0
+ * frontend does on its container port (a port-forward reaches the pod itself: any other path, such as the API
+ * server's service proxy, is a stray path), and, once `deleted()` is called (the recorded kubectl runner calls it
+ * when it sees the `delete pod`), fails requests for a while on the test's clock: with the frontend's 503 JSON error,
+ * by resetting the connection, or by never answering.
  */
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Clock, timerSleep } from '../../tools/fault-load.js';
+import { kubectlPortForward, type PortForwardStarter } from '../../tools/port-forward.js';
 
 export interface FakeFault {
   /** How long after the delete requests fail, in seconds of the clock. 0: never. */
   readonly seconds: number;
+  /** Fail only the first n requests of that period (a short outage). @default all of them */
+  readonly requests?: number;
   /** Fail only every n-th request of that period (a flapping graph). @default 1 (all) */
   readonly every?: number;
   /** @default 'http-503' */
-  readonly how?: 'http-503' | 'reset';
+  readonly how?: 'http-503' | 'reset' | 'hang';
 }
 
 export interface FakeFrontend {
-  /** The API proxy's URL (what `kubectl proxy` would print). */
-  readonly url: string;
+  /** Where it listens (what a port-forward reaches). */
+  readonly port: number;
   /** Starts the fault now. */
   deleted(): void;
   /** Chat requests seen, and paths that matched nothing. */
@@ -45,8 +52,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return body;
 }
 
-export async function fakeFrontend(o: { clock: Clock; namespace: string; service: string; model: string; fault: FakeFault; baselineFails?: boolean }): Promise<FakeFrontend> {
-  const prefix = `/api/v1/namespaces/${o.namespace}/services/${o.service}:http/proxy`;
+export async function fakeFrontend(o: { clock: Clock; model: string; fault: FakeFault; baselineFails?: boolean; modelsHang?: boolean }): Promise<FakeFrontend> {
   const seen = { chats: 0, strayPaths: [] as string[], badBodies: [] as string[] };
   let deletedAt: number | undefined;
   let inFault = 0;
@@ -54,17 +60,15 @@ export async function fakeFrontend(o: { clock: Clock; namespace: string; service
     if (o.baselineFails) return true;
     if (deletedAt === undefined || o.clock.now() - deletedAt >= o.fault.seconds * 1000) return false;
     inFault++;
+    if (o.fault.requests !== undefined && inFault > o.fault.requests) return false;
     return inFault % (o.fault.every ?? 1) === 0;
   };
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
       const path = req.url ?? '';
-      if (!path.startsWith(`${prefix}/`)) {
-        seen.strayPaths.push(path);
-        return json(res, 404, { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404 });
-      }
-      const route = `${req.method} ${path.slice(prefix.length)}`;
+      const route = `${req.method} ${path}`;
+      if (route === 'GET /v1/models' && o.modelsHang) return;
       if (route === 'GET /v1/models') return json(res, 200, { object: 'list', data: [{ id: o.model, object: 'model', created: 1, owned_by: 'nvidia' }] });
       if (route !== 'POST /v1/chat/completions') {
         seen.strayPaths.push(path);
@@ -75,6 +79,7 @@ export async function fakeFrontend(o: { clock: Clock; namespace: string; service
       if (request.model !== o.model || !(request.max_tokens! <= 16) || request.stream !== false || !request.messages?.length) seen.badBodies.push(body);
       if (failing()) {
         if (o.fault.how === 'reset') return req.socket.destroy();
+        if (o.fault.how === 'hang') return;
         return json(res, 503, { message: 'Service is not ready', type: 'Service Unavailable', code: 503 });
       }
       return json(res, 200, { id: 'chatcmpl-1', object: 'chat.completion', model: o.model, choices: [{ index: 0, message: { role: 'assistant', content: 'OK' }, finish_reason: 'length' }] });
@@ -83,7 +88,7 @@ export async function fakeFrontend(o: { clock: Clock; namespace: string; service
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    port,
     deleted: () => {
       deletedAt = o.clock.now();
     },
@@ -93,5 +98,60 @@ export async function fakeFrontend(o: { clock: Clock; namespace: string; service
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * The stand-in kubectl of port-forward: a node program taking kubectl's arguments that listens on a free loopback
+ * port, prints kubectl's `Forwarding from 127.0.0.1:<port> -> <remote>` line and pipes every connection to the fake
+ * frontend; once its pod is deleted (a marker file the recorded runner writes), it ends as kubectl does
+ * (`lost connection to pod`), and it refuses to start for a deleted pod.
+ */
+const STAND_IN = `
+import { createConnection, createServer } from 'node:net';
+import { appendFileSync, existsSync } from 'node:fs';
+const [dir, upstream, ...args] = process.argv.slice(2);
+appendFileSync(dir + '/calls', JSON.stringify(args) + '\\n');
+const pod = args[args.indexOf('port-forward') + 3].replace('pod/', '');
+const remote = args.find((a) => a.startsWith(':')).slice(1);
+const gone = () => existsSync(dir + '/deleted-' + pod);
+if (gone()) { process.stderr.write('Error from server (NotFound): pods "' + pod + '" not found\\n'); process.exit(1); }
+const sockets = new Set();
+const server = createServer((c) => {
+  const up = createConnection(Number(upstream), '127.0.0.1');
+  sockets.add(c); sockets.add(up);
+  c.pipe(up); up.pipe(c);
+  c.on('error', () => up.destroy()); up.on('error', () => c.destroy());
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write('Forwarding from 127.0.0.1:' + server.address().port + ' -> ' + remote + '\\n'));
+setInterval(() => {
+  if (!gone()) return;
+  for (const s of sockets) s.destroy();
+  process.stderr.write('E1130 portforward.go:413] an error occurred forwarding: lost connection to pod\\n');
+  process.exit(1);
+}, 5);
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+export interface StandInPortForward {
+  readonly starter: PortForwardStarter;
+  /** The kubectl arguments of every forward started. */
+  calls(): string[][];
+  /** The pod is gone: its forwards end. */
+  deleted(pod: string): void;
+}
+
+/** Port-forwards that really reach `frontend`, through kubectlPortForward and the stand-in program. */
+export function standInPortForward(frontend: FakeFrontend): StandInPortForward {
+  const dir = mkdtempSync(join(tmpdir(), 'port-forward-'));
+  const script = join(dir, 'kubectl.mjs');
+  writeFileSync(script, STAND_IN);
+  writeFileSync(join(dir, 'calls'), '');
+  return {
+    starter: (ns, pod, port) => kubectlPortForward(ns, pod, port, { command: process.execPath, prefixArgs: [script, dir, String(frontend.port)] }),
+    calls: () => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]),
+    deleted: (pod) => {
+      if (!existsSync(join(dir, `deleted-${pod}`))) appendFileSync(join(dir, `deleted-${pod}`), 'x');
+    },
   };
 }

@@ -4,7 +4,7 @@
  * confirmed); the boundaries (>= for the ratio, strictly < for the recovery).
  */
 import { describe, expect, it } from 'vitest';
-import { FAULT_SLA, judge, measureWindow, type Sample, slaClass } from '../../tools/fault-sla.js';
+import { confirmSeconds, FAULT_SLA, judge, measureWindow, type Sample, slaClass } from '../../tools/fault-sla.js';
 
 const S = 1000;
 /** One request per `every` ms from `from` to `to` (exclusive), ok or failing, answered after `took` ms. */
@@ -23,10 +23,27 @@ describe('the seed SLA', () => {
 });
 
 describe('measureWindow', () => {
-  it('counts only requests sent inside [delete, delete + window); no failure is a recovery of 0 s', () => {
-    const samples = [...series(90 * S, DELETE, false), ...series(DELETE, DELETE + 60 * S, true), ...series(DELETE + 60 * S, DELETE + 70 * S, false)];
+  it('the ratio counts only requests sent inside [delete, delete + window); no failure is a recovery of 0 s', () => {
+    const samples = [...series(90 * S, DELETE, false), ...series(DELETE, DELETE + 60 * S, true), ...series(DELETE + 60 * S, DELETE + 70 * S, true)];
     const m = measureWindow(samples, DELETE, 60 * S, 10);
     expect(m).toEqual({ sent: 240, succeeded: 240, successRatio: 1, recoverySeconds: 0, failures: [] });
+  });
+
+  it('a request in flight across the delete (sent before, answered after) counts in the window', () => {
+    const across: Sample = { start: DELETE - 1 * S, end: DELETE + 2 * S, ok: false, error: 'connection reset' };
+    const finishedBefore: Sample = { start: DELETE - 2 * S, end: DELETE - 1, ok: false, error: 'HTTP 503' };
+    const m = measureWindow([finishedBefore, across, ...series(DELETE, DELETE + 60 * S, true)], DELETE, 60 * S, 10);
+    expect(m.sent).toBe(241);
+    expect(m.failures).toEqual([{ reason: 'connection reset', count: 1 }]);
+    expect(m.recoverySeconds).toBe(0);
+  });
+
+  it('a failure after the limit (while confirming) ends the streak: not recovered before the limit', () => {
+    const samples = [...series(DELETE, DELETE + 60 * S, true), ...series(DELETE + 61 * S, DELETE + 62 * S, false), ...series(DELETE + 62 * S, DELETE + 70 * S, true)];
+    const m = measureWindow(samples, DELETE, 60 * S, 10);
+    expect(m.successRatio).toBe(1);
+    expect(m.recoverySeconds).toBe(62);
+    expect(judge(m, FAULT_SLA.ha).map((c) => c.status)).toEqual(['PASS', 'FAIL']);
   });
 
   it('an outage: recovery is the send time of the first success after the last failure; failures by reason, most first', () => {
@@ -49,14 +66,21 @@ describe('measureWindow', () => {
     expect(measureWindow(samples, DELETE, 60 * S, 10).recoverySeconds).toBe(8);
   });
 
-  it('recovery must be confirmed by `confirm` successes in a row inside the window', () => {
-    const samples = [...series(DELETE, DELETE + 59 * S, false), ...series(DELETE + 59 * S, DELETE + 70 * S, true)];
-    // 4 successes sent in the last second of the window: enough for confirm 4, not for 5.
-    expect(measureWindow(samples, DELETE, 60 * S, 4).recoverySeconds).toBe(59);
-    expect(measureWindow(samples, DELETE, 60 * S, 5).recoverySeconds).toBeUndefined();
+  it('recovery must be confirmed by `confirm` successes in a row; they may be sent after the limit, the first before it', () => {
+    const samples = [...series(DELETE, DELETE + 59 * S, false), ...series(DELETE + 59 * S, DELETE + 62 * S, true)];
+    // 4 successes sent in the last second of the window and 8 after it: confirm 12 is reached, 13 is not.
+    expect(measureWindow(samples, DELETE, 60 * S, 12).recoverySeconds).toBe(59);
+    expect(judge(measureWindow(samples, DELETE, 60 * S, 12), FAULT_SLA.ha)[1]!.status).toBe('PASS');
+    expect(measureWindow(samples, DELETE, 60 * S, 13).recoverySeconds).toBeUndefined();
     // Flapping to the end: never recovered.
     const flapping = series(DELETE, DELETE + 60 * S, true).map((s, i) => (i % 2 ? { ...s, ok: false, error: 'HTTP 404' } : s));
     expect(measureWindow(flapping, DELETE, 60 * S, 1).recoverySeconds).toBeUndefined();
+  });
+
+  it('the confirmation time: enough requests of the clients after the limit to confirm a recovery at its very end', () => {
+    expect(confirmSeconds(10, 4, 1)).toBe(3);
+    expect(confirmSeconds(10, 1, 0.5)).toBe(5);
+    for (const [confirm, concurrency, interval] of [[10, 4, 1], [7, 3, 2], [1, 64, 0.1]] as const) expect(concurrency * (confirmSeconds(confirm, concurrency, interval) / interval)).toBeGreaterThanOrEqual(confirm);
   });
 });
 

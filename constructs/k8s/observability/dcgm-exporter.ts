@@ -16,7 +16,8 @@
  * - pods on GPUs: the kubelet's pod-resources socket, read-only; GKE's device plugin names devices `nvidiaN`, so the
  *   GPU id type is `device-name`; `NODE_NAME` becomes the `Hostname` label the alerts print. No API token (pod labels
  *   off), no profiling metrics (DCGM_COUNTERS has none);
- * - GKE admits `system-node-critical` pods outside kube-system only under a ResourceQuota that names the class.
+ * - GKE admits `system-node-critical` pods outside kube-system only under a ResourceQuota that names the class;
+ * - the host engine's log: to stdout (the root filesystem is read-only).
  */
 import {
   IntOrString,
@@ -50,8 +51,8 @@ export interface DcgmExporterProps {
   readonly driverDirs: { readonly host: string; readonly container: string };
   /** Driver directories added to the image's PATH and LD_LIBRARY_PATH at start, under `driverDirs.container` (GKE_DRIVER_PATHS). */
   readonly driverPaths: DriverPaths;
-  /** Most GPU nodes at once (the sum of the pools' maxNodes): the quota of node-critical pods. */
-  readonly maxNodes: number;
+  /** Default-deny ingress in the namespace and the monitoring allowance (spec `platform.networkPolicy.enabled`). @default true */
+  readonly networkPolicy?: boolean;
   /** Namespaces whose pods (Prometheus) may scrape port 9400. @default - none: nothing may connect */
   readonly monitoringNamespaces?: readonly string[];
   /** @default VERSIONS.nvidia.dcgmExporterImage */
@@ -68,6 +69,8 @@ const POD_RESOURCES = '/var/lib/kubelet/pod-resources';
 const DRIVER_DEVICES = ['nvidiactl', 'nvidia-uvm'];
 const HOST_DEV = '/host/dev';
 const NOBODY = 65534;
+/** The node-critical pods the namespace admits: as GKE's gcp-critical-pods quota, never the limit. */
+const CRITICAL_PODS_QUOTA = '1G';
 
 /** checkov findings accepted on the DaemonSet, each with the upstream reason (see the file comment). */
 const ACCEPTED = {
@@ -89,21 +92,26 @@ export class DcgmExporter extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? 'dcgm-exporter';
     if (!props.tolerations.length) throw new Error('DcgmExporter.tolerations: empty: GPU nodes are tainted, the exporter would run nowhere');
-    if (!Number.isInteger(props.maxNodes) || props.maxNodes < 1) throw new Error(`DcgmExporter.maxNodes: must be a positive integer, got ${props.maxNodes}`);
     const ns = this.namespace;
     const name = DCGM_EXPORTER.name;
     const labels = { ...DCGM_EXPORTER.selector, 'app.kubernetes.io/name': 'dcgm-exporter', 'app.kubernetes.io/part-of': 'dynamo-observability', 'app.kubernetes.io/managed-by': MANAGED_BY };
     const meta = (extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra } });
 
-    new PlatformNamespace(this, 'namespace', { name: ns, podSecurity: 'privileged', defaultDenyIngress: true });
-    const monitoring = namespacesByName(props.monitoringNamespaces ?? []);
-    addIngressPolicy(this, meta(), { ...DCGM_EXPORTER.selector }, monitoring.length ? [{ from: monitoring, ports: tcpPort(DCGM_EXPORTER.port) }] : []);
+    const networkPolicy = props.networkPolicy ?? true;
+    new PlatformNamespace(this, 'namespace', { name: ns, podSecurity: 'privileged', defaultDenyIngress: networkPolicy });
+    if (networkPolicy) {
+      const monitoring = namespacesByName(props.monitoringNamespaces ?? []);
+      addIngressPolicy(this, meta(), { ...DCGM_EXPORTER.selector }, monitoring.length ? [{ from: monitoring, ports: tcpPort(DCGM_EXPORTER.port) }] : []);
+    }
 
     new KubeConfigMap(this, 'counters', { metadata: meta(), data: { 'counters.csv': dcgmCollectorsCsv(props.counters ?? DCGM_COUNTERS) } });
     new KubeServiceAccount(this, 'sa', { metadata: meta(), automountServiceAccountToken: false });
     new KubeResourceQuota(this, 'quota', {
       metadata: { ...meta(), name: `${name}-critical-pods` },
-      spec: { hard: { pods: Quantity.fromNumber(props.maxNodes) }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['system-node-critical'] }] } },
+      // The quota only admits the priority class here; it must never be what limits the pods. Not the node count: a
+      // GKE surge upgrade adds nodes beyond the pools' maxNodes, and terminating pods still count until they are
+      // gone. GKE's own quota for the class in kube-system (gcp-critical-pods) is 1G pods, so is ours.
+      spec: { hard: { pods: Quantity.fromString(CRITICAL_PODS_QUOTA) }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['system-node-critical'] }] } },
     });
 
     const image = imageString(props.image ?? VERSIONS.nvidia.dcgmExporterImage);
@@ -157,6 +165,11 @@ export class DcgmExporter extends Construct {
                   { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
                   { name: 'DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE', value: 'device-name' },
                   { name: 'DCGM_EXPORTER_COLLECTORS', value: `${COUNTERS_DIR}/counters.csv` },
+                  // The embedded host engine's own log to stdout (dcgm-exporter internal/pkg/dcgmprovider/dcgm.go sets
+                  // __DCGM_DBG_FILE=- with this flag), not to a file under /var/log the read-only root cannot hold;
+                  // errors only, so `kubectl logs` shows why NVML or DCGM failed.
+                  { name: 'DCGM_EXPORTER_ENABLE_DCGM_LOG', value: 'true' },
+                  { name: 'DCGM_EXPORTER_DCGM_LOG_LEVEL', value: 'ERROR' },
                   { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 ],
                 ports: [{ name: DCGM_EXPORTER.containerPort, containerPort: DCGM_EXPORTER.port, protocol: 'TCP' }],

@@ -2,7 +2,8 @@
  * DcgmExporter: what a GKE GPU node needs for the exporter to serve GPU metrics (see the construct's comment for the
  * upstream sources), with the least privilege that allows it: only the exporter container is privileged; the driver
  * wait runs restricted; every host path is read-only; no API token; the namespace admits privileged pods and only
- * the monitoring namespaces on the metrics port; the quota admits the node-critical pods of every GPU node.
+ * the monitoring namespaces on the metrics port; the quota admits the
+ * node-critical pods however many there are; the host engine logs to stdout.
  */
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +20,6 @@ const BASE: DcgmExporterProps = {
   tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
   driverDirs: GKE_DRIVER_DIRS,
   driverPaths: GKE_DRIVER_PATHS,
-  maxNodes: 7,
   monitoringNamespaces: ['monitoring'],
 };
 
@@ -34,7 +34,6 @@ const podOf = (objs: Json[]) => of(objs, 'DaemonSet')[0]!['spec']['template'] as
 describe('DcgmExporter', () => {
   it('refuses props that would leave it on no node', () => {
     expect(() => synth({ tolerations: [] })).toThrow('DcgmExporter.tolerations: empty: GPU nodes are tainted, the exporter would run nowhere');
-    expect(() => synth({ maxNodes: 0 })).toThrow('DcgmExporter.maxNodes: must be a positive integer, got 0');
     expect(() => synth({ driverPaths: { binDirs: [], libraryDirs: ['/opt/nvidia/lib64'] } })).toThrow('DcgmExporter.driverPaths: /opt/nvidia/lib64 not under driverDirs.container (/usr/local/nvidia), where the driver is mounted');
   });
 
@@ -95,11 +94,26 @@ describe('DcgmExporter', () => {
     expect(of(synth({ monitoringNamespaces: [] }), 'NetworkPolicy').find((p) => p['metadata']['name'] === DCGM_EXPORTER.name)!['spec']['ingress']).toEqual([]);
   });
 
-  it('the quota admits one node-critical pod per GPU node (GKE admits the class outside kube-system only so)', () => {
-    const objs = synth({ maxNodes: 12 });
+  it('the quota names the pods\' priority class and never limits them (surge nodes, terminating pods): 1G as GKE\'s gcp-critical-pods', () => {
+    const objs = synth();
     const quota = of(objs, 'ResourceQuota')[0]!;
-    expect(quota['spec']['hard']).toEqual({ pods: 12 });
+    const pods = String(quota['spec']['hard']['pods']);
+    const units: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9 };
+    const m = /^(\d+)([kMG]?)$/.exec(pods)!;
+    expect(Number(m[1]) * units[m[2]!]!).toBeGreaterThanOrEqual(1e9);
     expect(quota['spec']['scopeSelector']['matchExpressions'][0]['values']).toEqual([podOf(objs)['spec']['priorityClassName']]);
+  });
+
+  it('without network policies (platform.networkPolicy.enabled false): no default deny, no allowance', () => {
+    expect(of(synth({ networkPolicy: false }), 'NetworkPolicy')).toEqual([]);
+    expect(of(synth(), 'NetworkPolicy')).toHaveLength(2);
+  });
+
+  it('the host engine logs to stdout (the root filesystem is read-only), errors only', () => {
+    const [exporter] = podOf(synth())['spec']['containers'] as Json[];
+    const env = Object.fromEntries((exporter!['env'] as Json[]).map((e) => [e['name'], e['value']]));
+    expect(exporter!['securityContext']['readOnlyRootFilesystem']).toBe(true);
+    expect(env).toMatchObject({ DCGM_EXPORTER_ENABLE_DCGM_LOG: 'true', DCGM_EXPORTER_DCGM_LOG_LEVEL: 'ERROR' });
   });
 
   it('collectors file: every DCGM metric of METRICS, one line each; bad fields are refused', () => {
