@@ -60,7 +60,7 @@ export class AksStack extends TerraformStack {
       : undefined;
     // The control plane's own identity, its grants and the Secrets key, all effective before the cluster exists.
     const client = new DataAzurermClientConfig(this, 'client', {});
-    const controlPlane = new AksControlPlaneIdentity(this, 'control-plane', { clusterName: c.name, resourceGroupName: rg.name, location: rg.location, nodeSubnetId: network.nodeSubnetId });
+    const controlPlane = new AksControlPlaneIdentity(this, 'control-plane', { clusterName: c.name, resourceGroupName: rg.name, location: rg.location, nodeSubnetId: network.nodeSubnetId, protect: c.protectStatefulResources });
     const enc = c.encryption;
     pinProvider(this, 'time', VERSIONS.unboundProviders.time);
     const secretsKey = new AksSecretsKey(this, 'secrets-key', {
