@@ -12,6 +12,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { exposedFrontends } from '../charts/frontend-access.js';
 import { platformPrerequisites } from '../charts/prerequisites.js';
 import { AksCluster } from '../constructs/cloud/azure/cluster.js';
 import { AksControlPlaneIdentity } from '../constructs/cloud/azure/identity.js';
@@ -53,6 +54,7 @@ export class AksStack extends TerraformStack {
       cidr: c.network.cidr,
       lustreSubnet: lustre,
       ...(c.network.existing && { existing: { subnetIds: c.network.existing.subnetIds } }),
+      loadBalancerClients: exposedFrontends(spec).map((f) => ({ sourceCidrs: f.clientCidrs, port: f.port })),
     });
     const sys = c.systemPool;
     const logs = c.logs.enabled
