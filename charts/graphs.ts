@@ -9,6 +9,7 @@ import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { DynamoGraphDeployment, type WorkerProps } from '../constructs/k8s/graph/dynamo-graph-deployment.js';
 import { gpuPlacement, renderGpuPlacement } from '../constructs/k8s/graph/gpu-placement.js';
 import { FrontendExposure, type LoadBalancerFlavor } from '../constructs/k8s/graph/frontend-exposure.js';
+import { exposedFrontends } from './frontend-access.js';
 import { GraphNetworkPolicy } from '../constructs/k8s/graph/graph-network.js';
 import { DynamoGraphDeploymentRequest } from '../constructs/k8s/graph/graph-request.js';
 import { ModelCache } from '../constructs/k8s/graph/model-cache.js';
@@ -146,16 +147,14 @@ export function addWorkloadCharts(app: App, spec: Spec, profile: CloudProfile): 
   }
 
   const flavor: Record<Spec['target'], LoadBalancerFlavor> = { eks: 'aws-alb', aks: 'azure-lb', gke: 'gcp-lb', local: 'plain-lb' };
-  for (const [name, g] of enabledGraphs) {
-    const e = g.expose;
-    if (e.mode === 'none') continue;
+  for (const { graph: name, expose: e, networkCidrs } of exposedFrontends(spec)) {
     new FrontendExposure(graphs[name]!.node.scope as Construct, 'exposure', {
       graph: name,
       namespace: ns,
       flavor: flavor[spec.target],
       scheme: e.scheme,
       sourceCidrs: e.sourceCidrs,
-      ...(spec.target !== 'local' && { networkCidrs: [spec.cluster.network.cidr] }),
+      ...(networkCidrs.length > 0 && { networkCidrs }),
       ...(e.certificateArn && { certificateArn: e.certificateArn }),
       idleTimeoutSeconds: e.idleTimeoutSeconds,
       networkPolicy: np.enabled,

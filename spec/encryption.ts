@@ -28,7 +28,7 @@ export const encryptionSchema = z
       .describe('AKS with `secretsKey`: the resource id of the vault that holds it (`/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>`), the scope of the Key Vault Crypto User grant. @default - none'),
     atHost: z
       .boolean()
-      .describe('AKS: encryption at host on every node pool (temporary disks and the OS and data disk caches encrypted on the VM host). The subscription must have the `Microsoft.Compute/EncryptionAtHost` feature registered first (`az feature register --namespace Microsoft.Compute --name EncryptionAtHost`), and every pool\'s VM size must support it; AKS refuses the pool otherwise. No effect elsewhere.'),
+      .describe('AKS: encryption at host on every node pool (temporary disks and the OS and data disk caches encrypted on the VM host). The subscription must have the `Microsoft.Compute/EncryptionAtHost` feature registered first (`az feature register --namespace Microsoft.Compute --name EncryptionAtHost`), and every pool\'s VM size must support it; AKS refuses the pool otherwise. Changing it on a running cluster cycles every pool through a temporary one (no drain; twice the pool\'s VM quota meanwhile). No effect elsewhere.'),
   })
   .describe('Encryption of Secrets with a customer-managed key, and of node disks.');
 

@@ -12,15 +12,16 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { exposedFrontends } from '../charts/frontend-access.js';
 import { platformPrerequisites } from '../charts/prerequisites.js';
-import { AksCluster } from '../constructs/cloud/azure/cluster.js';
+import { AKS_SYSTEM_ROTATION_POOL, AksCluster } from '../constructs/cloud/azure/cluster.js';
 import { AksControlPlaneIdentity } from '../constructs/cloud/azure/identity.js';
 import { AksSecretsKey } from '../constructs/cloud/azure/secrets-key.js';
 import { AksContainerInsights } from '../constructs/cloud/azure/container-insights.js';
 import { AksLustre } from '../constructs/cloud/azure/model-storage.js';
 import { AksNetwork } from '../constructs/cloud/azure/network.js';
 import { kubeloginExec, kubeloginLoginArgs } from '../constructs/cloud/azure/kubelogin.js';
-import { AksGpuNodePool } from '../constructs/cloud/azure/node-pool.js';
+import { AksGpuNodePool, aksRotationPoolName, assertDistinctPoolNames } from '../constructs/cloud/azure/node-pool.js';
 import { KubernetesLayer } from '../constructs/cloud/deploy/kubernetes-layer.js';
 import { type CloudStorageClass, modelStorageClassOutput } from '../constructs/cloud/deploy/model-storage-class.js';
 import { AKS_SPOT_LABEL, aksOsSku, aksProfile } from '../spec/profile/azure.js';
@@ -53,6 +54,7 @@ export class AksStack extends TerraformStack {
       cidr: c.network.cidr,
       lustreSubnet: lustre,
       ...(c.network.existing && { existing: { subnetIds: c.network.existing.subnetIds } }),
+      loadBalancerClients: exposedFrontends(spec).map((f) => ({ sourceCidrs: f.clientCidrs, port: f.port })),
     });
     const sys = c.systemPool;
     const logs = c.logs.enabled
@@ -60,7 +62,7 @@ export class AksStack extends TerraformStack {
       : undefined;
     // The control plane's own identity, its grants and the Secrets key, all effective before the cluster exists.
     const client = new DataAzurermClientConfig(this, 'client', {});
-    const controlPlane = new AksControlPlaneIdentity(this, 'control-plane', { clusterName: c.name, resourceGroupName: rg.name, location: rg.location, nodeSubnetId: network.nodeSubnetId });
+    const controlPlane = new AksControlPlaneIdentity(this, 'control-plane', { clusterName: c.name, resourceGroupName: rg.name, location: rg.location, nodeSubnetId: network.nodeSubnetId, protect: c.protectStatefulResources });
     const enc = c.encryption;
     pinProvider(this, 'time', VERSIONS.unboundProviders.time);
     const secretsKey = new AksSecretsKey(this, 'secrets-key', {
@@ -104,6 +106,14 @@ export class AksStack extends TerraformStack {
     logs?.attach(aks.cluster.id);
     const cluster = aks.cluster;
 
+    assertDistinctPoolNames([
+      { field: 'cluster.systemPool.name', name: sys.name },
+      { field: 'cluster.systemPool (temporary rotation pool)', name: AKS_SYSTEM_ROTATION_POOL },
+      ...Object.keys(c.gpuPools).flatMap((name) => [
+        { field: `cluster.gpuPools.${name}`, name },
+        { field: `cluster.gpuPools.${name} (temporary rotation pool)`, name: aksRotationPoolName(name) },
+      ]),
+    ]);
     const pools: AksGpuNodePool[] = [];
     for (const [name, pool] of Object.entries(c.gpuPools).sort(([a], [b]) => a.localeCompare(b))) {
       pools.push(

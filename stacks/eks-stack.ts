@@ -79,7 +79,7 @@ export class EksStack extends TerraformStack {
     });
     const cluster = plane.cluster;
     // A brought VPC keeps its own flow logs.
-    if (!existing) new EksFlowLogs(this, 'flow-logs', { clusterName: c.name, vpcId: network.vpcId, kmsKeyArn: plane.key.arn });
+    if (!existing) new EksFlowLogs(this, 'flow-logs', { clusterName: c.name, vpcId: network.vpcId, kmsKeyArn: plane.key.arn, partition: plane.partition, region: c.region, accountId: plane.accountId });
     const clusterSecurityGroup = cluster.vpcConfig.clusterSecurityGroupId;
 
     // ------------------------------------------------------------------ nodes

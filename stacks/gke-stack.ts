@@ -59,6 +59,7 @@ export class GkeStack extends TerraformStack {
     const peering = lustre && !existing ? privateServicesAccess(this, c.name, network.networkId, apis.of('compute', 'serviceNetworking')) : undefined;
 
     // The key that encrypts Secrets in etcd, and the GKE service agent's grant on it, before the cluster.
+    pinProvider(this, 'time', VERSIONS.unboundProviders.time);
     const secretsKey = new GkeSecretsKey(this, 'secrets-key', {
       clusterName: c.name,
       region: c.region,
@@ -67,6 +68,7 @@ export class GkeStack extends TerraformStack {
       kmsApi: apis.of('kms'),
       containerApi: apis.of('container'),
       projectApi: apis.of('resourceManager'),
+      timeProvider: VERSIONS.unboundProviders.time,
     });
     const gke = new GkeCluster(this, 'cluster', {
       name: c.name,

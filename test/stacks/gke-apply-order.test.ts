@@ -5,7 +5,11 @@
  *   pool exists only once the project's first cluster with Workload Identity does, before that IAM answers
  *   "Identity Pool does not exist" (terraform-google-modules/terraform-google-kubernetes-engine#916);
  * - every Google resource comes after the google_project_service of the API it calls, and no API is turned off at
- *   destroy (google provider 6.50 `disable_on_destroy` defaults to true).
+ *   destroy (google provider 6.50 `disable_on_destroy` defaults to true);
+ * - every IAM grant to a Google service agent (`service-<number>@<agent domain>`) comes after a wait (`time_sleep`,
+ *   a minute or more) that itself comes after the API that creates the agent: Google creates agents asynchronously
+ *   after the enablement, and setIamPolicy on a missing one fails with 400 "Service account ... does not exist"
+ *   (GoogleCloudPlatform/gke-enterprise-mt#2, ServiceWeaver/weaver-gke#45).
  */
 import { describe, expect, it } from 'vitest';
 import { stackJson } from '../support/stack-json.js';
@@ -42,6 +46,15 @@ const API_OF: readonly [RegExp, string][] = [
   [/^google_kms_/, 'cloudkms.googleapis.com'],
 ];
 
+/** The API whose enablement creates each service agent (by the agent's domain). */
+const AGENT_API: Readonly<Record<string, string>> = {
+  'container-engine-robot.iam.gserviceaccount.com': 'container.googleapis.com',
+  'compute-system.iam.gserviceaccount.com': 'compute.googleapis.com',
+  'gcp-sa-artifactregistry.iam.gserviceaccount.com': 'artifactregistry.googleapis.com',
+  'gcp-sa-cloudkms.iam.gserviceaccount.com': 'cloudkms.googleapis.com',
+};
+const agentDomain = (m: string): string | undefined => /^serviceAccount:service-[^@]+@(.+)$/.exec(m)?.[1];
+
 describe('the dependency walk itself', () => {
   it('follows references and depends_on transitively, and nothing else', () => {
     const g = new TfGraph({
@@ -64,6 +77,19 @@ describe.each(Object.keys(SPECS))('GKE apply order: %s', (name) => {
     const bindings = IAM_TYPES.flatMap((t) => g.nodesOfType(t)).filter((n) => membersOf(n).some(isPoolMember));
     expect(bindings.length).toBeGreaterThan(0);
     for (const b of bindings) expect(g.reachesWhere(b.address, isCluster), b.address).toBe(true);
+  });
+
+  it('every grant to a service agent waits a minute or more after the API that creates the agent', () => {
+    const grants = g.resourceNodes().filter((n) => membersOf(n).some((m) => agentDomain(m)));
+    expect(grants.length).toBeGreaterThan(0);
+    for (const grant of grants) {
+      for (const domain of membersOf(grant).map(agentDomain).filter((d): d is string => d !== undefined)) {
+        const api = AGENT_API[domain];
+        expect(api, `${grant.address}: add the agent domain ${domain} to AGENT_API`).toBeDefined();
+        const waits = g.nodesOfType('time_sleep').filter((w) => Number.parseInt(String(w.body['create_duration']), 10) >= 60 && g.reachesWhere(w.address, service(api!)));
+        expect(waits.some((w) => g.reachesWhere(grant.address, (n) => n.address === w.address)), `${grant.address} waits after ${api}`).toBe(true);
+      }
+    }
   });
 
   it('every Google resource depends on the project service of its API; no API is turned off at destroy', () => {

@@ -48,12 +48,12 @@ describe('cloud stacks', () => {
     ['eks', 'aws', VERSIONS.providers.aws],
     ['aks', 'azurerm', VERSIONS.providers.azurerm],
     ['gke', 'google', VERSIONS.providers.google],
-  ] as const)('%s: the %s provider (helm for the deploy path, http for the deployer address, time on aks), pinned by full source address and exact version', (target, name, ref) => {
+  ] as const)('%s: the %s provider (helm for the deploy path, http for the deployer address, time on aks and gke), pinned by full source address and exact version', (target, name, ref) => {
     const tf = stack(target);
     const helm = { helm: { source: VERSIONS.providers.helm.source, version: VERSIONS.providers.helm.providerVersion } };
     const http = { http: { source: VERSIONS.unboundProviders.http.source, version: VERSIONS.unboundProviders.http.providerVersion } };
-    // AKS also waits for Key Vault role assignments to propagate (hashicorp/time).
-    const time = target === 'aks' ? { time: { source: VERSIONS.unboundProviders.time.source, version: VERSIONS.unboundProviders.time.providerVersion } } : {};
+    // AKS waits for Key Vault role assignments to propagate, GKE for its service agent (hashicorp/time).
+    const time = target !== 'eks' ? { time: { source: VERSIONS.unboundProviders.time.source, version: VERSIONS.unboundProviders.time.providerVersion } } : {};
     expect(Object.keys(tf.provider).sort()).toEqual(Object.keys({ [name]: 1, ...helm, ...http, ...time }).sort());
     expect(tf.terraform.required_providers).toEqual({ [name]: { source: ref.source, version: ref.providerVersion }, ...helm, ...http, ...time });
   });

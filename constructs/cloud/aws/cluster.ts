@@ -44,10 +44,15 @@ export class EksControlPlane extends Construct {
   public readonly cluster: EksCluster;
   public readonly key: KmsKey;
   public readonly oidcProvider: IamOpenidConnectProvider;
+  /** The partition (`aws`, `aws-cn`, ...) and account the stack deploys to (data sources). */
+  public readonly partition: string;
+  public readonly accountId: string;
 
   constructor(scope: Construct, id: string, props: EksControlPlaneProps) {
     super(scope, id);
     const partition = new DataAwsPartition(this, 'partition');
+    this.partition = partition.partition;
+    this.accountId = new DataAwsCallerIdentity(this, 'account').accountId;
     this.key = new KmsKey(this, 'secrets-key', {
       description: `EKS ${props.name}: Kubernetes Secrets, the model store and the image registry`,
       enableKeyRotation: true,
@@ -57,7 +62,7 @@ export class EksControlPlane extends Construct {
         partition: partition.partition,
         dnsSuffix: partition.dnsSuffix,
         region: props.region,
-        accountId: new DataAwsCallerIdentity(this, 'account').accountId,
+        accountId: this.accountId,
         logGroups: [`${eksLogGroupPrefix(props.name)}/*`],
       }),
       lifecycle: { preventDestroy: props.protect },

@@ -2,7 +2,9 @@
  * EksFlowLogs: VPC flow logs of the network the stack creates (every accepted and rejected flow) into a CloudWatch
  * Logs group under the cluster's prefix, encrypted with the cluster's KMS key (whose policy admits CloudWatch Logs for
  * that prefix: key-policy.ts), through a role the VPC Flow Logs service assumes with write access to that group only.
- * A brought VPC keeps its own flow logs.
+ * The role trusts the service only for flow logs of this account and region (aws:SourceAccount, aws:SourceArn
+ * `arn:<partition>:ec2:<region>:<account>:vpc-flow-log/*`): the confused-deputy condition of the AWS VPC Flow Logs
+ * guide ("IAM role for publishing flow logs to CloudWatch Logs"). A brought VPC keeps its own flow logs.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log/index.js';
@@ -16,6 +18,10 @@ export interface EksFlowLogsProps {
   readonly vpcId: string;
   /** The key of the cluster's log groups. */
   readonly kmsKeyArn: string;
+  /** Where the flow log lives: partition, region and account id (the trust condition). */
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
   /** @default 90 */
   readonly retentionDays?: number;
 }
@@ -36,6 +42,10 @@ export class EksFlowLogs extends Construct {
       name: awsName(props.clusterName, 'flow-logs', AWS_NAME_MAX.iamRole),
       service: 'vpc-flow-logs.amazonaws.com',
       managedPolicies: [],
+      trustCondition: {
+        StringEquals: { 'aws:SourceAccount': props.accountId },
+        ArnLike: { 'aws:SourceArn': `arn:${props.partition}:ec2:${props.region}:${props.accountId}:vpc-flow-log/*` },
+      },
       inlinePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [

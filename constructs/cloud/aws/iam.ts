@@ -7,8 +7,11 @@ import { AWS_NAME_MAX } from '../../../spec/profile/aws-names.js';
 /** An AWS managed policy by name, e.g. `AmazonEKSClusterPolicy` or `service-role/AmazonEBSCSIDriverPolicy`. */
 export const awsManagedPolicy = (name: string): string => `arn:aws:iam::aws:policy/${name}`;
 
-const trust = (principal: Record<string, string>, actions: string[]) =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: actions }] });
+/** An IAM policy condition block: operator -> condition key -> value. */
+export type IamCondition = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+const trust = (principal: Record<string, string>, actions: string[], condition?: IamCondition) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: actions, ...(condition && { Condition: condition }) }] });
 
 export interface ServiceRoleProps {
   /** At most 64 characters (IAM RoleName): derive it with `awsName`. */
@@ -19,6 +22,8 @@ export interface ServiceRoleProps {
   readonly managedPolicies: readonly string[];
   /** Inline policy documents (JSON). */
   readonly inlinePolicy?: string;
+  /** A condition on the trust statement (e.g. aws:SourceAccount and aws:SourceArn against the confused deputy). @default - none */
+  readonly trustCondition?: IamCondition;
 }
 
 /** A role an AWS service assumes, with managed policies attached. Pod Identity roles also allow sts:TagSession. */
@@ -34,7 +39,7 @@ export class ServiceRole extends Construct {
     const actions = props.service === 'pods.eks.amazonaws.com' ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
     this.role = new IamRole(this, 'role', {
       name: props.name,
-      assumeRolePolicy: trust({ Service: props.service }, actions),
+      assumeRolePolicy: trust({ Service: props.service }, actions, props.trustCondition),
       ...(props.inlinePolicy && { inlinePolicy: [{ name: 'policy', policy: props.inlinePolicy }] }),
     });
     this.arn = this.role.arn;

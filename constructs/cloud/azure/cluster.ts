@@ -16,6 +16,8 @@ export const AKS_RBAC_CLUSTER_ADMIN = 'Azure Kubernetes Service RBAC Cluster Adm
 
 /** The overlay pod range (Azure CNI overlay): pod addresses outside the virtual network. */
 export const AKS_POD_CIDR = '192.168.0.0/16';
+/** The temporary pool azurerm cycles the default (system) pool through. */
+export const AKS_SYSTEM_ROTATION_POOL = 'systemtmp';
 
 /**
  * The resource group AKS creates for the cluster's nodes (`node_resource_group`). Left unset, AKS names it
@@ -113,7 +115,7 @@ export class AksCluster extends Construct {
         osSku: sys.osSku ?? 'AzureLinux',
         ...(props.hostEncryption && { hostEncryptionEnabled: true }),
         nodeLabels: { ...sys.labels },
-        temporaryNameForRotation: 'systemtmp',
+        temporaryNameForRotation: AKS_SYSTEM_ROTATION_POOL,
         ...(sys.zones && { zones: [...sys.zones] }),
         upgradeSettings: { maxSurge: '10%' },
       },

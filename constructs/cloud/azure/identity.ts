@@ -4,6 +4,9 @@
  * AKS checks the KMS key access when it creates the cluster (KMS etcd encryption refuses a system-assigned identity,
  * which exists only with the cluster), and the identity creates internal load balancers in the node subnet (without
  * the grant an internal LoadBalancer Service stays pending with 403 LinkedAuthorizationFailed).
+ *
+ * The identity holds the KMS key access: AKS's KMS guide does not support deleting it (the API server could no longer
+ * decrypt Secrets), so it is prevent_destroy with protectStatefulResources, like the key vault and key.
  */
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity/index.js';
@@ -14,6 +17,8 @@ export interface AksControlPlaneIdentityProps {
   readonly resourceGroupName: string;
   readonly location: string;
   readonly nodeSubnetId: string;
+  /** prevent_destroy on the identity. @default false */
+  readonly protect?: boolean;
 }
 
 export class AksControlPlaneIdentity extends Construct {
@@ -23,7 +28,7 @@ export class AksControlPlaneIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: AksControlPlaneIdentityProps) {
     super(scope, id);
-    this.identity = new UserAssignedIdentity(this, 'identity', { name: `${props.clusterName}-control-plane`, resourceGroupName: props.resourceGroupName, location: props.location });
+    this.identity = new UserAssignedIdentity(this, 'identity', { name: `${props.clusterName}-control-plane`, resourceGroupName: props.resourceGroupName, location: props.location, lifecycle: { preventDestroy: props.protect ?? false } });
     this.subnetGrant = new RoleAssignment(this, 'subnet-network-contributor', {
       scope: props.nodeSubnetId,
       roleDefinitionName: 'Network Contributor',

@@ -6,8 +6,14 @@
  * nothing else from the internet; virtual network and internet out), plus the pod range. Azure CNI overlay does not
  * encapsulate pod traffic, so subnet rules apply to pod addresses, which lie outside the virtual network's service
  * tag: AKS's overlay guide requires node-to-pod and pod-to-pod traffic allowed on all ports (DNS, services, probes).
- * AKS manages its own NIC-level group in the node resource group and never edits this one. The cluster takes the
- * subnet id through the association, so it is created only with the group in place.
+ *
+ * AKS manages its own NIC-level group in the node resource group, and cloud-provider-azure writes a LoadBalancer
+ * Service's rules (its `loadBalancerSourceRanges`) there only, never here. Azure admits inbound traffic only if both the
+ * subnet's and the NIC's groups allow it, so each exposed frontend's client ranges are admitted here too, on the
+ * load balancer's port, to any destination: with floating IP (cloud-provider-azure's default) the packet keeps the
+ * frontend IP as its destination and the Service's port. The load balancer's health probes come from the
+ * AzureLoadBalancer tag, which Azure's default rules admit. The cluster takes the subnet id through the association,
+ * so it is created only with the group in place.
  */
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group/index.js';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule/index.js';
@@ -28,7 +34,12 @@ export interface AksNetworkProps {
   readonly lustreSubnet?: boolean;
   /** Existing subnets: the first holds the nodes, the second (if any) Lustre. */
   readonly existing?: { readonly subnetIds: readonly string[] };
+  /** Load balancers in front of the cluster: the client ranges each admits on its TCP port. @default - none */
+  readonly loadBalancerClients?: readonly { readonly sourceCidrs: readonly string[]; readonly port: number }[];
 }
+
+/** Priority of the first load-balancer client rule (the overlay rules take 100). */
+const LB_CLIENT_PRIORITY = 200;
 
 export class AksNetwork extends Construct {
   public readonly nodeSubnetId: string;
@@ -72,7 +83,27 @@ export class AksNetwork extends Construct {
         destinationAddressPrefixes: prefixes,
       }),
     );
+    // One rule per port, admitting every range some load balancer on that port admits (the NIC-level group, which
+    // AKS writes per Service and frontend IP, keeps each Service to its own ranges).
+    const byPort = new Map<number, Set<string>>();
+    for (const lb of props.loadBalancerClients ?? []) for (const c of lb.sourceCidrs) byPort.set(lb.port, (byPort.get(lb.port) ?? new Set()).add(c));
+    const clientRules = [...byPort].sort(([a], [b]) => a - b).map(([port, cidrs], i) =>
+      new NetworkSecurityRule(this, `nodes-nsg-load-balancer-${port}`, {
+        name: `load-balancer-clients-${port}`,
+        description: 'Clients of the exposed frontends, to their load balancers (loadBalancerSourceRanges; AKS writes them to its NIC group only)',
+        resourceGroupName: props.resourceGroupName,
+        networkSecurityGroupName: nsg.name,
+        direction: 'Inbound',
+        priority: LB_CLIENT_PRIORITY + i,
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourcePortRange: '*',
+        destinationPortRange: String(port),
+        sourceAddressPrefixes: [...cidrs].sort(),
+        destinationAddressPrefix: '*',
+      }),
+    );
     // The rules are in place before anything that takes the subnet id from the association (nodes, the cluster).
-    return new SubnetNetworkSecurityGroupAssociation(this, 'nodes-nsg-association', { subnetId: subnet.id, networkSecurityGroupId: nsg.id, dependsOn: rules });
+    return new SubnetNetworkSecurityGroupAssociation(this, 'nodes-nsg-association', { subnetId: subnet.id, networkSecurityGroupId: nsg.id, dependsOn: [...rules, ...clientRules] });
   }
 }

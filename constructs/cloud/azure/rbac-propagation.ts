@@ -1,37 +1,30 @@
 /**
- * RbacPropagation: a `time_sleep` (hashicorp/time) after Azure role assignments, for what uses them right away.
+ * RbacPropagation: a wait (TimeSleep) after Azure role assignments, for what uses them right away.
  * ARM returns a role assignment before Key Vault's data plane honours it: a key created at once by the principal just
  * made Key Vault Crypto Officer fails with 403 ForbiddenByRbac ("observe propagation time"), and AKS checks the
  * control-plane identity's access to the KMS key when it creates the cluster. The Azure verified Key Vault module
  * waits the same way (Azure/terraform-azurerm-avm-res-keyvault-vault, PR #79: role assignments, wait, keys).
  *
- * There is no npm binding of the time provider: the resource is cdktf's generic `TerraformResource`, the provider a
- * `BareProvider`; the caller pins the version (VERSIONS.unboundProviders.time).
+ * The wait is keyed on the assignments' ids (`triggers`): a replaced assignment (a new principal, a new scope) gets
+ * its own wait before what depends on it is updated.
  */
-import { type ITerraformDependable, TerraformResource } from 'cdktf';
+import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { BareProvider } from '../bare-provider.js';
+import { TimeSleep } from '../time-sleep.js';
 
 /** How long the wait lasts: Key Vault RBAC changes usually apply within a minute. */
 export const RBAC_PROPAGATION_SECONDS = 90;
 
+/** A role assignment (or anything with an id that a wait should be keyed on). */
+export type Grant = ITerraformDependable & Construct & { readonly id: string };
+
 export interface RbacPropagationProps {
-  /** The role assignments to wait for. */
-  readonly after: readonly ITerraformDependable[];
+  /** The role assignments to wait for; their construct ids key the triggers. */
+  readonly after: readonly Grant[];
   /** Provider source address and exact version. */
   readonly provider: { readonly source: string; readonly providerVersion: string };
   /** @default RBAC_PROPAGATION_SECONDS */
   readonly seconds?: number;
-}
-
-class TimeSleep extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly seconds: number, provider: BareProvider, dependsOn: ITerraformDependable[]) {
-    super(scope, id, { terraformResourceType: 'time_sleep', terraformGeneratorMetadata: { providerName: 'time' }, provider, dependsOn });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return { create_duration: `${this.seconds}s` };
-  }
 }
 
 export class RbacPropagation extends Construct {
@@ -40,7 +33,11 @@ export class RbacPropagation extends Construct {
 
   constructor(scope: Construct, id: string, props: RbacPropagationProps) {
     super(scope, id);
-    const provider = new BareProvider(this, 'provider', 'time', props.provider.source, props.provider.providerVersion);
-    this.wait = new TimeSleep(this, 'wait', props.seconds ?? RBAC_PROPAGATION_SECONDS, provider, [...props.after]);
+    const triggers: Record<string, string> = {};
+    for (const g of props.after) {
+      if (g.node.id in triggers) throw new Error(`RbacPropagation: two grants share the id "${g.node.id}"; triggers are keyed by it`);
+      triggers[g.node.id] = g.id;
+    }
+    this.wait = new TimeSleep(this, 'sleep', { after: props.after, provider: props.provider, seconds: props.seconds ?? RBAC_PROPAGATION_SECONDS, triggers }).wait;
   }
 }

@@ -24,7 +24,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/inde
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AZURE_KEY_ID } from '../../../spec/encryption.js';
-import { RbacPropagation } from './rbac-propagation.js';
+import { type Grant, RbacPropagation } from './rbac-propagation.js';
 
 export const KEY_VAULT_CRYPTO_USER = 'Key Vault Crypto User';
 export const KEY_VAULT_CRYPTO_OFFICER = 'Key Vault Crypto Officer';
@@ -51,12 +51,12 @@ export interface AksSecretsKeyProps {
   readonly deployerObjectId: string;
   /** The cluster's user-assigned control-plane identity (principal id). */
   readonly principalId: string;
-  /** prevent_destroy on the vault and the key. */
+  /** prevent_destroy on the vault, the key and the control-plane identity's Key Vault Crypto User grant. */
   readonly protect: boolean;
   /** A brought key: versioned key id and its vault's resource id. @default - a vault and key are created */
   readonly existing?: { readonly keyId: string; readonly keyVaultId: string };
   /** More grants the cluster needs effective when it is created (waited for with these). @default - none */
-  readonly grants?: readonly ITerraformDependable[];
+  readonly grants?: readonly Grant[];
   /** hashicorp/time, pinned. */
   readonly timeProvider: { readonly source: string; readonly providerVersion: string };
 }
@@ -71,15 +71,23 @@ export class AksSecretsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: AksSecretsKeyProps) {
     super(scope, id);
-    const grant = (gid: string, scopeId: string, role: string, principalId: string, service: boolean) =>
-      new RoleAssignment(this, gid, { scope: scopeId, roleDefinitionName: role, principalId, ...(service && { skipServicePrincipalAadCheck: true }) });
-    const grants: ITerraformDependable[] = [...(props.grants ?? [])];
+    const grant = (gid: string, scopeId: string, role: string, principalId: string, service: boolean, protect = false) =>
+      new RoleAssignment(this, gid, {
+        scope: scopeId,
+        roleDefinitionName: role,
+        principalId,
+        ...(service && { skipServicePrincipalAadCheck: true }),
+        ...(protect && { lifecycle: { preventDestroy: true } }),
+      });
+    // Without the control plane's Crypto User grant the API server cannot decrypt Secrets: protected like the key.
+    const cryptoUser = (scopeId: string) => grant('control-plane-crypto-user', scopeId, KEY_VAULT_CRYPTO_USER, props.principalId, true, props.protect);
+    const grants: Grant[] = [...(props.grants ?? [])];
 
     if (props.existing) {
       const [, , keyName] = AZURE_KEY_ID.exec(props.existing.keyId) ?? [];
       if (!keyName) throw new Error(`AksSecretsKey: existing.keyId "${props.existing.keyId}" is not a versioned Key Vault key id`);
       // Least privilege on a vault we do not own: the one key.
-      grants.push(grant('control-plane-crypto-user', `${props.existing.keyVaultId}/keys/${keyName}`, KEY_VAULT_CRYPTO_USER, props.principalId, true));
+      grants.push(cryptoUser(`${props.existing.keyVaultId}/keys/${keyName}`));
       this.ready = new RbacPropagation(this, 'rbac-propagation', { after: grants, provider: props.timeProvider }).wait;
       this.keyId = props.existing.keyId;
       return;
@@ -101,7 +109,7 @@ export class AksSecretsKey extends Construct {
     });
     grants.push(
       grant('deployer-crypto-officer', this.vault.id, KEY_VAULT_CRYPTO_OFFICER, props.deployerObjectId, false),
-      grant('control-plane-crypto-user', this.vault.id, KEY_VAULT_CRYPTO_USER, props.principalId, true),
+      cryptoUser(this.vault.id),
     );
     this.ready = new RbacPropagation(this, 'rbac-propagation', { after: grants, provider: props.timeProvider }).wait;
     this.key = new KeyVaultKey(this, 'key', {

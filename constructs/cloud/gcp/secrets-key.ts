@@ -6,9 +6,14 @@
  *
  * - The key must be in the cluster's location (a regional cluster: the same region), symmetric ENCRYPT_DECRYPT.
  * - The GKE service agent `service-<project number>@container-engine-robot.iam.gserviceaccount.com` needs Cloud KMS
- *   CryptoKey Encrypter/Decrypter on the key before the cluster is created, or GKE refuses it. The agent exists once the
- *   Kubernetes Engine API is enabled, so the grant waits for that API; the project number comes from the project
- *   (data source), never from the project id.
+ *   CryptoKey Encrypter/Decrypter on the key before the cluster is created, or GKE refuses it. Google creates the agent
+ *   asynchronously, some time after the Kubernetes Engine API reports enabled: a grant right after the enablement
+ *   fails on a fresh project with 400 "Service account service-N@container-engine-robot... does not exist"
+ *   (GoogleCloudPlatform/gke-enterprise-mt#2, ServiceWeaver/weaver-gke#45), which the google provider's IAM
+ *   read-modify-write does not retry. google-beta's `google_project_service_identity` would create the agent, but
+ *   there is no binding of google-beta here: the grant waits for a `time_sleep` of GKE_SERVICE_AGENT_WAIT_SECONDS
+ *   after the enablement, keyed on the API's id (a re-enabled API gets its own wait). The project number comes from
+ *   the project (data source), never from the project id.
  * - Rotation every 90 days: GKE encrypts new writes with the primary version; older versions keep decrypting what they
  *   wrote, so none may be disabled or destroyed while the cluster lives.
  * - Key rings cannot be deleted and a key's name stays taken after its versions are destroyed: both are prevent_destroy
@@ -20,10 +25,14 @@ import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring/index.js';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { TimeSleep } from '../time-sleep.js';
 
 export const GKE_KMS_ROLE = 'roles/cloudkms.cryptoKeyEncrypterDecrypter';
 /** 90 days in seconds: Cloud KMS rotates the key and makes the new version primary. */
 export const GKE_KEY_ROTATION = '7776000s';
+
+/** How long the grant waits after the Kubernetes Engine API is enabled, for Google to create the service agent. */
+export const GKE_SERVICE_AGENT_WAIT_SECONDS = 90;
 
 /** The GKE service agent of a project, by project number. */
 export const gkeServiceAgent = (projectNumber: string): string => `service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`;
@@ -38,10 +47,12 @@ export interface GkeSecretsKeyProps {
   readonly existingKey?: string;
   /** The Cloud KMS API (key ring, key and grant wait for it). */
   readonly kmsApi: readonly ITerraformDependable[];
-  /** The Kubernetes Engine API: its service agent exists once it is enabled. */
-  readonly containerApi: readonly ITerraformDependable[];
+  /** The Kubernetes Engine API: its service agent appears some time after it is enabled. */
+  readonly containerApi: readonly (ITerraformDependable & { readonly id: string })[];
   /** The Cloud Resource Manager API (the project number lookup). */
   readonly projectApi: readonly ITerraformDependable[];
+  /** hashicorp/time, pinned (the wait for the service agent). */
+  readonly timeProvider: { readonly source: string; readonly providerVersion: string };
 }
 
 export class GkeSecretsKey extends Construct {
@@ -49,6 +60,8 @@ export class GkeSecretsKey extends Construct {
   public readonly keyName: string;
   /** The service agent's grant on the key: the cluster depends on it. */
   public readonly grant: KmsCryptoKeyIamMember;
+  /** The wait for the service agent after the Kubernetes Engine API is enabled. */
+  public readonly agentWait: ITerraformDependable;
   public readonly keyRing?: KmsKeyRing;
   public readonly key?: KmsCryptoKey;
 
@@ -73,11 +86,17 @@ export class GkeSecretsKey extends Construct {
       this.keyName = this.key.id;
     }
     const project = new DataGoogleProject(this, 'project', { dependsOn: [...props.projectApi] });
+    this.agentWait = new TimeSleep(this, 'service-agent-wait', {
+      after: props.containerApi,
+      provider: props.timeProvider,
+      seconds: GKE_SERVICE_AGENT_WAIT_SECONDS,
+      triggers: Object.fromEntries(props.containerApi.map((api, i) => [`container_api_${i}`, api.id])),
+    }).wait;
     this.grant = new KmsCryptoKeyIamMember(this, 'service-agent', {
       cryptoKeyId: this.keyName,
       role: GKE_KMS_ROLE,
       member: `serviceAccount:${gkeServiceAgent(project.number)}`,
-      dependsOn: [...props.containerApi, ...props.kmsApi],
+      dependsOn: [this.agentWait, ...props.containerApi, ...props.kmsApi],
     });
   }
 }

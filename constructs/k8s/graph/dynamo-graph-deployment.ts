@@ -29,7 +29,7 @@ import { buildFrontend, type FrontendProps } from './frontend-service.js';
 import { type HealthProps, healthProblems } from './health.js';
 import { buildPlanner, type PlannerProps } from './planner-service.js';
 import { graphObjectLabels } from './pod-labels.js';
-import { volumeNameProblems, writablePathProblems } from './runtime-scratch.js';
+import { mountPathProblems, volumeNameProblems, writablePathProblems } from './runtime-scratch.js';
 import type { BuiltService, ServiceContext } from './service-context.js';
 import { buildWorker, type WorkerProps } from './worker-service.js';
 
@@ -244,7 +244,12 @@ export class DynamoGraphDeployment extends Construct {
     // Read-only roots: every directory variable a service sets is on one of its writable volumes (runtime-scratch.ts).
     for (const s of services) {
       const pod = s.spec.extraPodSpec ?? {};
-      problems.push(...writablePathProblems(s.field, graphEnvs, s.spec.envs ?? [], s.spec.volumeMounts ?? [], pod), ...volumeNameProblems(s.field, s.spec.volumeMounts ?? [], pod));
+      const claims = s.spec.volumeMounts ?? [];
+      problems.push(
+        ...writablePathProblems(s.field, graphEnvs, s.spec.envs ?? [], claims, pod),
+        ...volumeNameProblems(s.field, claims, pod),
+        ...mountPathProblems(s.field, claims, pod, { sshKeys: props.backend === 'trtllm' && s.multinode }),
+      );
     }
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: DGD_API_VERSION,

@@ -44,6 +44,10 @@ export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 const ANY = ['0.0.0.0/0'];
 
+/** The client ranges a load balancer admits: the given ones, else the cluster network's, else any address. */
+export const frontendClientCidrs = (sourceCidrs: readonly string[] | undefined, networkCidrs: readonly string[] | undefined): readonly string[] =>
+  sourceCidrs?.length ? sourceCidrs : networkCidrs?.length ? networkCidrs : ANY;
+
 export class FrontendExposure extends Construct {
   /** Name of the Ingress or Service. */
   public readonly name: string;
@@ -52,7 +56,7 @@ export class FrontendExposure extends Construct {
     super(scope, id);
     const scheme = props.scheme ?? 'internal';
     const network = props.networkCidrs?.length ? props.networkCidrs : ANY;
-    const clients = props.sourceCidrs?.length ? props.sourceCidrs : network;
+    const clients = frontendClientCidrs(props.sourceCidrs, props.networkCidrs);
     const labels = graphObjectLabels(props.graph);
     const frontendPods = graphPodSelector({ graph: props.graph, component: 'frontend' });
     const backendPort = { port: IntOrString.fromNumber(FRONTEND_HTTP_PORT), protocol: 'TCP' };

@@ -37,6 +37,10 @@ export const SSHD_RUN_DIR = '/run/sshd';
 export const SCRATCH_VOLUMES = { home: 'runtime-home', tmp: 'runtime-tmp', sshd: 'sshd-run' } as const;
 /** The operator's /dev/shm volume (consts.go KubeValueNameSharedMemory). */
 export const OPERATOR_SHM_VOLUME = 'shared-memory';
+/** Where the operator mounts its shared-memory volume on every service (consts.go DefaultSharedMemoryMountPath). */
+export const OPERATOR_SHM_PATH = '/dev/shm';
+/** Where the operator mounts the mpirun SSH key pair on multinode TRT-LLM workers (backend_trtllm.go addSSHVolumeMount). */
+export const OPERATOR_SSH_KEYS_PATH = '/ssh-pk';
 
 export interface Scratch {
   readonly volumes: JsonObject[];
@@ -96,7 +100,7 @@ export function writablePathProblems(field: string, graphEnvs: readonly DgdEnv[]
   const writable = [
     ...own.filter((m) => m['readOnly'] !== true).map((m) => String(m['mountPath'])),
     ...claimMounts.flatMap((m) => (m.mountPoint ? [m.mountPoint] : [])),
-    '/dev/shm',
+    OPERATOR_SHM_PATH,
   ];
   const env = new Map<string, string | undefined>();
   const containerEnv = (Array.isArray(main['env']) ? main['env'] : []).filter(isObject) as unknown as DgdEnv[];
@@ -121,4 +125,33 @@ export function volumeNameProblems(field: string, claimMounts: readonly DgdVolum
   ];
   const twice = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   return twice.map((n) => `${field}: volume "${n}" is defined twice in the pod (the construct adds ${Object.values(SCRATCH_VOLUMES).join(', ')}, the operator ${OPERATOR_SHM_VOLUME} and one per claim)`);
+}
+
+/** A mount path as the kernel sees it (no trailing slash, no `//` or `.`), so `/tmp/` and `/tmp` are one place. */
+const normalPath = (p: string): string => (p.replace(/\/+/g, '/').split('/').filter((x) => x !== '.').join('/').replace(/(.)\/$/, '$1')) || '/';
+
+/**
+ * Problems of one service: a mount path the main container would hold twice. The API server refuses a container whose
+ * volumeMounts share a mountPath ("must be unique"), and the operator appends to ours (extraPodSpec's, with the
+ * construct's /home/dynamo, /tmp and, on multinode TRT-LLM, /run/sshd) one mount per claim at its mountPoint, its
+ * shared memory at /dev/shm, and on multinode TRT-LLM the SSH key pair at /ssh-pk (ai-dynamo/dynamo 0.9.0,
+ * deploy/operator/internal/dynamo/graph.go, backend_trtllm.go).
+ */
+export function mountPathProblems(field: string, claimMounts: readonly DgdVolumeMount[], pod: JsonObject, o: { readonly sshKeys: boolean }): string[] {
+  const main = isObject(pod['mainContainer']) ? pod['mainContainer'] : {};
+  const own = (Array.isArray(main['volumeMounts']) ? main['volumeMounts'] : []).filter(isObject);
+  const mounts: [string, string][] = [
+    ...own.map((m): [string, string] => [String(m['mountPath']), `volume "${String(m['name'])}"`]),
+    ...claimMounts.flatMap((m): [string, string][] => (m.mountPoint ? [[m.mountPoint, `${m.useAsCompilationCache ? 'the compilation cache claim' : 'claim'} "${m.name}" (mountPoint)`]] : [])),
+    [OPERATOR_SHM_PATH, `the operator's shared memory`],
+    ...(o.sshKeys ? [[OPERATOR_SSH_KEYS_PATH, `the operator's SSH keys (multinode TRT-LLM)`] as [string, string]] : []),
+  ];
+  const owners = new Map<string, string[]>();
+  for (const [path, owner] of mounts) owners.set(normalPath(path), [...(owners.get(normalPath(path)) ?? []), owner]);
+  return [...owners]
+    .filter(([, who]) => who.length > 1)
+    .map(
+      ([path, who]) =>
+        `${field}.volumeMounts: mount path "${path}" is used by ${who.join(' and ')}; a container's mount paths must be unique (the construct mounts ${RUNTIME_HOME}, ${RUNTIME_TMP} and on multinode TRT-LLM ${SSHD_RUN_DIR}; the operator ${OPERATOR_SHM_PATH} and on multinode TRT-LLM ${OPERATOR_SSH_KEYS_PATH}): choose another mountPoint`,
+    );
 }

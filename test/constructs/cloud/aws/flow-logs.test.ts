@@ -62,6 +62,23 @@ describe('EKS log groups and VPC flow logs', () => {
     }
   });
 
+  it('the role trusts VPC Flow Logs only for flow logs of this account and region (the AWS guide\'s confused-deputy condition)', () => {
+    const [flow] = g.ofType('aws_flow_log');
+    const role = /^\$\{(aws_iam_role\.[^.]+)\.arn\}$/.exec(String(g.body(flow!)['iam_role_arn']))![1]!;
+    const [trust, ...more] = statements(g.body(role)['assume_role_policy']) as (Statement & { Condition: { StringEquals: Record<string, string>; ArnLike: Record<string, string> } })[];
+    expect(more).toEqual([]);
+    const account = trust!.Condition.StringEquals['aws:SourceAccount']!;
+    expect(account).toMatch(/^\$\{data\.aws_caller_identity\.[^}]+\.account_id\}$/);
+    const sourceArn = trust!.Condition.ArnLike['aws:SourceArn']!;
+    expect(sourceArn).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:ec2:/);
+    expect(sourceArn.split(account).length - 1, 'the source ARN names the same account').toBe(1);
+    // This flow log's ARN matches; another region's or account's does not.
+    const pattern = arnLike(sourceArn.replace(account, '123456789012').replace(/\$\{[^}]+\}/g, 'aws'));
+    expect(pattern.test('arn:aws:ec2:us-west-2:123456789012:vpc-flow-log/fl-0123456789abcdef0')).toBe(true);
+    expect(pattern.test('arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/fl-0123456789abcdef0')).toBe(false);
+    expect(pattern.test('arn:aws:ec2:us-west-2:210987654321:vpc-flow-log/fl-0123456789abcdef0')).toBe(false);
+  });
+
   it('a brought VPC gets no flow log from the stack', () => {
     const byo = graphOf('targets: { eks: { cluster: { network: { existing: { networkId: vpc-0abc, subnetIds: [subnet-1, subnet-2] } } } } }');
     expect(byo.ofType('aws_flow_log')).toEqual([]);

@@ -56,6 +56,24 @@ describe.each([
     expect(g.missing(sleep!, grants)).toEqual([]);
     expect(g.reaches(cluster, sleep!)).toBe(true);
   });
+
+  it('the wait is keyed on every grant it waits for, so a replaced grant gets a wait of its own', () => {
+    for (const sleep of sleeps(g)) {
+      const waitedFor = g.ofType('azurerm_role_assignment').filter((a) => g.reaches(sleep, a));
+      expect(waitedFor.length).toBeGreaterThan(0);
+      const triggers = Object.values((g.body(sleep)['triggers'] as Record<string, string> | undefined) ?? {});
+      expect(triggers.map(ref).sort()).toEqual([...waitedFor].sort());
+      for (const t of triggers) expect(t).toMatch(/\.id\}$/);
+    }
+  });
+
+  it('the control-plane identity and its Crypto User grant are prevent_destroy with protectStatefulResources (AKS does not support deleting the KMS identity), and not without it', () => {
+    const cryptoUser = (h: TfGraph) => grantsTo(h, controlPlaneIdentity(h)).filter((a) => h.body(a)['role_definition_name'] === KEY_VAULT_CRYPTO_USER);
+    expect(cryptoUser(g)).toHaveLength(1);
+    for (const a of [controlPlaneIdentity(g), ...cryptoUser(g)]) expect(g.body(a)['lifecycle'], a).toMatchObject({ prevent_destroy: true });
+    const off = graphOf([yaml, 'cluster: { protectStatefulResources: false }'].filter(Boolean).join('\n'));
+    for (const a of [controlPlaneIdentity(off), ...cryptoUser(off)]) expect((off.body(a)['lifecycle'] as { prevent_destroy?: boolean } | undefined)?.prevent_destroy ?? false, a).toBe(false);
+  });
 });
 
 describe('AKS KMS with the key the stack creates', () => {

@@ -13,6 +13,7 @@ import { cloudProfile } from '../../../../spec/profile/index.js';
 import { VERSIONS, imageString } from '../../../../spec/versions.js';
 import { hasReference } from '../../../support/env.js';
 import { validateCustom } from '../../../support/kube-validate.js';
+import { mountsOf } from '../../../support/operator.js';
 import { type KubeObject, one, specsFrom } from '../../../support/synth.js';
 
 type Svc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -360,6 +361,43 @@ describe('rules, checked at synth time', () => {
     expect(build({ ...disagg('vllm'), modelCache: { claimName: 'shared-memory' } }).problems).toContain(
       'DynamoGraphDeployment g: workers[1]: volume "shared-memory" is defined twice in the pod (the construct adds runtime-home, runtime-tmp, sshd-run, the operator shared-memory and one per claim)',
     );
+  });
+
+  it('every graph that synthesizes gives each container unique mount paths after the operator adds its own; one that would not is refused, naming the path and its users', () => {
+    // The places the construct and the operator mount, a trailing-slash spelling, and a free path.
+    const points = ['/home/dynamo', '/tmp', '/run/sshd', '/dev/shm', '/ssh-pk', '/tmp/', '/opt/models', '/cache'];
+    const shapes = (backend: Backend, mountPoint: string): [string, DynamoGraphDeploymentProps][] => [
+      ['claim', { ...disagg(backend), modelCache: { claimName: 'mc' }, compilationCache: { mountPoint, claimName: 'cc' } }],
+      ['ephemeral', { ...disagg(backend), compilationCache: { mountPoint, ephemeral: { size: '1Gi', storageClass: 'local' } } }],
+      ['multinode claim', { backend, model: 'm', frontend: false, workers: [{ gpus: 2, nodeCount: 2 }], compilationCache: { mountPoint, claimName: 'cc' } }],
+    ];
+    let refused = 0;
+    for (const backend of BACKENDS) {
+      for (const point of points) {
+        for (const [shape, props] of shapes(backend, point)) {
+          const { dgd, problems } = build(props);
+          const what = `${backend} ${shape} at ${point}`;
+          if (dgd) {
+            for (const svc of Object.keys(dgd.spec.services)) {
+              const paths = mountsOf(dgd as unknown as Parameters<typeof mountsOf>[0], svc).map((m) => m.path.replace(/(.)\/$/, '$1'));
+              expect(new Set(paths).size, `${what}: ${svc} mounts ${paths.join(', ')}`).toBe(paths.length);
+            }
+          } else {
+            const mountProblems = problems.filter((p) => p.includes('mount paths must be unique'));
+            expect(mountProblems.length, `${what}: ${problems.join('; ')}`).toBeGreaterThan(0);
+            for (const p of mountProblems) expect(p).toMatch(/\.volumeMounts: mount path "\/[^"]*" is used by .+ and .+; a container's mount paths must be unique/);
+            refused++;
+          }
+        }
+        if (['/home/dynamo', '/tmp', '/dev/shm', '/tmp/', '/opt/models'].includes(point)) expect(build(shapes(backend, point)[0]![1]).problems.length, `${backend} at ${point}`).toBeGreaterThan(0);
+      }
+      expect(build(shapes(backend, '/ssh-pk')[2]![1]).problems.length, `${backend} multinode at /ssh-pk`).toBe(backend === 'trtllm' ? 1 : 0);
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(build({ ...disagg('vllm'), compilationCache: { mountPoint: '/tmp', claimName: 'cc' } }).problems).toEqual([
+      'DynamoGraphDeployment g: workers[0].volumeMounts: mount path "/tmp" is used by volume "runtime-tmp" and the compilation cache claim "cc" (mountPoint); a container\'s mount paths must be unique (the construct mounts /home/dynamo, /tmp and on multinode TRT-LLM /run/sshd; the operator /dev/shm and on multinode TRT-LLM /ssh-pk): choose another mountPoint',
+      'DynamoGraphDeployment g: workers[1].volumeMounts: mount path "/tmp" is used by volume "runtime-tmp" and the compilation cache claim "cc" (mountPoint); a container\'s mount paths must be unique (the construct mounts /home/dynamo, /tmp and on multinode TRT-LLM /run/sshd; the operator /dev/shm and on multinode TRT-LLM /ssh-pk): choose another mountPoint',
+    ]);
   });
 
   it('a volume mount of an undeclared claim is refused (the operator does not check it)', () => {
