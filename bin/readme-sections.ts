@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { applyTimeSecrets, externalNamespaces, helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
+import { ownStorageClasses, PLATFORM_CHARTS } from '../charts/platform.js';
 import { MODEL_STORAGE_CLASS_OUTPUT } from '../constructs/cloud/deploy/model-storage-class.js';
 import { exampleRows } from '../spec/examples.js';
 import { cloudProfile } from '../spec/profile/index.js';
@@ -46,6 +47,12 @@ export function renderTargetInstall(spec: Spec): string[] {
   const dist = `dist/${spec.target}`;
   return [
     '```sh',
+    ...(ownStorageClasses(cloudProfile(spec)).length
+      ? [
+          '# 0. our StorageClasses first: claims of the prerequisites use them (the Prometheus volume of kube-prometheus-stack)',
+          `kubectl apply -f ${dist}/${PLATFORM_CHARTS.storage}.k8s.yaml`,
+        ]
+      : []),
     '# 1. prerequisites, pinned by the version matrix, in this order',
     ...platformPrerequisites(spec).map((p) => `${helmInstallCommand(p)}   # ${SWITCH_OF[p.release] ? `with ${SWITCH_OF[p.release]}: ` : ''}${p.reason}`),
     ...(cloudProfile(spec).storage.modelCache?.createdBy === 'cloud'

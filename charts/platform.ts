@@ -28,6 +28,12 @@ export const PLATFORM_CHARTS = {
   queues: '35-kai-queues',
 } as const;
 
+/** The StorageClasses the Kubernetes layer creates itself (`01-storage-classes`): the profile's classes marked `k8s`. */
+export function ownStorageClasses(profile: CloudProfile): StorageClassProfile[] {
+  const s = profile.storage;
+  return [...new Set([s.block, s.modelCache, s.compilationCache])].filter((c): c is StorageClassProfile => c?.createdBy === 'k8s');
+}
+
 /**
  * Control-plane placement. `system`: the system pool on clouds; on local clusters, any node but preferably not a GPU
  * node. `any`: no node selector and a toleration of every taint any pool of the target carries (the GPU taint, the
@@ -69,7 +75,7 @@ export function addPlatformCharts(app: App, spec: Spec, profile: CloudProfile): 
 
   new PlatformNamespace(chart(app, PLATFORM_CHARTS.namespace), 'namespace', { name: ns, podSecurity: p.podSecurity, defaultDenyIngress: np.enabled });
 
-  const created = [...new Set([profile.storage.block, profile.storage.modelCache, profile.storage.compilationCache])].filter((c): c is StorageClassProfile => c?.createdBy === 'k8s');
+  const created = ownStorageClasses(profile);
   if (created.length) new StorageClasses(chart(app, PLATFORM_CHARTS.storage), 'classes', { classes: created });
 
   const etcd = p.etcd.enabled

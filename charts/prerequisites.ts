@@ -16,6 +16,7 @@ import { type ChartRef, VERSIONS } from '../spec/versions.js';
 import { ALERTMANAGER_CONFIG_SELECTOR } from '../constructs/k8s/observability/alertmanager-config.js';
 import { KSM_POD_LABELS } from '../constructs/k8s/observability/alert-rules.js';
 import { dcgmCollectorsCsv } from '../constructs/k8s/observability/dcgm-counters.js';
+import { prometheusRetentionValues, prometheusStorageJsonValues } from './prometheus-storage.js';
 
 export interface HelmPrerequisite {
   /** Helm release name. */
@@ -64,8 +65,10 @@ export function platformPrerequisites(spec: Spec): HelmPrerequisite[] {
         // Our datasources ConfigMap provides the default Prometheus datasource (and Tempo).
         'grafana.sidecar.datasources.defaultDatasourceEnabled': 'false',
         ...MANAGED_CONTROL_PLANE_VALUES,
+        // Retention, intervals and the volume of Prometheus (spec observability.prometheus).
+        ...prometheusRetentionValues(spec),
       },
-      jsonValues: kubePrometheusStackJsonValues(o.namespace),
+      jsonValues: { ...kubePrometheusStackJsonValues(o.namespace), ...prometheusStorageJsonValues(spec) },
       reason: 'Prometheus (with its operator), Alertmanager and Grafana for the monitors, rules and dashboards',
     });
   }

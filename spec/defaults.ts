@@ -136,6 +136,9 @@ function workloadDefaults(cloud: boolean): WorkloadInput {
       prometheusOperator: cloud,
       installStack: cloud,
       alerting: { receivers: [], repeatInterval: '4h' },
+      // Two weeks of history, capped at 80% of the volume (Prometheus's advice: at most 80-85%); the cluster's own
+      // metrics every 30s (the operator's default), ours every 15s (their monitors say so).
+      prometheus: { retention: '15d', retentionSize: '40GB', storage: '50Gi', scrapeInterval: '30s' },
       runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
       tracing: { enabled: false, endpoint: 'http://tempo.monitoring.svc.cluster.local:4317', install: false },
     },

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { graphNameProblems, graphRequestsSchema, graphsSchema, workerGroups, workloadsSchema } from './graphs.js';
 import { exposureProblems } from './exposure.js';
 import { alertingSchema } from './alerting.js';
+import { prometheusSchema } from './prometheus.js';
 import { cidr, DNS_LABEL, dnsLabel, quantity } from './fields.js';
 import { fitGpuPools } from './profile/gpu-fit.js';
 import { DEFAULT_KAI_QUEUE, groveSchema, kaiSchema, queueProblems } from './scheduling.js';
@@ -331,6 +332,7 @@ export const observabilitySchema = z
     prometheusOperator: z.boolean().describe('Emit the Prometheus operator\'s PodMonitors, ServiceMonitor and PrometheusRule (its CRDs must exist); off: a plain prometheus.yml with Kubernetes service discovery.'),
     installStack: z.boolean().describe('The cloud deploy path installs kube-prometheus-stack (pinned) first, selecting our monitors and rules.'),
     alerting: alertingSchema,
+    prometheus: prometheusSchema,
     runbookBaseUrl: z.string().url().describe('URL of the runbooks file; every alert links `<runbookBaseUrl>#<alert name in lower case>` (docs/runbooks.md of this repository: point it at your copy).'),
     tracing: z
       .strictObject({

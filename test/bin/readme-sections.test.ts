@@ -161,8 +161,17 @@ describe.each(Object.keys(VARIANTS))('README install commands against the deploy
     const tf = stacks[target];
     const block = renderTargetInstall(specs[target]);
     const local = installOrder(tf).filter((r) => r.chart.startsWith('assets/'));
-    expect(local.map((r) => r.name).filter((n) => n !== 'dynamo-iac-storage')).toEqual(['dynamo-iac-platform']);
+    expect(local.map((r) => r.name).filter((n) => n !== 'dynamo-iac-storage' && n !== 'dynamo-iac-storage-classes')).toEqual(['dynamo-iac-platform']);
     expect(block).toContain(`kubectl apply -f dist/${target}/`);
+    // Our StorageClasses go first on both paths (claims of the prerequisites use them): a release before every
+    // prerequisite, a kubectl line before the first helm line.
+    const classes = local.find((r) => r.name === 'dynamo-iac-storage-classes');
+    const classesLine = block.indexOf(`kubectl apply -f dist/${target}/01-storage-classes.k8s.yaml`);
+    expect(classesLine >= 0, 'README applies 01-storage-classes exactly when the deploy path has its release').toBe(Boolean(classes));
+    if (classes) {
+      expect(installOrder(tf)[0]!.name).toBe('dynamo-iac-storage-classes');
+      expect(classesLine).toBeLessThan(block.findIndex((l) => l.startsWith('helm upgrade --install ')));
+    }
     const storage = local.find((r) => r.name === 'dynamo-iac-storage');
     const output = tf.output[MODEL_STORAGE_CLASS_OUTPUT]?.value as string | undefined;
     const command = block.find((l) => l.includes(`output -raw ${MODEL_STORAGE_CLASS_OUTPUT} | kubectl apply -f -`));

@@ -286,8 +286,10 @@ describe('EKS resources carry the expected values', () => {
     const cni = resources(eks, 'aws_eks_addon').find((a) => a['addon_name'] === 'vpc-cni')!;
     expect(JSON.parse(String(cni['configuration_values']))).toEqual({ enableNetworkPolicy: 'true' });
     const assoc = Object.entries(eks.resource['aws_eks_pod_identity_association']!).find(([, a]) => a['service_account'] === 'aws-load-balancer-controller')![0];
-    const crds = Object.values(eks.resource['helm_release']!).find((r) => r['name'] === 'dynamo-crds')!;
-    expect(crds['depends_on']).toContain(`aws_eks_pod_identity_association.${assoc}`);
+    // The first release of the chain (our StorageClasses); every later one waits for it.
+    const first = Object.values(eks.resource['helm_release']!).find((r) => !(r['depends_on'] as string[]).some((d) => d.startsWith('helm_release.')))!;
+    expect(first['name']).toBe('dynamo-iac-storage-classes');
+    expect(first['depends_on']).toContain(`aws_eks_pod_identity_association.${assoc}`);
   });
 
   it('container logs: the CloudWatch Observability add-on with its own CloudWatch role, none with logs off', () => {
@@ -364,10 +366,10 @@ describe('EKS resources carry the expected values', () => {
 });
 
 describe('the deploy path', () => {
-  it('Helm releases in dependency order: CRDs, cluster-autoscaler, kube-prometheus-stack, GPU Operator (driver from the AMI), load balancer controller, Grove, KAI, storage class, platform', () => {
+  it('Helm releases in dependency order: our StorageClasses, CRDs, cluster-autoscaler, kube-prometheus-stack, GPU Operator (driver from the AMI), load balancer controller, Grove, KAI, storage class, platform', () => {
     const releases = Object.entries(eks.resource['helm_release']!);
     const byName = Object.fromEntries(releases.map(([id, r]) => [r['name'] as string, { id, r }]));
-    const order = ['dynamo-crds', 'cluster-autoscaler', 'kube-prometheus-stack', 'gpu-operator', 'aws-load-balancer-controller', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
+    const order = ['dynamo-iac-storage-classes', 'dynamo-crds', 'cluster-autoscaler', 'kube-prometheus-stack', 'gpu-operator', 'aws-load-balancer-controller', 'grove', 'kai-scheduler', 'dynamo-iac-storage', 'dynamo-iac-platform'];
     expect(Object.keys(byName).sort()).toEqual([...order].sort());
     for (let i = 1; i < order.length; i++) expect(byName[order[i]!]!.r['depends_on']).toEqual([`helm_release.${byName[order[i - 1]!]!.id}`]);
     expect(byName['gpu-operator']!.r['set']).toEqual([{ name: 'driver.enabled', value: 'false' }, { name: 'toolkit.enabled', value: 'false' }]);
@@ -377,17 +379,19 @@ describe('the deploy path', () => {
     expect(byName['aws-load-balancer-controller']!.r['set']).toEqual(
       expect.arrayContaining([{ name: 'vpcId', value: expect.stringMatching(/^\$\{aws_vpc\..*\.id\}$/) }, { name: 'serviceAccount.name', value: 'aws-load-balancer-controller' }]),
     );
-    expect(byName['dynamo-crds']!.r['depends_on']).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_eks_node_group\.system-pool/), expect.stringMatching(/^aws_eks_addon\..*coredns/)]));
+    expect(byName['dynamo-iac-storage-classes']!.r['depends_on']).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_eks_node_group\.system-pool/), expect.stringMatching(/^aws_eks_addon\..*coredns/)]));
   });
 
-  it('the platform release carries the platform files of dist/eks, not the graphs (unless deploy.graphs)', () => {
+  it('the platform release carries the platform files of dist/eks but the StorageClasses (their own, first release), not the graphs (unless deploy.graphs)', () => {
     const platform = Object.values(eks.resource['helm_release']!).find((r) => r['name'] === 'dynamo-iac-platform')!;
     const dir = join(ROOT, 'cdktf.out', 'stacks', 'eks');
     expect(String(platform['chart'])).toMatch(/^assets\/kubernetes_platform-chart_asset_[0-9A-F]+\/[0-9A-F]+$/);
     const out = mkdtempSync(join(tmpdir(), 'eks-assets-'));
     buildTerraformApp(specsFrom(), out).synth();
     const templates = readdirSync(join(out, 'stacks', 'eks', String(platform['chart']), 'templates')).sort();
-    expect(templates).toEqual(['00-namespace.k8s.yaml', '01-storage-classes.k8s.yaml', '09-etcd-backup.k8s.yaml', '10-etcd.k8s.yaml', '20-nats.k8s.yaml', '30-dynamo-operator.k8s.yaml', '35-kai-queues.k8s.yaml', '40-workloads.k8s.yaml', '41-model-cache-access.k8s.yaml', '70-observability.k8s.yaml']);
+    const classes = Object.values(eks.resource['helm_release']!).find((r) => r['name'] === 'dynamo-iac-storage-classes')!;
+    expect(readdirSync(join(out, 'stacks', 'eks', String(classes['chart']), 'templates'))).toEqual(['01-storage-classes.k8s.yaml']);
+    expect(templates).toEqual(['00-namespace.k8s.yaml', '09-etcd-backup.k8s.yaml', '10-etcd.k8s.yaml', '20-nats.k8s.yaml', '30-dynamo-operator.k8s.yaml', '35-kai-queues.k8s.yaml', '40-workloads.k8s.yaml', '41-model-cache-access.k8s.yaml', '70-observability.k8s.yaml']);
     expect(dir).toBeTruthy();
     const withGraphs = synthStacks('cluster: { deploy: { graphs: true } }')['eks']!;
     expect(Object.values(withGraphs.resource['helm_release']!).map((r) => r['name'])).toContain('dynamo-iac-graphs');

@@ -116,7 +116,7 @@ describe('GKE resources carry the expected values', () => {
   });
 
   it('the deploy path: no GPU Operator (GKE runs drivers and the device plugin), the GKE auth plugin per connection', () => {
-    expect(resources(base, 'helm_release').map((r) => r['name']).sort()).toEqual(['dynamo-crds', 'dynamo-iac-platform', 'grove', 'kai-scheduler', 'kube-prometheus-stack']);
+    expect(resources(base, 'helm_release').map((r) => r['name']).sort()).toEqual(['dynamo-crds', 'dynamo-iac-platform', 'dynamo-iac-storage-classes', 'grove', 'kai-scheduler', 'kube-prometheus-stack']);
     const provider = (base as unknown as { provider: { helm: { kubernetes: { exec: { command: string } } }[] } }).provider.helm[0]!;
     expect(provider.kubernetes.exec.command).toBe('gke-gcloud-auth-plugin');
   });

@@ -1,6 +1,9 @@
 /**
  * KubernetesLayer: the deploy path every cloud stack shares. After the cluster exists it installs, in dependency
  * order, with Helm:
+ *   0. the StorageClasses among our manifests (files holding nothing else), as their own release: a claim that a
+ *      prerequisite's operator creates (kube-prometheus-stack's Prometheus volume on EKS's `gp3-encrypted`) finds
+ *      its class;
  *   1. the pinned upstream charts the platform needs (Dynamo CRDs, then the GPU Operator where the cloud does not
  *      manage drivers, then Grove and KAI): `platformPrerequisites(spec)` is the same list the README prints;
  *   2. optionally the node pools of a node provisioner installed in step 1 (Karpenter's NodePools), as their own
@@ -16,7 +19,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider/index.js';
 import { Release } from '@cdktf/provider-helm/lib/release/index.js';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import type { HelmPrerequisite } from '../../../charts/prerequisites.js';
 import type { SynthFile } from '../../../charts/synth.js';
 import { VERSIONS } from '../../../spec/versions.js';
@@ -58,6 +61,12 @@ export interface KubernetesLayerProps {
 
 const fileName = (f: SynthFile) => f.path.split('/').pop()!;
 
+/** A manifest file that holds StorageClasses and nothing else. */
+export function isStorageClassFile(f: SynthFile): boolean {
+  const kinds = parseAllDocuments(f.content).map((d) => (d.toJS() as { kind?: unknown } | null)?.kind).filter((k) => k !== undefined);
+  return kinds.length > 0 && kinds.every((k) => k === 'StorageClass');
+}
+
 /** `{ 'a.b': 1 }` -> `{ a: { b: 1 } }`: the `--set-json` paths of a prerequisite as a values document. */
 export function nestDotted(flat: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -93,6 +102,21 @@ export class KubernetesLayer extends Construct {
       return release;
     };
 
+    const local = (rid: string, name: string, files: readonly SynthFile[], description: string, releaseTimeout = timeout) => {
+      const chart = new LocalChart(this, `${rid}-chart`, {
+        chartName: name,
+        version: VERSIONS.dynamo.version,
+        description,
+        manifests: Object.fromEntries(files.map((f) => [fileName(f), f.content])),
+      });
+      // The provider bounds each operation by its own timeouts (20 minutes by default) besides Helm's `timeout`: a
+      // longer Helm timeout needs the operation's too, or `destroy` gives up while the uninstall still waits.
+      const longer = releaseTimeout > timeout ? { timeouts: { create: `${releaseTimeout}s`, update: `${releaseTimeout}s`, delete: `${releaseTimeout}s` } } : {};
+      return chain(new Release(this, rid, { provider, name, namespace: 'default', chart: chart.path, wait: true, timeout: releaseTimeout, upgradeInstall: true, ...longer, dependsOn: previous }));
+    };
+    const classes = props.platformManifests.filter(isStorageClassFile);
+    if (classes.length) local('storage-classes', 'dynamo-iac-storage-classes', classes, 'StorageClasses of dynamo-iac, before any release whose claims use them');
+
     for (const p of props.prerequisites) {
       const values = p.jsonValues && nestDotted(p.jsonValues);
       chain(
@@ -112,18 +136,6 @@ export class KubernetesLayer extends Construct {
       );
     }
 
-    const local = (rid: string, name: string, files: readonly SynthFile[], description: string, releaseTimeout = timeout) => {
-      const chart = new LocalChart(this, `${rid}-chart`, {
-        chartName: name,
-        version: VERSIONS.dynamo.version,
-        description,
-        manifests: Object.fromEntries(files.map((f) => [fileName(f), f.content])),
-      });
-      // The provider bounds each operation by its own timeouts (20 minutes by default) besides Helm's `timeout`: a
-      // longer Helm timeout needs the operation's too, or `destroy` gives up while the uninstall still waits.
-      const longer = releaseTimeout > timeout ? { timeouts: { create: `${releaseTimeout}s`, update: `${releaseTimeout}s`, delete: `${releaseTimeout}s` } } : {};
-      return chain(new Release(this, rid, { provider, name, namespace: 'default', chart: chart.path, wait: true, timeout: releaseTimeout, upgradeInstall: true, ...longer, dependsOn: previous }));
-    };
     if (props.nodePools?.manifests.length) {
       local('node-pools', 'dynamo-iac-node-pools', props.nodePools.manifests, 'Node pools of the node provisioner, as synthesized by dynamo-iac', props.nodePools.timeoutSeconds);
     }
@@ -151,7 +163,7 @@ export class KubernetesLayer extends Construct {
       );
     }
 
-    local('platform', 'dynamo-iac-platform', props.platformManifests, 'The Dynamo platform as synthesized by dynamo-iac');
+    local('platform', 'dynamo-iac-platform', props.platformManifests.filter((f) => !classes.includes(f)), 'The Dynamo platform as synthesized by dynamo-iac');
     if (props.graphManifests?.length) local('graphs', 'dynamo-iac-graphs', props.graphManifests, 'The Dynamo graphs as synthesized by dynamo-iac');
   }
 }

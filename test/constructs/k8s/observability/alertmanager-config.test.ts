@@ -111,7 +111,7 @@ describe('the AlertmanagerConfig', () => {
     expect(amc.metadata.labels).toMatchObject(v['alertmanager.alertmanagerSpec.alertmanagerConfigSelector']!.matchLabels!);
     expect(v['alertmanager.alertmanagerSpec.alertmanagerConfigNamespaceSelector']!.matchLabels).toEqual({ 'kubernetes.io/metadata.name': amc.metadata.namespace });
     expect(v['alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy']).toEqual({ type: 'None' });
-    expect(stack.jsonValues).toEqual(kubePrometheusStackJsonValues('monitoring'));
+    expect(stack.jsonValues).toMatchObject(kubePrometheusStackJsonValues('monitoring'));
     // kube-state-metrics names `dynamo-iac.io/graph` label_dynamo_iac_io_graph, the name the rules join on.
     // Managed control planes cannot be scraped: their monitors (and forever-firing alerts) are off on eks, aks and gke.
     for (const t of ['eks', 'aks', 'gke'] as const) {
