@@ -54,24 +54,37 @@ async function inParallel(argLists: readonly string[][]): Promise<unknown[]> {
   const results: unknown[] = new Array(argLists.length);
   let next = 0;
   const worker = async () => {
-    while (next < argLists.length) {
+    while (next < argLists.length && !interrupted) {
       const i = next++;
       results[i] = await runChild(self, argLists[i]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, argLists.length) }, worker));
+  watchSignals(true);
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobs, argLists.length) }, worker));
+  } finally {
+    watchSignals(false);
+  }
+  if (interrupted) process.exit(130);
   return results;
 }
 
 /** Children still running: a signal to this process is passed on, so no control plane outlives the run. */
 const children = new Set<ReturnType<typeof spawn>>();
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (children.size === 0) return;
-    for (const c of children) c.kill(sig);
-    setTimeout(() => process.exit(130), 8000).unref();
-  });
-}
+let interrupted = false;
+const forward = (sig: 'SIGINT' | 'SIGTERM') => () => {
+  interrupted = true;
+  for (const c of children) c.kill(sig);
+  // Children stop their control planes and exit; then so does this process.
+  setTimeout(() => process.exit(130), children.size ? 8000 : 0).unref();
+};
+/** Installed only while children run: otherwise a target run's own handlers (or Node's default) take the signal. */
+const watchSignals = (on: boolean) => {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(sig);
+    if (on) process.on(sig, forward(sig));
+  }
+};
 
 function runChild(self: string, args: readonly string[]): Promise<unknown> {
   return new Promise<unknown>((resolvePromise) => {

@@ -11,6 +11,10 @@ export interface OperatorNeed {
   readonly verbs: readonly string[];
   /** Only when the operator runs with this flag. */
   readonly whenFlag?: string;
+  /** Only when this API group is served: the operator detects Grove, LeaderWorkerSet and Volcano by discovery (cmd/main.go). */
+  readonly whenGroup?: string;
+  /** Only with Kubernetes discovery (`--discovery-backend`, whose default is kubernetes). */
+  readonly whenKubernetesDiscovery?: true;
   /** Checked in the leader-election namespace rather than where graphs live. */
   readonly leaderElection?: true;
 }
@@ -33,12 +37,12 @@ export const OPERATOR_NEEDS: readonly OperatorNeed[] = [
   { group: 'batch', resources: ['jobs'], verbs: CRUD },
   { group: 'coordination.k8s.io', resources: ['leases'], verbs: CRUD },
   { group: 'discovery.k8s.io', resources: ['endpointslices'], verbs: READ },
-  { group: 'grove.io', resources: ['podcliques/scale', 'podcliquescalinggroups/scale'], verbs: ['get', 'patch', 'update'] },
-  { group: 'grove.io', resources: ['podcliquesets'], verbs: CRUD },
+  { group: 'grove.io', resources: ['podcliques/scale', 'podcliquescalinggroups/scale'], verbs: ['get', 'patch', 'update'], whenGroup: 'grove.io' },
+  { group: 'grove.io', resources: ['podcliquesets'], verbs: CRUD, whenGroup: 'grove.io' },
   // The graph controller watches PodCliques when Grove is on (dynamographdeployment_controller.go).
-  { group: 'grove.io', resources: ['podcliques'], verbs: READ },
+  { group: 'grove.io', resources: ['podcliques'], verbs: READ, whenGroup: 'grove.io' },
   { group: 'inference.networking.k8s.io', resources: ['inferencepools'], verbs: CRUD },
-  { group: 'leaderworkerset.x-k8s.io', resources: ['leaderworkersets'], verbs: CRUD },
+  { group: 'leaderworkerset.x-k8s.io', resources: ['leaderworkersets'], verbs: CRUD, whenGroup: 'leaderworkerset.x-k8s.io' },
   { group: 'networking.istio.io', resources: ['virtualservices'], verbs: CRUD, whenFlag: '--istio-virtual-service-gateway' },
   { group: 'networking.k8s.io', resources: ['ingresses'], verbs: CRUD },
   { group: 'networking.k8s.io', resources: ['ingressclasses'], verbs: READ },
@@ -46,7 +50,12 @@ export const OPERATOR_NEEDS: readonly OperatorNeed[] = [
   { group: 'nvidia.com', resources: DYNAMO.filter((k) => k !== 'dynamographdeploymentscalingadapters').map((k) => `${k}/finalizers`), verbs: ['update'] },
   { group: 'nvidia.com', resources: DYNAMO.map((k) => `${k}/status`), verbs: ['get', 'patch', 'update'] },
   { group: 'scheduling.run.ai', resources: ['queues'], verbs: ['get', 'list'] },
-  { group: 'scheduling.volcano.sh', resources: ['podgroups'], verbs: CRUD },
+  { group: 'scheduling.volcano.sh', resources: ['podgroups'], verbs: CRUD, whenGroup: 'scheduling.volcano.sh' },
+  // Kubernetes discovery: per graph a ServiceAccount, a Role and a RoleBinding (internal/discovery/resource.go); RBAC
+  // lets the operator grant only what it holds itself: endpoints, endpoint slices and worker metadata.
+  { group: 'rbac.authorization.k8s.io', resources: ['roles'], verbs: CRUD, whenKubernetesDiscovery: true },
+  { group: '', resources: ['endpoints'], verbs: READ, whenKubernetesDiscovery: true },
+  { group: 'nvidia.com', resources: ['dynamoworkermetadatas'], verbs: CRUD, whenKubernetesDiscovery: true },
   // Beyond the markers, what the code does at start and on every reconcile:
   // cmd/main.go starts a Secrets informer (cluster-wide, or in --restrictedNamespace) and exits unless it syncs; the
   // MPI SSH secret is copied into graph namespaces (internal/secret/secret_replicator.go: get, create).
@@ -71,11 +80,14 @@ export interface AccessCheck {
   readonly namespace?: string;
 }
 
-/** The access checks for an operator started with these args. */
-export function accessChecks(args: readonly string[], graphNamespaces: readonly string[] | undefined, leaderNamespace: string): AccessCheck[] {
+/** The access checks for an operator started with these args, in a cluster serving these API groups. */
+export function accessChecks(args: readonly string[], graphNamespaces: readonly string[] | undefined, leaderNamespace: string, groups: ReadonlySet<string>): AccessCheck[] {
   const out: AccessCheck[] = [];
+  const discovery = args.find((a) => a.startsWith('--discovery-backend='))?.split('=')[1] ?? 'kubernetes';
   for (const n of OPERATOR_NEEDS) {
     if (n.whenFlag && !args.some((a) => a.startsWith(n.whenFlag!))) continue;
+    if (n.whenGroup && !groups.has(n.whenGroup)) continue;
+    if (n.whenKubernetesDiscovery && discovery !== 'kubernetes') continue;
     const scopes = n.leaderElection ? [leaderNamespace] : graphNamespaces ?? [undefined];
     for (const r of n.resources) {
       const [resource, subresource] = r.split('/') as [string, string | undefined];

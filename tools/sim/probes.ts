@@ -31,7 +31,10 @@ function kubeResources(r: Json | undefined, main: Json | undefined): Json {
   const out: Json = {};
   if (Object.keys(requests).length) out['requests'] = requests;
   if (Object.keys(limits).length) out['limits'] = limits;
-  return main?.['resources'] ? { ...out, ...main['resources'] } : out;
+  // The operator merges the main container over this, map by map (graph.go: mergo.Merge WithOverride).
+  const m = (main?.['resources'] ?? {}) as Json;
+  for (const k of ['requests', 'limits'] as const) if (m[k]) out[k] = { ...(out[k] ?? {}), ...m[k] };
+  return out;
 }
 
 const dns = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 50).replace(/-+$/, '');

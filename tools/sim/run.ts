@@ -308,7 +308,8 @@ function operatorRbac(cluster: SimCluster, objects: readonly Json[]): Check {
   const args = ((spec['containers'] as Json[]).find((c) => (c['command'] ?? []).includes('/manager'))?.['args'] ?? []) as string[];
   const flag = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.split('=')[1];
   const restricted = flag('--restrictedNamespace');
-  const checksWanted = accessChecks(args, restricted ? [restricted] : undefined, flag('--leader-election-namespace') ?? ns);
+  const groups = new Set(items(cluster, ['crd']).map((c) => c['spec']['group'] as string));
+  const checksWanted = accessChecks(args, restricted ? [restricted] : undefined, flag('--leader-election-namespace') ?? ns, groups);
   const user = `system:serviceaccount:${ns}:${sa}`;
   const reviews = checksWanted.map((c) => {
     const [resource, ...group] = c.resource.split('.');
