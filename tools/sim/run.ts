@@ -183,7 +183,8 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
         log(`[${target}] autoscaler model: +1 node in ${pool.name} (${sizes.get(pool.name)! + 1}/${pool.max}) for pending pods`);
         addNodes(pool, 1);
       }
-      const settled = pods.every((p) => p['status']?.['phase'] === 'Succeeded' || (p['spec']['nodeName'] && p['status']?.['phase'] === 'Running' && isReady(p)));
+      const ofJob = (p: Json) => ((p['metadata']['ownerReferences'] ?? []) as Json[]).some((r) => r['kind'] === 'Job');
+      const settled = pods.every((p) => p['status']?.['phase'] === 'Succeeded' || (!ofJob(p) && p['spec']['nodeName'] && p['status']?.['phase'] === 'Running' && isReady(p)));
       const claimsBound = claims.every((c) => c['status']?.['phase'] === 'Bound');
       stableRounds = settled && claimsBound && Date.now() > minSettle ? stableRounds + 1 : 0;
       if (stableRounds >= 3) break;
@@ -274,7 +275,8 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
     checks.push(operatorRbac(cluster, distObjects));
 
     // 9. The operations tools, through the real kubectl.
-    const gpuOperator = Object.values((o.tf?.['resource']?.['helm_release'] ?? {}) as Record<string, Json>).some((r) => r['chart'] === 'gpu-operator');
+    // On local the GPU nodes are modelled with the GPU Operator's labels and device plugin (preflight asks for it there).
+    const gpuOperator = target === 'local' || Object.values((o.tf?.['resource']?.['helm_release'] ?? {}) as Record<string, Json>).some((r) => r['chart'] === 'gpu-operator');
     checks.push(...runOpsTools(o.root, target, cluster.kubeconfig, o.bins, gpuOperator));
 
     // 10. What needs the refused modules.
