@@ -6,7 +6,8 @@
  * dependency resolution runs once per app, in the same order (so the same object order comes out), and each chart
  * is then ordered on its own dependency graph, as `_synthChart` does. Validation is the caller's, once.
  */
-import { ApiObject, type App, Chart, DependencyGraph } from 'cdk8s';
+import { ApiObject, Chart, DependencyGraph } from '../constructs/k8s/common/cdk8s.cjs';
+import type { App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 
 interface Dependency {

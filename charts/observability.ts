@@ -3,7 +3,8 @@
  * graph's SLA, the alert routing (AlertmanagerConfig), Grafana datasources and dashboards. Cluster-wide objects in several
  * namespaces (platform, workloads, monitoring, GPU Operator); applied after the graphs.
  */
-import { type App, Chart } from 'cdk8s';
+import { Chart } from '../constructs/k8s/common/cdk8s.cjs';
+import type { App } from 'cdk8s';
 import { selectorLabels } from '../constructs/k8s/common/labels.js';
 import { DynamoMonitoring } from '../constructs/k8s/observability/dynamo-monitoring.js';
 import type { GraphSlo } from '../constructs/k8s/observability/alert-rules.js';

@@ -3,7 +3,7 @@
  * Pure: returns the files instead of writing them, so the caller can swap a whole output folder at once.
  */
 import { applyImagePolicy } from '../constructs/k8s/common/images.js';
-import { App } from 'cdk8s';
+import { App } from '../constructs/k8s/common/cdk8s.cjs';
 import type { IConstruct } from 'constructs';
 import { withTreeIndex } from '../constructs/k8s/common/tree-index.js';
 import { renderCharts } from './chart-objects.js';

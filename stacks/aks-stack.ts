@@ -4,11 +4,8 @@
  * Operator owns it), spot pools from zero, the model store tier of the spec (Azure Managed Lustre by default, as the
  * seed recommends), Azure Container Registry with AcrPull for the kubelet identity, and the deploy path.
  */
-import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry/index.js';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider/index.js';
-import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.js';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { AzurermProvider, ContainerRegistry, ResourceGroup, RoleAssignment } from '../constructs/cloud/azure/provider.cjs';
+import { TerraformOutput, TerraformStack } from '../constructs/cloud/cdktf.cjs';
 import type { Construct } from 'constructs';
 import { platformPrerequisites } from '../charts/prerequisites.js';
 import { AksCluster } from '../constructs/cloud/azure/cluster.js';

@@ -4,9 +4,7 @@
  * overlay with the Cilium data plane, which enforces our NetworkPolicies, the API server reachable only from the
  * allowed CIDRs (or private), and the deployer granted cluster admin through Azure RBAC.
  */
-import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config/index.js';
-import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
+import { DataAzurermClientConfig, KubernetesCluster, RoleAssignment } from './provider.cjs';
 import { Construct } from 'constructs';
 import type { AksOsSku } from '../../../spec/profile/azure.js';
 

@@ -2,9 +2,8 @@
  * AksNetwork: a virtual network with a node subnet (pods get overlay addresses, so the subnet holds nodes only)
  * and, when the model store is Azure Managed Lustre, a subnet of its own; or an existing node subnet.
  */
-import { Subnet } from '@cdktf/provider-azurerm/lib/subnet/index.js';
-import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network/index.js';
-import { Fn } from 'cdktf';
+import { Subnet, VirtualNetwork } from './provider.cjs';
+import { Fn } from '../cdktf.cjs';
 import { Construct } from 'constructs';
 
 export interface AksNetworkProps {

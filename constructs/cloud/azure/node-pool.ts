@@ -4,7 +4,7 @@
  * installers on one node would fight over the kernel module. Spot pools: priority Spot, eviction Delete, no price
  * cap (-1), and the taint AKS puts on spot nodes listed explicitly so Terraform sees no drift. Autoscaling from zero.
  */
-import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool/index.js';
+import { KubernetesClusterNodePool } from './provider.cjs';
 import { Construct } from 'constructs';
 import type { AksOsSku } from '../../../spec/profile/azure.js';
 import type { NodePoolShape } from '../node-pool-shape.js';

@@ -4,7 +4,7 @@
  * plane reachable only from the allowed CIDRs, the Filestore and Managed Lustre CSI add-ons, and deletion protection.
  * The default node pool is removed: every pool is our own.
  */
-import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster/index.js';
+import { ContainerCluster } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { GKE_RANGES } from './network.js';

@@ -13,7 +13,7 @@
  * object met twice, which the library writes as an anchor and aliases, a key of over 1024 characters) is handed
  * whole to the library.
  */
-import { Yaml } from 'cdk8s';
+import { Yaml } from './cdk8s.cjs';
 import { Document, Scalar, stringify, type ToStringOptions } from 'yaml';
 import { stringifyString, type StringifyContext } from 'yaml/util';
 

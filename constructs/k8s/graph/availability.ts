@@ -19,7 +19,7 @@
  *
  * Selectors use our own label keys (pod-labels.ts): Grove overwrites the standard `app.kubernetes.io/*` keys on pods.
  */
-import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { IntOrString, KubePodDisruptionBudget } from '../common/kube.cjs';
 import type { Construct } from 'constructs';
 import type { JsonObject } from './dgd-types.js';
 import { graphObjectLabels, servicePodSelector } from './pod-labels.js';

@@ -3,14 +3,8 @@
  * rest of upstream's schema: `extraPodSpec` is a Kubernetes PodSpec plus `mainContainer` (typed with the same
  * Kubernetes types as every other object we emit) and `envs` are Kubernetes EnvVars.
  */
-import {
-  type Container,
-  type EnvVar,
-  type PodSpec,
-  toJson_Container,
-  toJson_EnvVar,
-  toJson_PodSpec,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { toJson_Container, toJson_EnvVar, toJson_PodSpec } from '../common/kube.cjs';
+import type { Container, EnvVar, PodSpec } from 'cdk8s-plus-28/lib/imports/k8s.js';
 
 export const DGD_API_VERSION = 'nvidia.com/v1alpha1';
 

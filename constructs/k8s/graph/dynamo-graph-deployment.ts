@@ -14,8 +14,9 @@
  *
  * Every rule is checked at synth time (node.addValidation); each message names the field, the value and the rule.
  */
-import { ApiObject, Chart } from 'cdk8s';
-import { KubeConfigMap, type EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { ApiObject, Chart } from '../common/cdk8s.cjs';
+import { KubeConfigMap } from '../common/kube.cjs';
+import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { dynamoNamespaceProblem, type EndpointRef, formatEndpoint, graphServiceNameProblem } from '../../../spec/naming.js';
 import { ENABLE_GROVE_ANNOTATION, KAI_QUEUE_ANNOTATION, KAI_QUEUE_LABEL, schedulingDecision, type SchedulingDecision } from '../../../spec/scheduling.js';

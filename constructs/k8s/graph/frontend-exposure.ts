@@ -9,7 +9,7 @@
  *   cloud's internal annotation, `loadBalancerSourceRanges`, and `externalTrafficPolicy: Local` (client addresses
  *   are preserved, so the source ranges and the NetworkPolicy see the real client).
  */
-import { IntOrString, KubeIngress, KubeNetworkPolicy, KubeService } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { IntOrString, KubeIngress, KubeNetworkPolicy, KubeService } from '../common/kube.cjs';
 import { Construct } from 'constructs';
 import { FRONTEND_HTTP_PORT } from './health.js';
 import { graphObjectLabels, graphPodSelector } from './pod-labels.js';

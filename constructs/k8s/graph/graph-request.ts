@@ -5,7 +5,7 @@
  *
  * The profiler and worker images come from the version matrix (upstream's example names `my-tag`).
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart } from '../common/cdk8s.cjs';
 import type { Toleration } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { imageString, type ImageRef } from '../../../spec/versions.js';

@@ -3,7 +3,7 @@
  * (karpenter.k8s.aws/v1), both cluster-scoped. The nodes carry the same labels and taints as the managed node group
  * the pool would otherwise be, the pool label included, so graphs select and tolerate pools exactly as before.
  */
-import { ApiObject } from 'cdk8s';
+import { ApiObject } from '../common/cdk8s.cjs';
 import { Construct } from 'constructs';
 import type { Taint } from '../../../spec/profile/types.js';
 import { omitNamespaceOfClusterScoped } from '../common/cluster-scoped.js';

@@ -8,8 +8,8 @@
  * - With the operator, the alert routing as an AlertmanagerConfig (alertmanager-config.ts). Always: Grafana datasources (Prometheus as default, Tempo when tracing
  *   is on) and the dashboards, as ConfigMaps the Grafana sidecar loads (`grafana_dashboard: "1"`).
  */
-import { ApiObject } from 'cdk8s';
-import { KubeConfigMap } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { ApiObject } from '../common/cdk8s.cjs';
+import { KubeConfigMap } from '../common/kube.cjs';
 import { Construct } from 'constructs';
 import { yamlText } from '../common/yaml-text.js';
 import { MANAGED_BY } from '../common/labels.js';

@@ -5,14 +5,9 @@
  * Webhook names, paths and operations are upstream's (Dynamo 0.9.0 platform chart). Upstream's alternative to
  * cert-manager is a Helm hook Job running `bitnami/kubectl:latest`, an unpinned image: we do not offer it.
  */
-import { ApiObject } from 'cdk8s';
-import {
-  IntOrString,
-  KubeMutatingWebhookConfiguration,
-  KubeService,
-  KubeValidatingWebhookConfiguration,
-  type LabelSelector,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { ApiObject } from '../common/cdk8s.cjs';
+import { IntOrString, KubeMutatingWebhookConfiguration, KubeService, KubeValidatingWebhookConfiguration } from '../common/kube.cjs';
+import type { LabelSelector } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 
 export const WEBHOOK_PORT = 9443;
