@@ -11,6 +11,7 @@ import { manifestYaml } from '../constructs/k8s/common/yaml-text.js';
 import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
 import { SpecError } from '../spec/errors.js';
+import { byLocale } from '../spec/text-order.js';
 import { addWorkloadCharts } from './graphs.js';
 import { addNodePoolsChart } from './node-pools.js';
 import { addObservabilityChart } from './observability.js';
@@ -58,5 +59,5 @@ export function synthK8sTarget(spec: Spec): SynthFile[] {
   });
   return charts
     .map(({ chart, objects }) => ({ path: `${spec.target}/${chart.node.id}.k8s.yaml`, content: manifestYaml(...objects) }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+    .sort((a, b) => byLocale(a.path, b.path));
 }

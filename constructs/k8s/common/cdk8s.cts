@@ -11,6 +11,9 @@ export {
   App,
   Chart,
   DependencyGraph,
+  ImplicitTokenResolver,
   JsonPatch,
+  LazyResolver,
+  NumberStringUnionResolver,
   Yaml,
 } from 'cdk8s';

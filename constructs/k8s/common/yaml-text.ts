@@ -15,7 +15,11 @@
  */
 import { Yaml } from './cdk8s.cjs';
 import { Document, Scalar, stringify, type ToStringOptions } from 'yaml';
-import { stringifyString, type StringifyContext } from 'yaml/util';
+import { foldFlowLines, stringifyString, type StringifyContext } from 'yaml/util';
+
+/** The library's minContentWidth (its default): foldFlowLines leaves a line of up to 1 + 20 characters alone at any
+ * indentation. */
+const MIN_CONTENT_WIDTH = 20;
 
 interface Flavour {
   readonly lineWidth: number;
@@ -43,7 +47,7 @@ function flavour(version: '1.1' | '1.2', lineWidth: number, fallback: (doc: unkn
     flowCollectionPadding: true,
     indentSeq: true,
     lineWidth,
-    minContentWidth: 20,
+    minContentWidth: MIN_CONTENT_WIDTH,
     nullStr: 'null',
     simpleKeys: false,
     singleQuote: null,
@@ -68,8 +72,6 @@ const DEFAULT = flavour('1.2', 80, (doc) => stringify(doc));
 class Fallback extends Error {}
 
 const MAX_REMEMBERED = 50_000;
-/** foldFlowLines leaves a line of up to 21 characters alone at any indentation: a string of 19, quoted. */
-const NEVER_FOLDED = 19;
 /**
  * Strings `line` leaves to the library: line breaks, tabs and other control characters, surrogates, document
  * markers (stringifyString.js, containsDocumentMarker), keys too long to be implicit.
@@ -90,29 +92,33 @@ class Writer {
 
   /**
    * A string in the context the library gives it: indented as the collection's entries, a key or a value, and for
-   * a map value the column it starts at (stringifyPair sets `indentAtStart`). A single-line string that cannot be
-   * folded is written here by the library's rules and remembered (it comes out the same at any depth); any other
-   * string is written by the library's own writer.
+   * a map value the column it starts at (stringifyPair sets `indentAtStart`). A single-line string is written here
+   * by the library's rules (`line`, remembered: it is the same at any depth) and, when the flavour folds lines and
+   * it is long enough to be folded, folded by the library's own `foldFlowLines` as `plainString` and `quotedString`
+   * do; any other string is written by the library's own writer.
    */
   private str(value: string, indent: string, implicitKey: boolean, indentAtStart?: number): string {
     const seen = implicitKey ? this.keys : this.values;
     const hit = seen.get(value);
     if (hit !== undefined) return hit;
-    const lone = (this.f.lineWidth === 0 || value.length <= NEVER_FOLDED) && !UNUSUAL.test(value);
-    if (lone) {
-      let out = this.f.lines.get(value);
-      if (out === undefined) {
-        out = this.line(value);
-        // Bounded: a long-lived process (a test run) synthesizes many specs.
-        if (this.f.lines.size >= MAX_REMEMBERED) this.f.lines.clear();
-        this.f.lines.set(value, out);
+    let out = this.f.lines.get(value);
+    if (out === undefined && !UNUSUAL.test(value) && (out = this.line(value)) !== undefined) {
+      // Bounded: a long-lived process (a test run) synthesizes many specs.
+      if (this.f.lines.size >= MAX_REMEMBERED) this.f.lines.clear();
+      this.f.lines.set(value, out);
+    }
+    if (out !== undefined) {
+      // Keys are never folded, nor anything of up to 1 + minContentWidth characters: the same at any indentation.
+      if (implicitKey || this.f.lineWidth === 0 || out.length <= 1 + MIN_CONTENT_WIDTH) {
+        seen.set(value, out);
+        return out;
       }
-      seen.set(value, out);
-      return out;
+      // Plain and single-quoted strings fold as 'flow', double-quoted ones as 'quoted' (line() writes no escapes).
+      return foldFlowLines(out, indent, out[0] === '"' ? 'quoted' : 'flow', { indentAtStart, lineWidth: this.f.lineWidth, minContentWidth: MIN_CONTENT_WIDTH });
     }
     const { doc, options, indentStep } = this.f.root;
     const ctx = { doc, options, indentStep, inFlow: null, actualString: true, implicitKey, indent, indentAtStart } as unknown as StringifyContext;
-    const out = stringifyString(new Scalar(value), ctx);
+    out = stringifyString(new Scalar(value), ctx);
     // An explicit key (`? `) or a kept final line break (`|+`, which the library carries to the next line) is left
     // to the library.
     if ((implicitKey && out.length > 1024) || /^[|>]\d?\+/.test(out)) throw new Fallback();
@@ -122,15 +128,14 @@ class Writer {
   /**
    * The library's plainString and quotedString for a single line without tabs, control characters or document
    * markers: plain unless an indicator or `: `/` #` forbids it or plain would read back as another type in the
-   * flavour's schema; then single quotes when only double quotes occur, else double quotes (a string needing an
-   * escape goes to the library).
+   * flavour's schema; then single quotes when only double quotes occur, else double quotes. Undefined for a string
+   * that needs an escape, which the library writes.
    */
-  private line(value: string): string {
+  private line(value: string): string | undefined {
     if (!NOT_PLAIN.test(value) && !this.f.otherType.test(value)) return value;
     if (value.includes('"') && !value.includes("'")) return `'${value}'`;
     const json = JSON.stringify(value);
-    if (json.includes('\\')) throw new Fallback();
-    return json;
+    return json.includes('\\') ? undefined : json;
   }
 
   /** A scalar or empty collection as written at `indent` (the value's context); undefined for a block collection. */

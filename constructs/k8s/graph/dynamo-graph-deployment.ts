@@ -14,7 +14,9 @@
  *
  * Every rule is checked at synth time (node.addValidation); each message names the field, the value and the rule.
  */
-import { ApiObject, Chart } from '../common/cdk8s.cjs';
+import type { ApiObject } from 'cdk8s';
+import { Chart } from '../common/cdk8s.cjs';
+import { JsonApiObject } from '../common/json-api-object.js';
 import { KubeConfigMap } from '../common/kube.cjs';
 import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
@@ -240,7 +242,7 @@ export class DynamoGraphDeployment extends Construct {
     // Graph-wide envs reach every service (the operator merges them under each service's own); cache paths are not
     // graph-wide: each service sets the one it mounts (workers: the model cache; frontend: its hub cache).
     const graphEnvs: DgdEnv[] = envsJson(props.envs ?? []);
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = new JsonApiObject(this, 'Resource', {
       apiVersion: DGD_API_VERSION,
       kind: 'DynamoGraphDeployment',
       metadata: {

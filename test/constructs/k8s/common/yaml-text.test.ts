@@ -18,6 +18,10 @@ const STRINGS = [
   'bell\u0007', 'é ünïcode ✓', '{{ $labels.graph }}', 'sum by (a) (rate(x{component="frontend"}[5m]))', '---', '--- x', '...',
   'multi\nline', 'multi\nline\n', 'multi\n\nblank\n', 'multi\n  indented\nback', ' lead\nx', '\nlead', 'trail \nx', 'trail\n ',
   'keep\n\n', 'a\n---\nb', LONG, `${LONG} ${LONG}`, `"${LONG}"`, `${LONG}\n${LONG}\n`, 'k'.repeat(1030),
+  // Single lines around the folding width at each depth, plain, single- and double-quoted, and unbreakable.
+  ...[19, 20, 21, 22, 55, 58, 61, 64, 76, 79, 80, 81, 82, 120].flatMap((n) => [LONG.repeat(2).slice(0, n).trimEnd(), `"${LONG.slice(0, n)}"`, `'${LONG.slice(0, n)}'`, 'x'.repeat(n)]),
+  'sum by (namespace, graph) (rate(dynamo_frontend_requests_total{status="error", component="frontend"}[5m])) / sum by (namespace, graph) (rate(dynamo_frontend_requests_total[5m])) > 0.05',
+  `it's "both" kinds of quote in a line long enough to be folded by the library at eighty columns, with a back\\slash`,
 ];
 const OTHERS: unknown[] = [0, 7, -1, 1.5, 0.1, 1e21, -0, Number.NaN, Number.POSITIVE_INFINITY, true, false, null, [], {}, [[]], [{}], { a: [] }];
 
