@@ -60,8 +60,13 @@ function chartsInOrder(app: App, all: readonly IConstruct[]): { chart: Chart; ob
   return [...byChart].map(([chart, objects]) => ({ chart, objects }));
 }
 
+/** Every chart of `app` with its objects, in the order of `chart.toJson()`. `all` is `app.node.findAll()`. */
+export function orderedCharts(app: App, all: readonly IConstruct[]): { chart: Chart; objects: ApiObject[] }[] {
+  resolveDependencies(all);
+  return chartsInOrder(app, all);
+}
+
 /** Every chart of `app` with the JSON of its objects, as `chart.toJson()` gives it. `all` is `app.node.findAll()`. */
 export function renderCharts(app: App, all: readonly IConstruct[]): { chart: Chart; objects: unknown[] }[] {
-  resolveDependencies(all);
-  return chartsInOrder(app, all).map(({ chart, objects }) => ({ chart, objects: objects.map((o) => o.toJson() as unknown) }));
+  return orderedCharts(app, all).map(({ chart, objects }) => ({ chart, objects: objects.map((o) => o.toJson() as unknown) }));
 }

@@ -6,8 +6,8 @@
  * path and a walk up to the app per value), then sanitizes the result: map keys sorted, null and undefined dropped
  * from maps and turned into undefined in lists. cdk8s's built-in resolvers leave plain JSON as it is (they act on
  * `Lazy` values, objects with a `resolve` method and number-or-string union classes), so for plain JSON the result
- * is the sanitized copy alone, which this class makes in one pass. The metadata, the JSON patches and the order of
- * the top-level keys are cdk8s's own. Anything else takes cdk8s's path: an app with resolvers of its own, a value
+ * is the sanitized copy alone, which this class makes in one pass, or leaves to a YAML writer that sanitizes as it
+ * writes (`plainManifest`). The metadata, the JSON patches and the order of the top-level keys are cdk8s's own. Anything else takes cdk8s's path: an app with resolvers of its own, a value
  * that is not plain JSON (a class instance, a function, a map with a `constructor` key), CDK8S_DISABLE_SORT.
  */
 import type { Construct } from 'constructs';
@@ -42,7 +42,19 @@ export function sanitizedJson(value: unknown): unknown {
   return out;
 }
 
+/** ApiObject.toJson's order of the top-level keys: apiVersion, kind and metadata first, the rest as they come. */
+function apiOrder(json: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) if (k in json) result[k] = json[k];
+  return result;
+}
+
 export class JsonApiObject extends ApiObject {
+  /** `JsonApiObject`, the class itself: `instanceof` answers for every ApiObject (cdk8s's Symbol.hasInstance). */
+  public static isJsonApiObject(x: unknown): x is JsonApiObject {
+    return x instanceof ApiObject && typeof (x as Partial<JsonApiObject>).plainManifest === 'function';
+  }
+
   /** The JSON patches, as ApiObject keeps them (privately). */
   private readonly ops: JsonPatch[] = [];
 
@@ -56,8 +68,26 @@ export class JsonApiObject extends ApiObject {
     this.ops.push(...ops);
   }
 
+  /** Whether this object renders by its own pass (see the file's comment). */
+  private plain(): boolean {
+    return !process.env['CDK8S_DISABLE_SORT'] && builtInResolversOnly(this);
+  }
+
+  /**
+   * The object before sanitizing, for a writer that sanitizes as it writes (yaml-text.ts, sanitizedManifestYaml):
+   * the body with the rendered metadata, its top-level keys in ApiObject.toJson's order (sorted, then apiVersion, kind
+   * and metadata first); undefined when the object has JSON patches or takes cdk8s's path.
+   */
+  public plainManifest(): Record<string, unknown> | undefined {
+    if (this.ops.length > 0 || !this.plain()) return undefined;
+    const data: Record<string, unknown> = { ...this.body, metadata: this.metadata.toJson() };
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(data).sort()) sorted[k] = data[k];
+    return apiOrder(sorted);
+  }
+
   public override toJson(): unknown {
-    if (process.env['CDK8S_DISABLE_SORT'] || !builtInResolversOnly(this)) return super.toJson();
+    if (!this.plain()) return super.toJson();
     try {
       return this.plainJson();
     } catch {
@@ -68,10 +98,6 @@ export class JsonApiObject extends ApiObject {
 
   private plainJson(): Record<string, unknown> {
     const json = sanitizedJson({ ...this.body, metadata: this.metadata.toJson() });
-    const patched = JsonPatch.apply(json, ...this.ops) as Record<string, unknown>;
-    // As ApiObject.toJson: apiVersion, kind and metadata first, the rest in order.
-    const result: Record<string, unknown> = {};
-    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) if (k in patched) result[k] = patched[k];
-    return result;
+    return apiOrder(JsonPatch.apply(json, ...this.ops) as Record<string, unknown>);
   }
 }

@@ -80,12 +80,26 @@ const UNUSUAL = /[\x00-\x1f\x7f-\x9f\uD800-\uDFFF]|^(?:%|---|\.\.\.)|^[^]{1025}/
 /** The library's rule for what a plain scalar may not be (stringifyString.js, `plainString`), single-line part. */
 const NOT_PLAIN = /^[ ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ ]|:[ ]| #|[ :]$/;
 
+/**
+ * The keys of `map` in the order of its sorted copy (sanitizeValue builds it key by key in sorted order): sorted, but
+ * integer-like keys first in numeric order, as every JS object enumerates them.
+ */
+function sortedKeys(map: Record<string, unknown>): string[] {
+  const keys = Object.keys(map).sort();
+  return keys.some((k) => k.charCodeAt(0) <= 57 && k.charCodeAt(0) >= 48) ? Object.keys(Object.fromEntries(keys.map((k) => [k, 0]))) : keys;
+}
+
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 class Writer {
   private readonly keys = new Map<string, string>();
   private readonly values = new Map<string, string>();
   private objects = new Set<object>();
+  /**
+   * Write a value as cdk8s's sanitizeValue leaves it (ApiObject.toJson): map keys sorted, null and undefined map
+   * values left out; anything sanitizeValue would not copy as it is (a null list item, a class instance) falls back.
+   */
+  private sanitize = false;
   /** The document written so far. */
   private out = '';
   constructor(private readonly f: Flavour) {}
@@ -140,13 +154,18 @@ class Writer {
 
   /** A scalar or empty collection as written at `indent` (the value's context); undefined for a block collection. */
   private scalar(v: unknown, indent: string, indentAtStart?: number): string | undefined {
-    if (v === null) return 'null';
+    if (v === null) {
+      // Sanitized, a null list item is undefined (null map values are skipped before they get here).
+      if (this.sanitize) throw new Fallback();
+      return 'null';
+    }
     if (typeof v === 'boolean') return v ? 'true' : 'false';
     if (typeof v === 'number') {
       if (!Number.isFinite(v) || Object.is(v, -0)) throw new Fallback();
       return JSON.stringify(v);
     }
     if (typeof v === 'string') return this.str(v, indent, false, indentAtStart);
+    if (this.sanitize) return this.sanitizedCollection(v);
     if (!Array.isArray(v) && !isMap(v)) throw new Fallback();
     // The library writes an object met twice as an anchor and aliases (aliasDuplicateObjects).
     if (this.objects.has(v)) throw new Fallback();
@@ -155,8 +174,22 @@ class Writer {
     return Object.keys(v).length === 0 ? '{}' : undefined;
   }
 
-  /** Appends a non-empty block collection at `indent`; its first line carries no indentation (the caller's prefix does). */
-  private block(v: unknown, indent: string): void {
+  /** `scalar` for a collection that sanitizeValue copies: a fresh copy, so never an alias; `{}` when no value is left. */
+  private sanitizedCollection(v: unknown): string | undefined {
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype) throw new Fallback();
+      return v.length === 0 ? '[]' : undefined;
+    }
+    if (!isMap(v) || Object.hasOwn(v, 'constructor')) throw new Fallback();
+    for (const k in v) if (v[k] !== null && v[k] !== undefined) return undefined;
+    return '{}';
+  }
+
+  /**
+   * Appends a non-empty block collection at `indent`; its first line carries no indentation (the caller's prefix
+   * does). Sanitizing, the keys of maps below the root are sorted.
+   */
+  private block(v: unknown, indent: string, root = false): void {
     const inner = `${indent}  `;
     const newline = `\n${indent}`;
     let first = true;
@@ -171,11 +204,12 @@ class Writer {
       return;
     }
     const map = v as Record<string, unknown>;
-    for (const k in map) {
+    for (const k of this.sanitize && !root ? sortedKeys(map) : Object.keys(map)) {
+      const item = map[k];
+      if (this.sanitize && (item === null || item === undefined)) continue;
       const key = this.str(k, inner, true);
       this.out += first ? `${key}:` : `${newline}${key}:`;
       first = false;
-      const item = map[k];
       const s = this.scalar(item, inner, key.length + 2);
       if (s === undefined) {
         this.out += `\n${inner}`;
@@ -186,15 +220,25 @@ class Writer {
   }
 
   document(doc: unknown): string {
+    return this.write(doc, false) ?? this.f.fallback(doc);
+  }
+
+  /** The document of a value that sanitizeValue would copy as it is, sanitized (see `sanitize`); else undefined. */
+  sanitizedDocument(doc: Record<string, unknown>): string | undefined {
+    return this.write(doc, true);
+  }
+
+  private write(doc: unknown, sanitize: boolean): string | undefined {
+    this.sanitize = sanitize;
     this.objects = new Set([doc as object]);
     this.out = '';
     try {
       if (!isMap(doc)) throw new Fallback();
-      if (Object.keys(doc).length === 0) return '{}\n';
-      this.block(doc, '');
+      if ((sanitize ? this.sanitizedCollection(doc) : Object.keys(doc).length === 0 ? '{}' : undefined) === '{}') return '{}\n';
+      this.block(doc, '', true);
       return `${this.out}\n`;
     } catch (e) {
-      if (e instanceof Fallback) return this.f.fallback(doc);
+      if (e instanceof Fallback) return undefined;
       throw e;
     }
   }
@@ -204,6 +248,17 @@ class Writer {
 export function manifestYaml(...docs: unknown[]): string {
   const w = new Writer(MANIFEST);
   return docs.map((d) => (d === undefined ? '\n' : w.document(d))).join('---\n');
+}
+
+/**
+ * The manifest of an ApiObject from its plain body, as `manifestYaml(object.toJson())` writes it, without making the
+ * JSON first: `doc` is the body with its top-level keys in ApiObject's order (apiVersion, kind, metadata, then
+ * sorted); below the root, map keys are sorted, and null and undefined map values are left out everywhere, as cdk8s's
+ * sanitizeValue does. Undefined when the body holds anything sanitizeValue would not copy as it is (the caller
+ * renders `toJson()` instead).
+ */
+export function sanitizedManifestYaml(doc: Record<string, unknown>): string | undefined {
+  return new Writer(MANIFEST).sanitizedDocument(doc);
 }
 
 /** `value` as YAML, exactly as `stringify(value)` of the `yaml` package writes it. */

@@ -3,9 +3,10 @@
  * own pass, for anything else by cdk8s's path (custom resolvers, Lazy values, class instances, CDK8S_DISABLE_SORT),
  * with metadata changes and JSON patches applied as cdk8s applies them.
  */
-import { ApiObject, type ApiObjectProps, App, Chart, JsonPatch, Lazy, type IResolver, type ResolutionContext } from 'cdk8s';
+import { ApiObject, type ApiObjectProps, App, Chart, JsonPatch, Lazy, type IResolver, type ResolutionContext, Yaml } from 'cdk8s';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JsonApiObject } from '../../../../constructs/k8s/common/json-api-object.js';
+import { sanitizedManifestYaml } from '../../../../constructs/k8s/common/yaml-text.js';
 
 const BODY = {
   apiVersion: 'example.com/v1',
@@ -105,5 +106,33 @@ describe('JsonApiObject renders as ApiObject', () => {
     const [slowUnsorted, fastUnsorted] = both(() => structuredClone(BODY));
     expect(fastUnsorted).toBe(slowUnsorted);
     expect(fastUnsorted.indexOf('"z":"last"')).toBeLessThan(fastUnsorted.indexOf('"B":"upper"'));
+  });
+});
+
+describe('plainManifest, written by sanitizedManifestYaml (the manifests of a synthesis)', () => {
+  /** BODY without its null and undefined list items, which sanitizing turns into undefined (then toJson() is written). */
+  const body = () => {
+    const b = structuredClone(BODY);
+    b.spec.list = b.spec.list.filter((x) => x !== null && x !== undefined);
+    return b;
+  };
+  const make = (Kind: typeof ApiObject) => new Kind(new Chart(new App(), 'c', { namespace: 'ns' }), 'o', body());
+
+  it('is the YAML of ApiObject.toJson', () => {
+    const o = make(JsonApiObject) as JsonApiObject;
+    o.metadata.addAnnotation('note', 'n');
+    const reference = make(ApiObject);
+    reference.metadata.addAnnotation('note', 'n');
+    expect(sanitizedManifestYaml(o.plainManifest()!)).toBe(Yaml.stringify(reference.toJson()));
+    const withNulls = new JsonApiObject(new Chart(new App(), 'c'), 'o', structuredClone(BODY));
+    expect(sanitizedManifestYaml(withNulls.plainManifest()!)).toBeUndefined();
+  });
+
+  it('is undefined with JSON patches, so the object is written from toJson()', () => {
+    const o = make(JsonApiObject) as JsonApiObject;
+    o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    expect(o.plainManifest()).toBeUndefined();
+    expect(JsonApiObject.isJsonApiObject(o)).toBe(true);
+    expect(JsonApiObject.isJsonApiObject(make(ApiObject))).toBe(false);
   });
 });
