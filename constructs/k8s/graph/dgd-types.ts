@@ -90,6 +90,8 @@ export function mergeJson(base: JsonObject, over: JsonObject): JsonObject {
 
 /** The escape hatch as manifest JSON (Kubernetes types serialized the way cdk8s serializes them). */
 export function extraPodSpecJson(x: ExtraPodSpec): JsonObject {
+  // Nothing given (most services): no converter run, which would build every PodSpec field only to drop it.
+  if (Object.keys(x).length === 0) return {};
   const { mainContainer, containers, ...pod } = x;
   const podJson = (toJson_PodSpec({ ...pod, containers: containers ?? [] }) ?? {}) as JsonObject;
   if (!containers) delete podJson['containers'];
