@@ -92,8 +92,6 @@ function sortedKeys(map: Record<string, unknown>): string[] {
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 class Writer {
-  private readonly keys = new Map<string, string>();
-  private readonly values = new Map<string, string>();
   private objects = new Set<object>();
   /**
    * Write a value as cdk8s's sanitizeValue leaves it (ApiObject.toJson): map keys sorted, null and undefined map
@@ -112,9 +110,6 @@ class Writer {
    * do; any other string is written by the library's own writer.
    */
   private str(value: string, indent: string, implicitKey: boolean, indentAtStart?: number): string {
-    const seen = implicitKey ? this.keys : this.values;
-    const hit = seen.get(value);
-    if (hit !== undefined) return hit;
     let out = this.f.lines.get(value);
     if (out === undefined && !UNUSUAL.test(value) && (out = this.line(value)) !== undefined) {
       // Bounded: a long-lived process (a test run) synthesizes many specs.
@@ -123,10 +118,7 @@ class Writer {
     }
     if (out !== undefined) {
       // Keys are never folded, nor anything of up to 1 + minContentWidth characters: the same at any indentation.
-      if (implicitKey || this.f.lineWidth === 0 || out.length <= 1 + MIN_CONTENT_WIDTH) {
-        seen.set(value, out);
-        return out;
-      }
+      if (implicitKey || this.f.lineWidth === 0 || out.length <= 1 + MIN_CONTENT_WIDTH) return out;
       // Plain and single-quoted strings fold as 'flow', double-quoted ones as 'quoted' (line() writes no escapes).
       return foldFlowLines(out, indent, out[0] === '"' ? 'quoted' : 'flow', { indentAtStart, lineWidth: this.f.lineWidth, minContentWidth: MIN_CONTENT_WIDTH });
     }
