@@ -86,7 +86,13 @@ const NOT_PLAIN = /^[ ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ ]|:[ ]| #|[ :]$/;
  */
 function sortedKeys(map: Record<string, unknown>): string[] {
   const keys = Object.keys(map).sort();
-  return keys.some((k) => k.charCodeAt(0) <= 57 && k.charCodeAt(0) >= 48) ? Object.keys(Object.fromEntries(keys.map((k) => [k, 0]))) : keys;
+  for (const k of keys) {
+    const c = k.charCodeAt(0);
+    // Sorted: past the first key that starts above '9', no key starts with a digit.
+    if (c > 57) break;
+    if (c >= 48) return Object.keys(Object.fromEntries(keys.map((x) => [x, 0])));
+  }
+  return keys;
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;

@@ -233,7 +233,8 @@ export class DynamoGraphDeployment extends Construct {
 
     const engineFiles = Object.fromEntries(workers.flatMap((w) => (w.engineFile ? [[w.engineFile.name, w.engineFile.content] as const] : [])));
     if (Object.keys(engineFiles).length) {
-      new KubeConfigMap(this, 'EngineConfig', {
+      new JsonApiObject(this, 'EngineConfig', {
+        ...KubeConfigMap.GVK,
         metadata: { name: `${this.name}-engine-config`, namespace: this.namespace, labels: { 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/managed-by': MANAGED_BY } },
         data: engineFiles,
       });
