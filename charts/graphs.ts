@@ -16,7 +16,6 @@ import { ModelCache } from '../constructs/k8s/graph/model-cache.js';
 import { PLATFORM_CLIENT_LABEL } from '../constructs/k8s/common/network.js';
 import { PlatformNamespace } from '../constructs/k8s/namespace/platform-namespace.js';
 import { workerGroups, type GraphSpec } from '../spec/graphs.js';
-import { byLocale } from '../spec/text-order.js';
 import { tracingEnv } from './observability.js';
 import type { CloudProfile } from '../spec/profile/types.js';
 import type { Spec } from '../spec/schema.js';
@@ -32,7 +31,7 @@ const chart = (app: App, id: string, namespace?: string) => new Chart(app, id, {
 
 const envList = (envs: Readonly<Record<string, string>>): EnvVar[] =>
   Object.entries(envs)
-    .sort(([a], [b]) => byLocale(a, b))
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value }));
 
 /** Cloud targets run two frontends (spread, with a budget) so that a drain or a zone outage keeps serving; local one. */
@@ -71,7 +70,7 @@ export function addWorkloadCharts(app: App, spec: Spec, profile: CloudProfile): 
   const np = spec.platform.networkPolicy;
   const enabledGraphs = Object.entries(spec.graphs)
     .filter(([, g]) => g.enabled)
-    .sort(([a], [b]) => byLocale(a, b));
+    .sort(([a], [b]) => a.localeCompare(b));
   const workersOf = new Map(enabledGraphs.map(([name, g]) => [name, graphWorkers(g, profile)]));
 
   // IPC_LOCK (RDMA over EFA or InfiniBand) is outside the baseline Pod Security Standard.

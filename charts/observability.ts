@@ -10,7 +10,6 @@ import { DynamoMonitoring } from '../constructs/k8s/observability/dynamo-monitor
 import type { GraphSlo } from '../constructs/k8s/observability/alert-rules.js';
 import type { Spec } from '../spec/schema.js';
 import { workerGroups } from '../spec/graphs.js';
-import { byLocale } from '../spec/text-order.js';
 
 export const OBSERVABILITY_CHART = '70-observability';
 
@@ -18,7 +17,7 @@ export const OBSERVABILITY_CHART = '70-observability';
 export function graphSlos(spec: Spec): GraphSlo[] {
   return Object.entries(spec.graphs)
     .filter(([, g]) => g.enabled)
-    .sort(([a], [b]) => byLocale(a, b))
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, g]) => ({ name, ttftP95Ms: g.slo.ttftP95Ms, itlP95Ms: g.slo.itlP95Ms, replicated: workerGroups(g).some(({ group }) => group.replicas > 1), startupBudgetSeconds: g.health.startupBudgetSeconds }));
 }
 

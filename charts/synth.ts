@@ -13,7 +13,6 @@ import { manifestYaml, sanitizedManifestYaml } from '../constructs/k8s/common/ya
 import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
 import { SpecError } from '../spec/errors.js';
-import { byLocale } from '../spec/text-order.js';
 import { addWorkloadCharts } from './graphs.js';
 import { addNodePoolsChart } from './node-pools.js';
 import { addObservabilityChart } from './observability.js';
@@ -71,5 +70,5 @@ export function synthK8sTarget(spec: Spec): SynthFile[] {
   // The documents of a file, separated by `---`, as manifestYaml(...documents) joins them.
   return charts
     .map(({ chart, objects }) => ({ path: `${spec.target}/${chart.node.id}.k8s.yaml`, content: objects.map(manifestOf).join('---\n') }))
-    .sort((a, b) => byLocale(a.path, b.path));
+    .sort((a, b) => a.path.localeCompare(b.path));
 }

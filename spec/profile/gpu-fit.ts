@@ -5,7 +5,6 @@
  */
 import type { GpuPoolProfile, CloudProfile, Taint, Toleration } from './types.js';
 import { tolerationOf } from './types.js';
-import { byLocale } from '../text-order.js';
 
 export const GPU_CAPACITIES = ['on-demand', 'spot', 'any'] as const;
 export type GpuCapacity = (typeof GPU_CAPACITIES)[number];
@@ -58,7 +57,7 @@ export function fitGpuPools(profile: CloudProfile, req: GpuRequest): GpuFit {
 export function taintsOf(pools: readonly GpuPoolProfile[]): Taint[] {
   const seen = new Map<string, Taint>();
   for (const t of pools.flatMap((p) => p.taints)) seen.set(`${t.key}=${t.value ?? ''}:${t.effect}`, t);
-  return [...seen.entries()].sort(([a], [b]) => byLocale(a, b)).map(([, t]) => t);
+  return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, t]) => t);
 }
 
 /** The tolerations a pod needs to run on every one of the pools (and on no other tainted node). */
@@ -68,7 +67,7 @@ export const tolerationsFor = (pools: readonly GpuPoolProfile[]): Toleration[] =
 export function poolSelector(pools: readonly GpuPoolProfile[]): Record<string, string[]> {
   const out: Record<string, Set<string>> = {};
   for (const p of pools) for (const [k, v] of Object.entries(p.nodeSelector)) (out[k] ??= new Set()).add(v);
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => byLocale(a, b)).map(([k, vs]) => [k, [...vs].sort()]));
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)).map(([k, vs]) => [k, [...vs].sort()]));
 }
 
 /** The fast-network resource every given pool offers, if they all offer the same one. */
