@@ -7,8 +7,9 @@
  * from maps and turned into undefined in lists. cdk8s's built-in resolvers leave plain JSON as it is (they act on
  * `Lazy` values, objects with a `resolve` method and number-or-string union classes), so for plain JSON the result
  * is the sanitized copy alone, which this class makes in one pass, or leaves to a YAML writer that sanitizes as it
- * writes (`plainManifest`). The metadata, the JSON patches and the order of the top-level keys are cdk8s's own. Anything else takes cdk8s's path: an app with resolvers of its own, a value
- * that is not plain JSON (a class instance, a function, a map with a `constructor` key), CDK8S_DISABLE_SORT.
+ * writes (`plainManifest`). The metadata, the JSON patches and the order of the top-level keys are cdk8s's own.
+ * Anything else takes cdk8s's path: an app with resolvers of its own, a value that is not plain JSON (a class
+ * instance, a function, a map with a `constructor` key), CDK8S_DISABLE_SORT.
  */
 import type { Construct } from 'constructs';
 import type { ApiObjectProps } from 'cdk8s';

@@ -4,12 +4,15 @@
  *
  * Two flavours: `manifestYaml` is cdk8s `Yaml.stringify` (YAML 1.1 schema, no line folding, undefined kept), the
  * text of every manifest file; `yamlText` is the package's own `stringify(value)` (YAML 1.2 core schema, lines
- * folded at 80 columns), the text of configuration files inside ConfigMaps.
+ * folded at 80 columns), the text of configuration files inside ConfigMaps. `sanitizedManifestYaml` writes a
+ * manifest from an object's plain body, sorting and dropping nulls as cdk8s's ApiObject.toJson would first
+ * (json-api-object.ts).
  *
- * The structure (block maps and sequences, `{}` and `[]`, null, booleans, numbers) is written here; every string,
- * key or value, is written by the library's own string writer (`stringifyString` from `yaml/util`) in the context
- * the library would give it (indentation, key or value, the column it starts at), so quoting, block scalars and
- * folding are the library's. A document with anything else (undefined, -0, non-finite numbers, class instances, an
+ * The structure (block maps and sequences, `{}` and `[]`, null, booleans, numbers) is written here; single-line
+ * strings are written by the library's rules for plain and quoted scalars and folded by its own `foldFlowLines`;
+ * every other string, key or value, is written by the library's own string writer (`stringifyString` from
+ * `yaml/util`) in the context the library would give it (indentation, key or value, the column it starts at), so
+ * quoting, block scalars and folding are the library's. A document with anything else (undefined, -0, non-finite numbers, class instances, an
  * object met twice, which the library writes as an anchor and aliases, a key of over 1024 characters) is handed
  * whole to the library.
  */
