@@ -88,7 +88,8 @@ describe('CommonJS packages load through require', () => {
 
   it('ES module sources take their classes from the .cts facades, and types only (import type) from the packages', () => {
     const direct = product.filter((f) => f.endsWith('.ts')).flatMap((f) => valueImports(f).map((s) => `${relative(ROOT, f)}: ${s}`));
-    expect(direct).toEqual([]);
+    const hint = 'import these classes from a facade (constructs/cloud/cdktf.cts, constructs/cloud/{aws,azure,gcp}/provider.cts, constructs/cloud/deploy/helm-provider.cts, constructs/k8s/common/{cdk8s,kube}.cts; add the class there), and types with `import type`';
+    expect(direct, hint).toEqual([]);
   });
 
   it('the facades do load the packages, so the rule above is checked against real imports', () => {
