@@ -6,7 +6,8 @@
  * dependency resolution runs once per app, in the same order (so the same object order comes out), and each chart
  * is then ordered on its own dependency graph, as `_synthChart` does. Validation is the caller's, once.
  */
-import { ApiObject, type App, Chart, DependencyGraph } from 'cdk8s';
+import { ApiObject, Chart, DependencyGraph } from '../constructs/k8s/common/cdk8s.cjs';
+import type { App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 
 interface Dependency {
@@ -59,8 +60,13 @@ function chartsInOrder(app: App, all: readonly IConstruct[]): { chart: Chart; ob
   return [...byChart].map(([chart, objects]) => ({ chart, objects }));
 }
 
+/** Every chart of `app` with its objects, in the order of `chart.toJson()`. `all` is `app.node.findAll()`. */
+export function orderedCharts(app: App, all: readonly IConstruct[]): { chart: Chart; objects: ApiObject[] }[] {
+  resolveDependencies(all);
+  return chartsInOrder(app, all);
+}
+
 /** Every chart of `app` with the JSON of its objects, as `chart.toJson()` gives it. `all` is `app.node.findAll()`. */
 export function renderCharts(app: App, all: readonly IConstruct[]): { chart: Chart; objects: unknown[] }[] {
-  resolveDependencies(all);
-  return chartsInOrder(app, all).map(({ chart, objects }) => ({ chart, objects: objects.map((o) => o.toJson() as unknown) }));
+  return orderedCharts(app, all).map(({ chart, objects }) => ({ chart, objects: objects.map((o) => o.toJson() as unknown) }));
 }

@@ -3,7 +3,8 @@
  * model-cache access pod, one chart per graph and one per graph request. Chart ids are file names, so they apply
  * after the platform (`40-...` onwards).
  */
-import { type App, Chart } from 'cdk8s';
+import { Chart } from '../constructs/k8s/common/cdk8s.cjs';
+import type { App } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { DynamoGraphDeployment, type WorkerProps } from '../constructs/k8s/graph/dynamo-graph-deployment.js';

@@ -4,7 +4,8 @@
  * own between the Karpenter release (its CRDs) and the platform release, so that `destroy` deletes them, and
  * Karpenter drains and terminates their nodes, before Karpenter goes. Names come from the spec alone (karpenterNames).
  */
-import { type App, Chart } from 'cdk8s';
+import { Chart } from '../constructs/k8s/common/cdk8s.cjs';
+import type { App } from 'cdk8s';
 import { KarpenterGpuPool } from '../constructs/k8s/karpenter/gpu-node-pool.js';
 import { DEFAULT_DISK_GIB } from '../stacks/common.js';
 import { karpenterGpuPoolLabels, karpenterNames } from '../spec/profile/aws.js';

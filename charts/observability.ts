@@ -4,7 +4,8 @@
  * (`70-dcgm-exporter`). Cluster-wide objects in several namespaces (platform, workloads, monitoring, GPU Operator or
  * DCGM exporter); applied after the graphs.
  */
-import { type App, Chart } from 'cdk8s';
+import { Chart } from '../constructs/k8s/common/cdk8s.cjs';
+import type { App } from 'cdk8s';
 import { selectorLabels } from '../constructs/k8s/common/labels.js';
 import { DcgmExporter } from '../constructs/k8s/observability/dcgm-exporter.js';
 import { DynamoMonitoring } from '../constructs/k8s/observability/dynamo-monitoring.js';

@@ -2,7 +2,8 @@
  * The platform charts of one target, composed from the construct library and driven by the spec and the cloud
  * profile. Chart ids are the output file names, so lexical order is apply order.
  */
-import { type App, Chart } from 'cdk8s';
+import { Chart } from '../constructs/k8s/common/cdk8s.cjs';
+import type { App } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { EtcdCluster } from '../constructs/k8s/etcd/etcd-cluster.js';
 import { EtcdSnapshots } from '../constructs/k8s/etcd/etcd-snapshot.js';

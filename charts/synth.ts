@@ -3,11 +3,13 @@
  * Pure: returns the files instead of writing them, so the caller can swap a whole output folder at once.
  */
 import { applyImagePolicy } from '../constructs/k8s/common/images.js';
-import { App } from 'cdk8s';
+import { App } from '../constructs/k8s/common/cdk8s.cjs';
 import type { IConstruct } from 'constructs';
 import { withTreeIndex } from '../constructs/k8s/common/tree-index.js';
-import { renderCharts } from './chart-objects.js';
-import { manifestYaml } from '../constructs/k8s/common/yaml-text.js';
+import type { ApiObject } from 'cdk8s';
+import { orderedCharts } from './chart-objects.js';
+import { JsonApiObject } from '../constructs/k8s/common/json-api-object.js';
+import { manifestYaml, sanitizedManifestYaml } from '../constructs/k8s/common/yaml-text.js';
 import { cloudProfile } from '../spec/profile/index.js';
 import type { Spec } from '../spec/schema.js';
 import { SpecError } from '../spec/errors.js';
@@ -46,6 +48,15 @@ function validateAll(all: readonly IConstruct[]): void {
 }
 
 /**
+ * An object's manifest, as `manifestYaml(object.toJson())` writes it: a JsonApiObject's written straight from its
+ * plain body (no sorted copy of it made first), any other's from its JSON.
+ */
+function manifestOf(o: ApiObject): string {
+  const plain = JsonApiObject.isJsonApiObject(o) ? o.plainManifest() : undefined;
+  return (plain && sanitizedManifestYaml(plain)) ?? manifestYaml(o.toJson());
+}
+
+/**
  * The YAML files of one target. Each chart's objects come out in cdk8s's stable order. The app is walked once:
  * validations that look at the whole app share that walk (see tree-index.ts), and the charts are rendered without
  * `chart.toJson()`, which re-validates the whole app per chart.
@@ -54,9 +65,10 @@ export function synthK8sTarget(spec: Spec): SynthFile[] {
   const app = buildK8sApp(spec);
   const charts = withTreeIndex(app, (all) => {
     validateAll(all);
-    return renderCharts(app, all);
+    return orderedCharts(app, all);
   });
+  // The documents of a file, separated by `---`, as manifestYaml(...documents) joins them.
   return charts
-    .map(({ chart, objects }) => ({ path: `${spec.target}/${chart.node.id}.k8s.yaml`, content: manifestYaml(...objects) }))
+    .map(({ chart, objects }) => ({ path: `${spec.target}/${chart.node.id}.k8s.yaml`, content: objects.map(manifestOf).join('---\n') }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }

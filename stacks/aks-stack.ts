@@ -5,12 +5,12 @@
  * Operator owns it), spot pools from zero, the model store tier of the spec (Azure Managed Lustre by default, as the
  * seed recommends), Azure Container Registry with AcrPull for the kubelet identity, and the deploy path.
  */
-import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry/index.js';
-import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config/index.js';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider/index.js';
-import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.js';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { ContainerRegistry } from '../constructs/cloud/azure/provider.cjs';
+import { DataAzurermClientConfig } from '../constructs/cloud/azure/provider.cjs';
+import { AzurermProvider } from '../constructs/cloud/azure/provider.cjs';
+import { ResourceGroup } from '../constructs/cloud/azure/provider.cjs';
+import { RoleAssignment } from '../constructs/cloud/azure/provider.cjs';
+import { TerraformOutput, TerraformStack } from '../constructs/cloud/cdktf.cjs';
 import type { Construct } from 'constructs';
 import { exposedFrontends } from '../charts/frontend-access.js';
 import { platformPrerequisites } from '../charts/prerequisites.js';

@@ -1,5 +1,5 @@
 /** The cdktf app: one stack per cloud target, each loading only its own provider's modules. */
-import { App } from 'cdktf';
+import { App } from '../constructs/cloud/cdktf.cjs';
 import type { CloudSpec, CloudTarget, Spec, Target } from '../spec/schema.js';
 import { AksStack } from './aks-stack.js';
 import { synthK8sTarget, type SynthFile } from '../charts/synth.js';

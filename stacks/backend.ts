@@ -1,4 +1,5 @@
-import { LocalBackend, type TerraformStack } from 'cdktf';
+import { LocalBackend } from '../constructs/cloud/cdktf.cjs';
+import type { TerraformStack } from 'cdktf';
 
 /**
  * State of a stack, by default in a local file at the project root: outside cdktf.out (which every synth replaces)

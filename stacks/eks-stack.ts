@@ -5,12 +5,8 @@
  * the model store (EFS or FSx for Lustre), ECR repositories, and the deploy path that installs the Kubernetes
  * layer. Every fact the Kubernetes layer also uses (taints, labels, storage class) comes from the cloud profile.
  */
-import { DataAwsSubnets } from '@cdktf/provider-aws/lib/data-aws-subnets/index.js';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider, DataAwsSubnets, SecurityGroup, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from '../constructs/cloud/aws/provider.cjs';
+import { TerraformOutput, TerraformStack } from '../constructs/cloud/cdktf.cjs';
 import type { Construct } from 'constructs';
 import { NODE_POOLS_CHART } from '../charts/node-pools.js';
 import { platformPrerequisites } from '../charts/prerequisites.js';

@@ -4,13 +4,9 @@
  * spot from zero, the model store (Filestore through its CSI add-on, or Managed Lustre through its CSI driver),
  * Artifact Registry, a Workload Identity service account for workloads, and the deploy path.
  */
-import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository/index.js';
-import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall/index.js';
-import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address/index.js';
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config/index.js';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider/index.js';
-import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection/index.js';
-import { type ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
+import { ArtifactRegistryRepository, ComputeFirewall, ComputeGlobalAddress, DataGoogleClientConfig, GoogleProvider, ServiceNetworkingConnection } from '../constructs/cloud/gcp/provider.cjs';
+import { TerraformOutput, TerraformStack } from '../constructs/cloud/cdktf.cjs';
+import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { platformPrerequisites } from '../charts/prerequisites.js';
 import { type GcpApi, GcpApis } from '../constructs/cloud/gcp/apis.js';

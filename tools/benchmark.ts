@@ -4,7 +4,7 @@
  * The Hugging Face token Secret is never part of it: it is created from the environment by the documented
  * `kubectl create secret` command.
  */
-import { App, Chart, Yaml } from 'cdk8s';
+import { App, Chart, Yaml } from '../constructs/k8s/common/cdk8s.cjs';
 import { applyImagePolicy } from '../constructs/k8s/common/images.js';
 import { ModelCache } from '../constructs/k8s/graph/model-cache.js';
 import { cloudProfile } from '../spec/profile/index.js';

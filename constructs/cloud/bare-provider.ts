@@ -2,7 +2,7 @@
  * A Terraform provider without an npm binding and without configuration (hashicorp/http, hashicorp/time), as cdktf's
  * generic `TerraformProvider`. The caller pins its version in `required_providers` (stacks/provider-source.ts).
  */
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider } from './cdktf.cjs';
 import type { Construct } from 'constructs';
 
 export class BareProvider extends TerraformProvider {

@@ -8,7 +8,7 @@
  * There is no npm binding of the http provider: the data source is cdktf's generic `TerraformDataSource`, and
  * `HttpProvider` a bare `TerraformProvider` (the provider needs no configuration). The caller pins the version.
  */
-import { Fn, TerraformDataSource } from 'cdktf';
+import { Fn, TerraformDataSource } from './cdktf.cjs';
 import { Construct } from 'constructs';
 import { BareProvider } from './bare-provider.js';
 

@@ -10,7 +10,8 @@
  * `BareProvider`; the caller pins the version (VERSIONS.unboundProviders.time) and creates one TimeSleep per stack
  * (each brings the provider's configuration block).
  */
-import { type ITerraformDependable, TerraformResource } from 'cdktf';
+import { TerraformResource } from './cdktf.cjs';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { BareProvider } from './bare-provider.js';
 

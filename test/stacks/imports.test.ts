@@ -1,5 +1,6 @@
 /**
- * Synth speed and memory: no provider barrel anywhere, and a stack's import graph reaches only its own provider.
+ * Synth speed and memory: no provider barrel anywhere, a stack's import graph reaches only its own provider, and the
+ * big CommonJS packages load through require (the .cts facades), not through Node's ES module loader.
  * Checked on the sources (static imports), so a new transitive import cannot slip a second provider in.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -13,7 +14,7 @@ const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|imp
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+    return statSync(p).isDirectory() ? files(p) : /\.c?ts$/.test(p) ? [p] : [];
   });
 }
 function importsOf(file: string): string[] {
@@ -27,7 +28,7 @@ function reach(entry: string): Set<string> {
     if (seen.has(f)) return;
     seen.add(f);
     for (const spec of importsOf(f)) {
-      if (spec.startsWith('.')) walk(resolve(dirname(f), spec.replace(/\.js$/, '.ts')));
+      if (spec.startsWith('.')) walk(resolve(dirname(f), spec.replace(/\.js$/, '.ts').replace(/\.cjs$/, '.cts')));
       else packages.add(spec);
     }
   };
@@ -42,7 +43,7 @@ describe('provider imports', () => {
     const barrels = all.flatMap((f) => importsOf(f).filter((s) => /^@cdktf\/provider-[a-z]+$/.test(s)).map((s) => `${relative(ROOT, f)}: ${s}`));
     expect(barrels).toEqual([]);
     // The scanner does see provider imports, so the empty list above means something.
-    expect(importsOf(join(ROOT, 'stacks', 'eks-stack.ts')).some((s) => s.startsWith('@cdktf/provider-aws/lib/'))).toBe(true);
+    expect(importsOf(join(ROOT, 'constructs', 'cloud', 'aws', 'provider.cts')).some((s) => s.startsWith('@cdktf/provider-aws/lib/'))).toBe(true);
   });
 
   it('deep imports end in /index.js (native ESM has no directory imports)', () => {
@@ -68,5 +69,32 @@ describe('provider imports', () => {
     const pkgs = [...reach(join(ROOT, entry))];
     expect(pkgs).toContain('cdk8s');
     expect(pkgs.filter((p) => p.startsWith('@cdktf/') || p === 'cdktf')).toEqual([]);
+  });
+});
+
+/**
+ * The CommonJS packages whose loading dominates the synth's start: imported from an ES module, Node runs each of
+ * their files through its module syntax detection and its export lexer before require runs it (for the provider
+ * modules and cdk8s-plus-28's 2.7 MB imports/k8s.js, more CPU than the loading itself). Their classes come from
+ * CommonJS facades (.cts, TypeScript's named re-exports, which the lexer reads without opening the package).
+ */
+const COMMONJS_PACKAGES = /^(?:cdktf|cdk8s|cdk8s-plus-28\/.*|@cdktf\/provider-[a-z]+\/.*)$/;
+/** `import { ... } from` and `export ... from` statements that load a module at run time (not `import type`). */
+const VALUE_IMPORT = /(?:^|\n)\s*(?:import(?!\s+type\s)|export(?!\s+type\s))\s[^'"]*?from\s+['"]([^'"]+)['"]/g;
+
+describe('CommonJS packages load through require', () => {
+  const product = ['spec', 'constructs', 'charts', 'stacks', 'bin', 'tools'].flatMap((d) => files(join(ROOT, d))).concat(join(ROOT, 'index.ts'));
+  const valueImports = (f: string) => [...readFileSync(f, 'utf8').matchAll(VALUE_IMPORT)].map((m) => m[1]!).filter((s) => COMMONJS_PACKAGES.test(s));
+
+  it('ES module sources take their classes from the .cts facades, and types only (import type) from the packages', () => {
+    const direct = product.filter((f) => f.endsWith('.ts')).flatMap((f) => valueImports(f).map((s) => `${relative(ROOT, f)}: ${s}`));
+    const hint = 'import these classes from a facade (constructs/cloud/cdktf.cts, constructs/cloud/{aws,azure,gcp}/provider.cts, constructs/cloud/deploy/helm-provider.cts, constructs/k8s/common/{cdk8s,kube}.cts; add the class there), and types with `import type`';
+    expect(direct, hint).toEqual([]);
+  });
+
+  it('the facades do load the packages, so the rule above is checked against real imports', () => {
+    const facades = product.filter((f) => f.endsWith('.cts'));
+    const loaded = new Set(facades.flatMap(valueImports).map((s) => s.replace(/^(@cdktf\/provider-[a-z]+|cdk8s-plus-28)\/.*/, '$1')));
+    expect([...loaded].sort()).toEqual(['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-google', '@cdktf/provider-helm', 'cdk8s', 'cdk8s-plus-28', 'cdktf']);
   });
 });

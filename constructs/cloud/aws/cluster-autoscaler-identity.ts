@@ -1,5 +1,5 @@
 /** The cluster-autoscaler's IAM role, bound by EKS Pod Identity to its service account. */
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association/index.js';
+import { EksPodIdentityAssociation } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CLUSTER_AUTOSCALER_IDENTITY, clusterAutoscalerPolicy } from './cluster-autoscaler.js';

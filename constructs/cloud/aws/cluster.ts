@@ -6,14 +6,14 @@
  * upgrade policy (STANDARD by default: at the end of standard support EKS upgrades the cluster instead of moving it
  * into extended support, which is billed per cluster hour; EKS itself defaults to EXTENDED).
  */
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
-import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry/index.js';
-import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association/index.js';
-import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster/index.js';
-import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
+import { CloudwatchLogGroup } from './provider.cjs';
+import { DataAwsCallerIdentity } from './provider.cjs';
+import { DataAwsPartition } from './provider.cjs';
+import { EksAccessEntry } from './provider.cjs';
+import { EksAccessPolicyAssociation } from './provider.cjs';
+import { EksCluster } from './provider.cjs';
+import { IamOpenidConnectProvider } from './provider.cjs';
+import { KmsKey } from './provider.cjs';
 import { Construct } from 'constructs';
 import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';
 import { ServiceRole } from './iam.js';

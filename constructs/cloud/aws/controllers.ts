@@ -3,8 +3,7 @@
  * EKS Pod Identity (never the node role): the VPC CNI and the EBS, EFS and FSx CSI drivers (EKS add-ons), and the
  * roles the AWS Load Balancer Controller and the CloudWatch agent assume once installed.
  */
-import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon/index.js';
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association/index.js';
+import { EksAddon, EksPodIdentityAssociation } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';

@@ -14,10 +14,8 @@
  * Each data source carries a postcondition, so a type without EFA, or no zone that offers it, fails the plan with a
  * message naming the pool's instance type.
  */
-import { DataAwsEc2InstanceType } from '@cdktf/provider-aws/lib/data-aws-ec2-instance-type/index.js';
-import { DataAwsEc2InstanceTypeOfferings } from '@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings/index.js';
-import { DataAwsSubnets } from '@cdktf/provider-aws/lib/data-aws-subnets/index.js';
-import { Fn, Token } from 'cdktf';
+import { DataAwsEc2InstanceType, DataAwsEc2InstanceTypeOfferings, DataAwsSubnets } from './provider.cjs';
+import { Fn, Token } from '../cdktf.cjs';
 import { Construct } from 'constructs';
 
 export interface EfaNetworkingProps {

@@ -6,8 +6,8 @@
  * `arn:<partition>:ec2:<region>:<account>:vpc-flow-log/*`): the confused-deputy condition of the AWS VPC Flow Logs
  * guide ("IAM role for publishing flow logs to CloudWatch Logs"). A brought VPC keeps its own flow logs.
  */
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
-import { FlowLog } from '@cdktf/provider-aws/lib/flow-log/index.js';
+import { CloudwatchLogGroup } from './provider.cjs';
+import { FlowLog } from './provider.cjs';
 import { Construct } from 'constructs';
 import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';
 import { ServiceRole } from './iam.js';

@@ -1,6 +1,5 @@
 /** IAM helpers: roles for AWS services and for Kubernetes service accounts through EKS Pod Identity. */
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import { IamRole, IamRolePolicyAttachment } from './provider.cjs';
 import { Construct } from 'constructs';
 import { AWS_NAME_MAX } from '../../../spec/profile/aws-names.js';
 

@@ -6,14 +6,7 @@
  * change, capacity reservation interruption); and the discovery tag on the subnets and the cluster security
  * group that the EC2NodeClasses select by.
  */
-import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
-import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag/index.js';
-import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry/index.js';
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association/index.js';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy/index.js';
+import { CloudwatchEventRule, CloudwatchEventTarget, DataAwsCallerIdentity, Ec2Tag, EksAccessEntry, EksPodIdentityAssociation, SqsQueue, SqsQueuePolicy } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { karpenterNames } from '../../../spec/profile/aws.js';

@@ -9,11 +9,7 @@
  *
  * `storageClassParameters` is what the deploy path writes into the StorageClass the cloud profile names.
  */
-import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system/index.js';
-import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target/index.js';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
+import { EfsFileSystem, EfsMountTarget, SecurityGroup, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from './provider.cjs';
 import { Construct } from 'constructs';
 
 export interface EksModelStorageProps {

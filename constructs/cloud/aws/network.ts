@@ -3,18 +3,8 @@
  * zone), and the subnet tags the AWS Load Balancer Controller discovers subnets by. Or an existing VPC's private
  * subnets, untouched.
  */
-import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones/index.js';
-import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc/index.js';
-import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group/index.js';
-import { Eip } from '@cdktf/provider-aws/lib/eip/index.js';
-import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway/index.js';
-import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway/index.js';
-import { Route } from '@cdktf/provider-aws/lib/route/index.js';
-import { RouteTable } from '@cdktf/provider-aws/lib/route-table/index.js';
-import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association/index.js';
-import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
-import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
-import { Fn } from 'cdktf';
+import { DataAwsAvailabilityZones, DataAwsVpc, DefaultSecurityGroup, Eip, InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet, Vpc } from './provider.cjs';
+import { Fn } from '../cdktf.cjs';
 import { Construct } from 'constructs';
 
 export interface EksNetworkProps {

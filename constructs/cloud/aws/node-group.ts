@@ -5,10 +5,7 @@
  * propagate their tags there), which is what lets a pool scale up from zero. With EFA: a cluster placement group,
  * one subnet and one EFA interface per network card (see EfaNetworking).
  */
-import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag/index.js';
-import { EksNodeGroup as AwsEksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group/index.js';
-import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js';
-import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group/index.js';
+import { AutoscalingGroupTagA as AutoscalingGroupTag, EksNodeGroup as AwsEksNodeGroup, LaunchTemplate, PlacementGroup } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { NodePoolShape } from '../node-pool-shape.js';

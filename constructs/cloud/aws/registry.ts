@@ -2,7 +2,7 @@
  * EcrRepositories: private repositories mirroring the image paths of the version matrix (scan on push, immutable
  * tags, KMS encryption), so the operator and runtime images can be pulled from inside the VPC by the node role.
  */
-import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository/index.js';
+import { EcrRepository } from './provider.cjs';
 import { Construct } from 'constructs';
 
 export interface EcrRepositoriesProps {

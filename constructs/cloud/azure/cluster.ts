@@ -5,9 +5,9 @@
  * allowed CIDRs (or private), Secrets in etcd encrypted with a Key Vault key (KMS, public key vault) under a
  * user-assigned control-plane identity, and the deployer granted cluster admin through Azure RBAC.
  */
-import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config/index.js';
-import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster/index.js';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
+import { DataAzurermClientConfig } from './provider.cjs';
+import { KubernetesCluster } from './provider.cjs';
+import { RoleAssignment } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AksOsSku } from '../../../spec/profile/azure.js';

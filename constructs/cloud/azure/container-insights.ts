@@ -4,9 +4,7 @@
  * `msi_auth_for_monitoring_enabled`, the agent sends nothing until a rule is associated with the cluster (the Azure
  * CLI creates both; Terraform must).
  */
-import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace/index.js';
-import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule/index.js';
-import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association/index.js';
+import { LogAnalyticsWorkspace, MonitorDataCollectionRule, MonitorDataCollectionRuleAssociation } from './provider.cjs';
 import { Construct } from 'constructs';
 
 export interface AksContainerInsightsProps {

@@ -3,7 +3,7 @@
  * protected from destroy, whose MGS address the deploy path writes into the StorageClass of the azurelustre CSI
  * driver), or a tier built into AKS (Azure Files, Azure Disk, Azure Blob over NFS), which needs no cloud resource.
  */
-import { ManagedLustreFileSystem } from '@cdktf/provider-azurerm/lib/managed-lustre-file-system/index.js';
+import { ManagedLustreFileSystem } from './provider.cjs';
 import { Construct } from 'constructs';
 import { AMLFS_SKUS } from '../../../spec/schema.js';
 

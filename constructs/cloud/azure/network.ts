@@ -15,12 +15,12 @@
  * AzureLoadBalancer tag, which Azure's default rules admit. The cluster takes the subnet id through the association,
  * so it is created only with the group in place.
  */
-import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group/index.js';
-import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule/index.js';
-import { Subnet } from '@cdktf/provider-azurerm/lib/subnet/index.js';
-import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association/index.js';
-import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network/index.js';
-import { Fn } from 'cdktf';
+import { NetworkSecurityGroup } from './provider.cjs';
+import { NetworkSecurityRule } from './provider.cjs';
+import { Subnet } from './provider.cjs';
+import { SubnetNetworkSecurityGroupAssociation } from './provider.cjs';
+import { VirtualNetwork } from './provider.cjs';
+import { Fn } from '../cdktf.cjs';
 import { Construct } from 'constructs';
 import { AKS_POD_CIDR } from './cluster.js';
 

@@ -12,7 +12,7 @@
  * pool gets a temporary name of its own (aksRotationPoolName).
  */
 import { createHash } from 'node:crypto';
-import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool/index.js';
+import { KubernetesClusterNodePool } from './provider.cjs';
 import { Construct } from 'constructs';
 import type { AksOsSku } from '../../../spec/profile/azure.js';
 import type { NodePoolShape } from '../node-pool-shape.js';

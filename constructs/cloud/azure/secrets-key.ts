@@ -17,11 +17,12 @@
  * - The deployer creates the key and its rotation policy as Key Vault Crypto Officer; every grant is given time to
  *   reach Key Vault (RbacPropagation) before the key or the cluster uses it.
  */
-import { DataAzurermKeyVaultKey } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault-key/index.js';
-import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault/index.js';
-import { KeyVaultKey } from '@cdktf/provider-azurerm/lib/key-vault-key/index.js';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
-import { Fn, type ITerraformDependable } from 'cdktf';
+import { DataAzurermKeyVaultKey } from './provider.cjs';
+import { KeyVault } from './provider.cjs';
+import { KeyVaultKey } from './provider.cjs';
+import { RoleAssignment } from './provider.cjs';
+import { Fn } from '../cdktf.cjs';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AZURE_KEY_ID } from '../../../spec/encryption.js';
 import { type Grant, RbacPropagation } from './rbac-propagation.js';

@@ -15,9 +15,9 @@
  *   5. optionally the graphs and graph requests (they need the apply-time Secrets first).
  * Nothing here holds a secret value: the Helm provider runs the cloud's credential plugin for each connection.
  */
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider/index.js';
-import { Release } from '@cdktf/provider-helm/lib/release/index.js';
-import { Fn, type ITerraformDependable } from 'cdktf';
+import { HelmProvider, Release } from './helm-provider.cjs';
+import { Fn } from '../cdktf.cjs';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { HelmPrerequisite } from '../../../charts/prerequisites.js';

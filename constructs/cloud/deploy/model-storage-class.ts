@@ -3,7 +3,7 @@
  * MGS address). One object serves both paths: the deploy path installs it as a Helm release, and the stack outputs it
  * as JSON for the GitOps path (`terraform output -raw model_storage_class_manifest | kubectl apply -f -`).
  */
-import { Fn, TerraformOutput } from 'cdktf';
+import { Fn, TerraformOutput } from '../cdktf.cjs';
 import type { Construct } from 'constructs';
 import type { StorageClassProfile } from '../../../spec/profile/types.js';
 

@@ -4,7 +4,7 @@
  * it (`disable_on_destroy` and `disable_dependent_services` false). The Service Usage API that enables them must be
  * on already (it is on new projects).
  */
-import { ProjectService } from '@cdktf/provider-google/lib/project-service/index.js';
+import { ProjectService } from './provider.cjs';
 import { Construct } from 'constructs';
 
 /** Service names of the Google APIs, by what they serve. */

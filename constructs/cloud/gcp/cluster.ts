@@ -5,7 +5,7 @@
  * Managed Lustre CSI add-ons, and deletion protection.
  * The default node pool is removed: every pool is our own.
  */
-import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster/index.js';
+import { ContainerCluster } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { GKE_RANGES } from './network.js';

@@ -3,9 +3,7 @@
  * the Compute Engine default account, and a service account for workloads, bound through Workload Identity to the
  * Kubernetes service account that needs cloud access.
  */
-import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member/index.js';
-import { ServiceAccount } from '@cdktf/provider-google/lib/service-account/index.js';
-import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member/index.js';
+import { ProjectIamMember, ServiceAccount, ServiceAccountIamMember } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { GCP_SERVICE_ACCOUNT_ID, type GkeServiceAccountRole, gkeServiceAccountId } from '../../../spec/profile/gcp-names.js';

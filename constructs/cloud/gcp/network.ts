@@ -3,10 +3,7 @@
  * cluster), Private Google Access and VPC flow logs, and Cloud NAT so private nodes reach registries; or an existing network and
  * subnet (with secondary ranges named `pods` and `services`).
  */
-import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network/index.js';
-import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router/index.js';
-import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat/index.js';
-import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork/index.js';
+import { ComputeNetwork, ComputeRouter, ComputeRouterNat, ComputeSubnetwork } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 

@@ -4,7 +4,7 @@
  * GKE's driver installation (LATEST by default, as the seed's GKE guide does); GKE itself taints GPU nodes with
  * `nvidia.com/gpu=present:NoSchedule`, so only the spot taint and the spec's own are added here.
  */
-import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool/index.js';
+import { ContainerNodePool } from './provider.cjs';
 import { Construct } from 'constructs';
 import { gkeInitialNodesPerZone } from '../../../spec/profile/gcp-pools.js';
 import type { Taint } from '../../../spec/profile/types.js';

@@ -19,10 +19,10 @@
  * - Key rings cannot be deleted and a key's name stays taken after its versions are destroyed: both are prevent_destroy
  *   with protectStatefulResources, and a stack re-created after a destroy imports them (README).
  */
-import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project/index.js';
-import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key/index.js';
-import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member/index.js';
-import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring/index.js';
+import { DataGoogleProject } from './provider.cjs';
+import { KmsCryptoKey } from './provider.cjs';
+import { KmsCryptoKeyIamMember } from './provider.cjs';
+import { KmsKeyRing } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { TimeSleep } from '../time-sleep.js';

@@ -3,7 +3,7 @@
  * server ignores it there, but it misleads readers and diff tools, so constructs that emit cluster-scoped objects
  * remove it.
  */
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from './cdk8s.cjs';
 import type { IConstruct } from 'constructs';
 
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([

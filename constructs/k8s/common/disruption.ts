@@ -1,4 +1,4 @@
-import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { IntOrString } from './kube.cjs';
 
 /** Majority of n members. */
 export const quorum = (n: number): number => Math.floor(n / 2) + 1;

@@ -7,7 +7,7 @@
  * (`extraPodSpec.mainContainer` and the rest of `extraPodSpec`) and the DynamoGraphDeploymentRequest images
  * (`profilerImage`, `workersImage`), including objects added later by other constructs of the same app.
  */
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch } from './cdk8s.cjs';
 import type { IConstruct } from 'constructs';
 import { rewriteImage } from '../../../spec/images.js';
 

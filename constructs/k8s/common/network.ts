@@ -2,14 +2,8 @@
  * Who may talk to a platform component: the peers of a NetworkPolicy ingress rule, built from namespaces and
  * labels, never from IP blocks.
  */
-import {
-  IntOrString,
-  KubeNetworkPolicy,
-  type NetworkPolicyIngressRule,
-  type NetworkPolicyPeer,
-  type NetworkPolicyPort,
-  type ObjectMeta,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { IntOrString, KubeNetworkPolicy } from './kube.cjs';
+import type { NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, ObjectMeta } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import type { Construct } from 'constructs';
 
 /** Label that admits a namespace's pods as platform clients (NATS 4222, etcd 2379). */

@@ -1,4 +1,5 @@
-import { Quantity, type ResourceRequirements } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Quantity } from './kube.cjs';
+import type { ResourceRequirements } from 'cdk8s-plus-28/lib/imports/k8s.js';
 
 /** Container requests and limits as plain quantity strings. */
 export interface Resources {

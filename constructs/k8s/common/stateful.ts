@@ -1,5 +1,6 @@
 /** The data volume of a quorum-based StatefulSet (NATS JetStream, etcd), and the budget that keeps its quorum. */
-import { type KubePersistentVolumeClaimProps, KubePodDisruptionBudget, type ObjectMeta, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { KubePodDisruptionBudget, Quantity } from './kube.cjs';
+import type { KubePersistentVolumeClaimProps, ObjectMeta } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import type { Construct } from 'constructs';
 import type { ClientPeers } from './network.js';
 import type { WorkloadPlacement } from './placement.js';

@@ -4,18 +4,25 @@
  *
  * Two flavours: `manifestYaml` is cdk8s `Yaml.stringify` (YAML 1.1 schema, no line folding, undefined kept), the
  * text of every manifest file; `yamlText` is the package's own `stringify(value)` (YAML 1.2 core schema, lines
- * folded at 80 columns), the text of configuration files inside ConfigMaps.
+ * folded at 80 columns), the text of configuration files inside ConfigMaps. `sanitizedManifestYaml` writes a
+ * manifest from an object's plain body, sorting and dropping nulls as cdk8s's ApiObject.toJson would first
+ * (json-api-object.ts).
  *
- * The structure (block maps and sequences, `{}` and `[]`, null, booleans, numbers) is written here; every string,
- * key or value, is written by the library's own string writer (`stringifyString` from `yaml/util`) in the context
- * the library would give it (indentation, key or value, the column it starts at), so quoting, block scalars and
- * folding are the library's. A document with anything else (undefined, -0, non-finite numbers, class instances, an
+ * The structure (block maps and sequences, `{}` and `[]`, null, booleans, numbers) is written here; single-line
+ * strings are written by the library's rules for plain and quoted scalars and folded by its own `foldFlowLines`;
+ * every other string, key or value, is written by the library's own string writer (`stringifyString` from
+ * `yaml/util`) in the context the library would give it (indentation, key or value, the column it starts at), so
+ * quoting, block scalars and folding are the library's. A document with anything else (undefined, -0, non-finite numbers, class instances, an
  * object met twice, which the library writes as an anchor and aliases, a key of over 1024 characters) is handed
  * whole to the library.
  */
-import { Yaml } from 'cdk8s';
+import { Yaml } from './cdk8s.cjs';
 import { Document, Scalar, stringify, type ToStringOptions } from 'yaml';
-import { stringifyString, type StringifyContext } from 'yaml/util';
+import { foldFlowLines, stringifyString, type StringifyContext } from 'yaml/util';
+
+/** The library's minContentWidth (its default): foldFlowLines leaves a line of up to 1 + 20 characters alone at any
+ * indentation. */
+const MIN_CONTENT_WIDTH = 20;
 
 interface Flavour {
   readonly lineWidth: number;
@@ -49,7 +56,7 @@ function flavour(version: '1.1' | '1.2', lineWidth: number, fallback: (doc: unkn
     flowCollectionPadding: true,
     indentSeq: true,
     lineWidth,
-    minContentWidth: 20,
+    minContentWidth: MIN_CONTENT_WIDTH,
     nullStr: 'null',
     simpleKeys: false,
     singleQuote: null,
@@ -74,8 +81,6 @@ const DEFAULT = flavour('1.2', 80, (doc) => stringify(doc));
 class Fallback extends Error {}
 
 const MAX_REMEMBERED = 50_000;
-/** foldFlowLines leaves a line of up to 21 characters alone at any indentation: a string of 19, quoted. */
-const NEVER_FOLDED = 19;
 /**
  * Strings `line` leaves to the library: line breaks, tabs and other control characters, surrogates, document
  * markers (stringifyString.js, containsDocumentMarker), keys too long to be implicit.
@@ -84,41 +89,57 @@ const UNUSUAL = /[\x00-\x1f\x7f-\x9f\uD800-\uDFFF]|^(?:%|---|\.\.\.)|^[^]{1025}/
 /** The library's rule for what a plain scalar may not be (stringifyString.js, `plainString`), single-line part. */
 const NOT_PLAIN = /^[ ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ ]|:[ ]| #|[ :]$/;
 
+/**
+ * The keys of `map` in the order of its sorted copy (sanitizeValue builds it key by key in sorted order): sorted, but
+ * integer-like keys first in numeric order, as every JS object enumerates them.
+ */
+function sortedKeys(map: Record<string, unknown>): string[] {
+  const keys = Object.keys(map).sort();
+  for (const k of keys) {
+    const c = k.charCodeAt(0);
+    // Sorted: past the first key that starts above '9', no key starts with a digit.
+    if (c > 57) break;
+    if (c >= 48) return Object.keys(Object.fromEntries(keys.map((x) => [x, 0])));
+  }
+  return keys;
+}
+
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 class Writer {
-  private readonly keys = new Map<string, string>();
-  private readonly values = new Map<string, string>();
   private objects = new Set<object>();
+  /**
+   * Write a value as cdk8s's sanitizeValue leaves it (ApiObject.toJson): map keys sorted, null and undefined map
+   * values left out; anything sanitizeValue would not copy as it is (a null list item, a class instance) falls back.
+   */
+  private sanitize = false;
   /** The document written so far. */
   private out = '';
   constructor(private readonly f: Flavour) {}
 
   /**
    * A string in the context the library gives it: indented as the collection's entries, a key or a value, and for
-   * a map value the column it starts at (stringifyPair sets `indentAtStart`). A single-line string that cannot be
-   * folded is written here by the library's rules and remembered (it comes out the same at any depth); any other
-   * string is written by the library's own writer.
+   * a map value the column it starts at (stringifyPair sets `indentAtStart`). A single-line string is written here
+   * by the library's rules (`line`, remembered: it is the same at any depth) and, when the flavour folds lines and
+   * it is long enough to be folded, folded by the library's own `foldFlowLines` as `plainString` and `quotedString`
+   * do; any other string is written by the library's own writer.
    */
   private str(value: string, indent: string, implicitKey: boolean, indentAtStart?: number): string {
-    const seen = implicitKey ? this.keys : this.values;
-    const hit = seen.get(value);
-    if (hit !== undefined) return hit;
-    const lone = (this.f.lineWidth === 0 || value.length <= NEVER_FOLDED) && !UNUSUAL.test(value);
-    if (lone) {
-      let out = this.f.lines.get(value);
-      if (out === undefined) {
-        out = this.line(value);
-        // Bounded: a long-lived process (a test run) synthesizes many specs.
-        if (this.f.lines.size >= MAX_REMEMBERED) this.f.lines.clear();
-        this.f.lines.set(value, out);
-      }
-      seen.set(value, out);
-      return out;
+    let out = this.f.lines.get(value);
+    if (out === undefined && !UNUSUAL.test(value) && (out = this.line(value)) !== undefined) {
+      // Bounded: a long-lived process (a test run) synthesizes many specs.
+      if (this.f.lines.size >= MAX_REMEMBERED) this.f.lines.clear();
+      this.f.lines.set(value, out);
+    }
+    if (out !== undefined) {
+      // Keys are never folded, nor anything of up to 1 + minContentWidth characters: the same at any indentation.
+      if (implicitKey || this.f.lineWidth === 0 || out.length <= 1 + MIN_CONTENT_WIDTH) return out;
+      // Plain and single-quoted strings fold as 'flow', double-quoted ones as 'quoted' (line() writes no escapes).
+      return foldFlowLines(out, indent, out[0] === '"' ? 'quoted' : 'flow', { indentAtStart, lineWidth: this.f.lineWidth, minContentWidth: MIN_CONTENT_WIDTH });
     }
     const { doc, options, indentStep } = this.f.root;
     const ctx = { doc, options, indentStep, inFlow: null, actualString: true, implicitKey, indent, indentAtStart } as unknown as StringifyContext;
-    const out = stringifyString(new Scalar(value), ctx);
+    out = stringifyString(new Scalar(value), ctx);
     // An explicit key (`? `) or a kept final line break (`|+`, which the library carries to the next line) is left
     // to the library.
     if ((implicitKey && out.length > 1024) || /^[|>]\d?\+/.test(out)) throw new Fallback();
@@ -128,26 +149,30 @@ class Writer {
   /**
    * The library's plainString and quotedString for a single line without tabs, control characters or document
    * markers: plain unless an indicator or `: `/` #` forbids it or plain would read back as another type in the
-   * flavour's schema; then single quotes when only double quotes occur, else double quotes (a string needing an
-   * escape goes to the library).
+   * flavour's schema; then single quotes when only double quotes occur, else double quotes. Undefined for a string
+   * that needs an escape, which the library writes.
    */
-  private line(value: string): string {
+  private line(value: string): string | undefined {
     if (!NOT_PLAIN.test(value) && !this.f.otherType.test(value) && !(this.f.quoteValueKey && value === '=')) return value;
     if (value.includes('"') && !value.includes("'")) return `'${value}'`;
     const json = JSON.stringify(value);
-    if (json.includes('\\')) throw new Fallback();
-    return json;
+    return json.includes('\\') ? undefined : json;
   }
 
   /** A scalar or empty collection as written at `indent` (the value's context); undefined for a block collection. */
   private scalar(v: unknown, indent: string, indentAtStart?: number): string | undefined {
-    if (v === null) return 'null';
+    if (v === null) {
+      // Sanitized, a null list item is undefined (null map values are skipped before they get here).
+      if (this.sanitize) throw new Fallback();
+      return 'null';
+    }
     if (typeof v === 'boolean') return v ? 'true' : 'false';
     if (typeof v === 'number') {
       if (!Number.isFinite(v) || Object.is(v, -0)) throw new Fallback();
       return JSON.stringify(v);
     }
     if (typeof v === 'string') return this.str(v, indent, false, indentAtStart);
+    if (this.sanitize) return this.sanitizedCollection(v);
     if (!Array.isArray(v) && !isMap(v)) throw new Fallback();
     // The library writes an object met twice as an anchor and aliases (aliasDuplicateObjects).
     if (this.objects.has(v)) throw new Fallback();
@@ -156,8 +181,22 @@ class Writer {
     return Object.keys(v).length === 0 ? '{}' : undefined;
   }
 
-  /** Appends a non-empty block collection at `indent`; its first line carries no indentation (the caller's prefix does). */
-  private block(v: unknown, indent: string): void {
+  /** `scalar` for a collection that sanitizeValue copies: a fresh copy, so never an alias; `{}` when no value is left. */
+  private sanitizedCollection(v: unknown): string | undefined {
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype) throw new Fallback();
+      return v.length === 0 ? '[]' : undefined;
+    }
+    if (!isMap(v) || Object.hasOwn(v, 'constructor')) throw new Fallback();
+    for (const k in v) if (v[k] !== null && v[k] !== undefined) return undefined;
+    return '{}';
+  }
+
+  /**
+   * Appends a non-empty block collection at `indent`; its first line carries no indentation (the caller's prefix
+   * does). Sanitizing, the keys of maps below the root are sorted.
+   */
+  private block(v: unknown, indent: string, root = false): void {
     const inner = `${indent}  `;
     const newline = `\n${indent}`;
     let first = true;
@@ -172,11 +211,12 @@ class Writer {
       return;
     }
     const map = v as Record<string, unknown>;
-    for (const k in map) {
+    for (const k of this.sanitize && !root ? sortedKeys(map) : Object.keys(map)) {
+      const item = map[k];
+      if (this.sanitize && (item === null || item === undefined)) continue;
       const key = this.str(k, inner, true);
       this.out += first ? `${key}:` : `${newline}${key}:`;
       first = false;
-      const item = map[k];
       const s = this.scalar(item, inner, key.length + 2);
       if (s === undefined) {
         this.out += `\n${inner}`;
@@ -187,15 +227,25 @@ class Writer {
   }
 
   document(doc: unknown): string {
+    return this.write(doc, false) ?? this.f.fallback(doc);
+  }
+
+  /** The document of a value that sanitizeValue would copy as it is, sanitized (see `sanitize`); else undefined. */
+  sanitizedDocument(doc: Record<string, unknown>): string | undefined {
+    return this.write(doc, true);
+  }
+
+  private write(doc: unknown, sanitize: boolean): string | undefined {
+    this.sanitize = sanitize;
     this.objects = new Set([doc as object]);
     this.out = '';
     try {
       if (!isMap(doc)) throw new Fallback();
-      if (Object.keys(doc).length === 0) return '{}\n';
-      this.block(doc, '');
+      if ((sanitize ? this.sanitizedCollection(doc) : Object.keys(doc).length === 0 ? '{}' : undefined) === '{}') return '{}\n';
+      this.block(doc, '', true);
       return `${this.out}\n`;
     } catch (e) {
-      if (e instanceof Fallback) return this.f.fallback(doc);
+      if (e instanceof Fallback) return undefined;
       throw e;
     }
   }
@@ -205,6 +255,17 @@ class Writer {
 export function manifestYaml(...docs: unknown[]): string {
   const w = new Writer(MANIFEST);
   return docs.map((d) => (d === undefined ? '\n' : w.document(d))).join('---\n');
+}
+
+/**
+ * The manifest of an ApiObject from its plain body, as `manifestYaml(object.toJson())` writes it, without making the
+ * JSON first: `doc` is the body with its top-level keys in ApiObject's order (apiVersion, kind, metadata, then
+ * sorted); below the root, map keys are sorted, and null and undefined map values are left out everywhere, as cdk8s's
+ * sanitizeValue does. Undefined when the body holds anything sanitizeValue would not copy as it is (the caller
+ * renders `toJson()` instead).
+ */
+export function sanitizedManifestYaml(doc: Record<string, unknown>): string | undefined {
+  return new Writer(MANIFEST).sanitizedDocument(doc);
 }
 
 /** `value` as YAML, exactly as `stringify(value)` of the `yaml` package writes it. */

@@ -6,8 +6,8 @@
  * PodDisruptionBudget that keeps quorum, probes on the client port, and a NetworkPolicy that admits clients on 2379
  * and only the other members on 2380.
  */
-import { Chart } from 'cdk8s';
-import { IntOrString, KubeService, KubeStatefulSet } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Chart } from '../common/cdk8s.cjs';
+import { IntOrString, KubeService, KubeStatefulSet } from '../common/kube.cjs';
 import { Construct } from 'constructs';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { appLabels, selectorLabels } from '../common/labels.js';

@@ -13,7 +13,8 @@
  * The etcd release image is distroless: the containers run `etcdctl` and `etcdutl` directly, as the image's
  * non-root user, with the same restricted security context as the members.
  */
-import { KubeCronJob, KubeJob, KubePersistentVolumeClaim, type PodSpec, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { KubeCronJob, KubeJob, KubePersistentVolumeClaim, Quantity } from '../common/kube.cjs';
+import type { PodSpec } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { rewriteImage } from '../../../spec/images.js';

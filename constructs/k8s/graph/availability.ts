@@ -19,7 +19,9 @@
  *
  * Selectors use our own label keys (pod-labels.ts): Grove overwrites the standard `app.kubernetes.io/*` keys on pods.
  */
-import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { LabelSelector } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { KubePodDisruptionBudget } from '../common/kube.cjs';
+import { JsonApiObject } from '../common/json-api-object.js';
 import type { Construct } from 'constructs';
 import type { JsonObject } from './dgd-types.js';
 import { graphObjectLabels, servicePodSelector } from './pod-labels.js';
@@ -50,18 +52,23 @@ export function spreadPodSpec(graph: string, s: BuiltService): JsonObject {
   };
 }
 
-/** The budget of one service: one pod at a time; unready pods may always be evicted. */
-export function addServiceBudget(scope: Construct, graph: string, namespace: string, s: BuiltService): KubePodDisruptionBudget {
-  return new KubePodDisruptionBudget(scope, `Budget-${s.name}`, {
+/**
+ * The budget of one service: one pod at a time; unready pods may always be evicted. Plain JSON (one per replicated
+ * service of every graph, so rendered by JsonApiObject's pass), as KubePodDisruptionBudget would write it.
+ */
+export function addServiceBudget(scope: Construct, graph: string, namespace: string, s: BuiltService): JsonApiObject {
+  const budget: { selector: LabelSelector; maxUnavailable: number; unhealthyPodEvictionPolicy: string } = {
+    selector: { matchLabels: servicePodSelector(graph, s.component, s.name) },
+    maxUnavailable: 1,
+    unhealthyPodEvictionPolicy: 'AlwaysAllow',
+  };
+  return new JsonApiObject(scope, `Budget-${s.name}`, {
+    ...KubePodDisruptionBudget.GVK,
     metadata: {
       name: `${graph}-${s.name.toLowerCase()}`,
       namespace,
       labels: { ...graphObjectLabels(graph), 'app.kubernetes.io/component': s.component },
     },
-    spec: {
-      selector: { matchLabels: servicePodSelector(graph, s.component, s.name) },
-      maxUnavailable: IntOrString.fromNumber(1),
-      unhealthyPodEvictionPolicy: 'AlwaysAllow',
-    },
+    spec: budget,
   });
 }

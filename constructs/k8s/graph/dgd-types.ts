@@ -3,14 +3,8 @@
  * rest of upstream's schema: `extraPodSpec` is a Kubernetes PodSpec plus `mainContainer` (typed with the same
  * Kubernetes types as every other object we emit) and `envs` are Kubernetes EnvVars.
  */
-import {
-  type Container,
-  type EnvVar,
-  type PodSpec,
-  toJson_Container,
-  toJson_EnvVar,
-  toJson_PodSpec,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { toJson_Container, toJson_EnvVar, toJson_PodSpec } from '../common/kube.cjs';
+import type { Container, EnvVar, PodSpec } from 'cdk8s-plus-28/lib/imports/k8s.js';
 
 export const DGD_API_VERSION = 'nvidia.com/v1alpha1';
 
@@ -96,6 +90,8 @@ export function mergeJson(base: JsonObject, over: JsonObject): JsonObject {
 
 /** The escape hatch as manifest JSON (Kubernetes types serialized the way cdk8s serializes them). */
 export function extraPodSpecJson(x: ExtraPodSpec): JsonObject {
+  // Nothing given (most services): no converter run, which would build every PodSpec field only to drop it.
+  if (Object.keys(x).length === 0) return {};
   const { mainContainer, containers, ...pod } = x;
   const podJson = (toJson_PodSpec({ ...pod, containers: containers ?? [] }) ?? {}) as JsonObject;
   if (!containers) delete podJson['containers'];

@@ -15,8 +15,11 @@
  *
  * Every rule is checked at synth time (node.addValidation); each message names the field, the value and the rule.
  */
-import { ApiObject, Chart } from 'cdk8s';
-import { KubeConfigMap, type EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { ApiObject } from 'cdk8s';
+import { Chart } from '../common/cdk8s.cjs';
+import { JsonApiObject } from '../common/json-api-object.js';
+import { KubeConfigMap } from '../common/kube.cjs';
+import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { dynamoNamespaceProblem, type EndpointRef, formatEndpoint, graphServiceNameProblem } from '../../../spec/naming.js';
 import { ENABLE_GROVE_ANNOTATION, KAI_QUEUE_ANNOTATION, KAI_QUEUE_LABEL, schedulingDecision, type SchedulingDecision } from '../../../spec/scheduling.js';
@@ -232,7 +235,8 @@ export class DynamoGraphDeployment extends Construct {
 
     const engineFiles = Object.fromEntries(workers.flatMap((w) => (w.engineFile ? [[w.engineFile.name, w.engineFile.content] as const] : [])));
     if (Object.keys(engineFiles).length) {
-      new KubeConfigMap(this, 'EngineConfig', {
+      new JsonApiObject(this, 'EngineConfig', {
+        ...KubeConfigMap.GVK,
         metadata: { name: `${this.name}-engine-config`, namespace: this.namespace, labels: { 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/managed-by': MANAGED_BY } },
         data: engineFiles,
       });
@@ -251,7 +255,7 @@ export class DynamoGraphDeployment extends Construct {
         ...mountPathProblems(s.field, claims, pod, { sshKeys: props.backend === 'trtllm' && s.multinode }),
       );
     }
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = new JsonApiObject(this, 'Resource', {
       apiVersion: DGD_API_VERSION,
       kind: 'DynamoGraphDeployment',
       metadata: {

@@ -8,8 +8,11 @@
  * - `azure-lb`, `gcp-lb`, `plain-lb`: a `LoadBalancer` Service of our own selecting the frontend pods, with the
  *   cloud's internal annotation, `loadBalancerSourceRanges`, and `externalTrafficPolicy: Local` (client addresses
  *   are preserved, so the source ranges and the NetworkPolicy see the real client).
+ *
+ * Up to two objects per exposed graph: plain JSON (JsonApiObject), the manifests the Kube* classes would write.
  */
-import { IntOrString, KubeIngress, KubeNetworkPolicy, KubeService } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { KubeIngress, KubeNetworkPolicy, KubeService } from '../common/kube.cjs';
+import { JsonApiObject } from '../common/json-api-object.js';
 import { Construct } from 'constructs';
 import { FRONTEND_HTTP_PORT } from './health.js';
 import { graphObjectLabels, graphPodSelector } from './pod-labels.js';
@@ -59,12 +62,13 @@ export class FrontendExposure extends Construct {
     const clients = frontendClientCidrs(props.sourceCidrs, props.networkCidrs);
     const labels = graphObjectLabels(props.graph);
     const frontendPods = graphPodSelector({ graph: props.graph, component: 'frontend' });
-    const backendPort = { port: IntOrString.fromNumber(FRONTEND_HTTP_PORT), protocol: 'TCP' };
+    const backendPort = { port: FRONTEND_HTTP_PORT, protocol: 'TCP' };
 
     if (props.flavor === 'aws-alb') {
       this.name = operatorFrontendService(props.graph);
       const tls = props.certificateArn !== undefined;
-      new KubeIngress(this, 'Ingress', {
+      new JsonApiObject(this, 'Ingress', {
+        ...KubeIngress.GVK,
         metadata: {
           name: this.name,
           namespace: props.namespace,
@@ -101,12 +105,13 @@ export class FrontendExposure extends Construct {
         'plain-lb': {},
       };
       const idle: Record<string, string> = props.flavor === 'azure-lb' ? { 'service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout': String(Math.min(100, Math.max(4, Math.ceil((props.idleTimeoutSeconds ?? 600) / 60)))) } : {};
-      new KubeService(this, 'Service', {
+      new JsonApiObject(this, 'Service', {
+        ...KubeService.GVK,
         metadata: { name: this.name, namespace: props.namespace, labels, annotations: { ...(scheme === 'internal' ? internal[props.flavor] : {}), ...idle } },
         spec: {
           type: 'LoadBalancer',
           selector: frontendPods,
-          ports: [{ name: 'http', port: LOAD_BALANCER_PORT, targetPort: IntOrString.fromNumber(FRONTEND_HTTP_PORT), protocol: 'TCP' }],
+          ports: [{ name: 'http', port: LOAD_BALANCER_PORT, targetPort: FRONTEND_HTTP_PORT, protocol: 'TCP' }],
           externalTrafficPolicy: 'Local',
           ...(props.sourceCidrs?.length || props.networkCidrs?.length ? { loadBalancerSourceRanges: [...clients] } : {}),
         },
@@ -116,7 +121,8 @@ export class FrontendExposure extends Construct {
     if (props.networkPolicy ?? true) {
       // An ALB forwards from its own addresses inside the VPC; the TCP load balancers keep the client's address.
       const from = props.flavor === 'aws-alb' ? network : clients;
-      new KubeNetworkPolicy(this, 'Policy', {
+      new JsonApiObject(this, 'Policy', {
+        ...KubeNetworkPolicy.GVK,
         metadata: { name: `${props.graph}-frontend-from-load-balancer`, namespace: props.namespace, labels },
         spec: {
           podSelector: { matchLabels: frontendPods },

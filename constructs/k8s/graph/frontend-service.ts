@@ -7,7 +7,7 @@
  * claim: it only needs a few megabytes, the model claim may be ReadWriteOnce (bound to one GPU node) or a file
  * system the CPU nodes should not have to mount, and each frontend replica refetches in seconds after a restart.
  */
-import { type EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { FRONTEND_SERVICE_NAME, ROUTER_MODES, type RouterMode } from '../../../spec/naming.js';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { envsJson, type ExtraPodSpec, extraPodSpecJson, mergeJson } from './dgd-types.js';

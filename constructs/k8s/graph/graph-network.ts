@@ -4,7 +4,7 @@
  * accept HTTP from the namespaces that call them, and monitoring scrapes the frontend, worker and planner ports.
  */
 import type { NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s.js';
-import { KubeNetworkPolicy } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { KubeNetworkPolicy } from '../common/kube.cjs';
 import { Construct } from 'constructs';
 import { MANAGED_BY } from '../common/labels.js';
 import { namespacesByName, tcpPort } from '../common/network.js';

@@ -5,7 +5,8 @@
  *
  * The profiler and worker images come from the version matrix (upstream's example names `my-tag`).
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from '../common/cdk8s.cjs';
+import { JsonApiObject } from '../common/json-api-object.js';
 import type { Toleration } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { imageString, type ImageRef } from '../../../spec/versions.js';
@@ -76,7 +77,7 @@ export class DynamoGraphDeploymentRequest extends Construct {
       sla: { isl: props.sla.isl, osl: props.sla.osl, ttft: props.sla.ttftMs, itl: props.sla.itlMs },
       ...(JSON.parse(JSON.stringify(props.config ?? {})) as JsonObject),
     };
-    new ApiObject(this, 'Resource', {
+    new JsonApiObject(this, 'Resource', {
       apiVersion: DGD_API_VERSION,
       kind: 'DynamoGraphDeploymentRequest',
       metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/managed-by': MANAGED_BY } },

@@ -6,8 +6,8 @@
  * The claim outlives the graphs (a graph references it, it never owns it) and carries the annotations that keep
  * GitOps tools from pruning it.
  */
-import { Chart } from 'cdk8s';
-import { KubePersistentVolumeClaim, KubePod, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Chart } from '../common/cdk8s.cjs';
+import { KubePersistentVolumeClaim, KubePod, Quantity } from '../common/kube.cjs';
 import { Construct } from 'constructs';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { MANAGED_BY } from '../common/labels.js';

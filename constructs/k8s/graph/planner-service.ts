@@ -2,7 +2,7 @@
  * The SLA Planner service: scales prefill and decode workers from the profiling results (a ConfigMap, mounted
  * read-only) and Prometheus metrics, on CPU nodes. It downloads nothing from the hub, so it has no hub cache.
  */
-import { type EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { PLANNER_SERVICE_NAME } from '../../../spec/naming.js';
 import { imageString } from '../../../spec/versions.js';
 import { RUNTIMES } from './backends.js';

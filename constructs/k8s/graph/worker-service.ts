@@ -3,7 +3,7 @@
  * that fit it, with the model cache (`HF_HOME`) and compilation cache mounted, the hub token by reference, the
  * worker probes, and on GKE the driver directories added to the image's paths at start (driver-paths.ts).
  */
-import { type EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import type { EnvVar } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { yamlText } from '../common/yaml-text.js';
 import { workerServiceName } from '../../../spec/naming.js';
 import { imageString, type ImageRef } from '../../../spec/versions.js';

@@ -3,7 +3,8 @@
  * (karpenter.k8s.aws/v1), both cluster-scoped. The nodes carry the same labels and taints as the managed node group
  * the pool would otherwise be, the pool label included, so graphs select and tolerate pools exactly as before.
  */
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
+import { JsonApiObject } from '../common/json-api-object.js';
 import { Construct } from 'constructs';
 import type { Taint } from '../../../spec/profile/types.js';
 import { omitNamespaceOfClusterScoped } from '../common/cluster-scoped.js';
@@ -61,7 +62,7 @@ export class KarpenterGpuPool extends Construct {
     this.node.addValidation({ validate: () => karpenterPoolProblems(props) });
     const metadata = { name: props.name, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } };
     const selector = [{ tags: { [props.discoveryTag.key]: props.discoveryTag.value } }];
-    this.nodeClass = new ApiObject(this, 'node-class', {
+    this.nodeClass = new JsonApiObject(this, 'node-class', {
       apiVersion: 'karpenter.k8s.aws/v1',
       kind: 'EC2NodeClass',
       metadata,
@@ -76,7 +77,7 @@ export class KarpenterGpuPool extends Construct {
         ...(props.tags && { tags: { ...props.tags } }),
       },
     });
-    this.nodePool = new ApiObject(this, 'node-pool', {
+    this.nodePool = new JsonApiObject(this, 'node-pool', {
       apiVersion: 'karpenter.sh/v1',
       kind: 'NodePool',
       metadata,

@@ -3,7 +3,7 @@
  * at the same level) and, by default, a NetworkPolicy that denies all ingress to its pods; each component then
  * admits exactly its own peers.
  */
-import { KubeNamespace, KubeNetworkPolicy } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { KubeNamespace, KubeNetworkPolicy } from '../common/kube.cjs';
 import { Construct } from 'constructs';
 import { omitNamespaceOfClusterScoped } from '../common/cluster-scoped.js';
 import { MANAGED_BY } from '../common/labels.js';

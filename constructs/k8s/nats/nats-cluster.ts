@@ -5,8 +5,8 @@
  * the pods, a client Service (4222) and a headless Service, a PodDisruptionBudget that keeps a JetStream quorum, and
  * a NetworkPolicy that admits clients on 4222, the other servers on 6222 and monitoring on 8222, nothing else.
  */
-import { Chart } from 'cdk8s';
-import { IntOrString, KubeConfigMap, KubeService, KubeStatefulSet, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Chart } from '../common/cdk8s.cjs';
+import { IntOrString, KubeConfigMap, KubeService, KubeStatefulSet, Quantity } from '../common/kube.cjs';
 import { Construct } from 'constructs';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';
 import { checksum } from '../common/checksum.js';

@@ -19,16 +19,8 @@
  * - GKE admits `system-node-critical` pods outside kube-system only under a ResourceQuota that names the class;
  * - the host engine's log: to stdout (the root filesystem is read-only).
  */
-import {
-  IntOrString,
-  KubeConfigMap,
-  KubeDaemonSet,
-  KubeResourceQuota,
-  KubeService,
-  KubeServiceAccount,
-  Quantity,
-  type SecurityContext,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { IntOrString, KubeConfigMap, KubeDaemonSet, KubeResourceQuota, KubeService, KubeServiceAccount, Quantity } from '../common/kube.cjs';
+import type { SecurityContext } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { type ImageRef, imageString, VERSIONS } from '../../../spec/versions.js';
 import type { DriverPaths, Toleration } from '../../../spec/profile/types.js';

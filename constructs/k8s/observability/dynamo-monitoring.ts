@@ -8,8 +8,8 @@
  * - With the operator, the alert routing as an AlertmanagerConfig (alertmanager-config.ts). Always: Grafana datasources (Prometheus as default, Tempo when tracing
  *   is on) and the dashboards, as ConfigMaps the Grafana sidecar loads (`grafana_dashboard: "1"`).
  */
-import { ApiObject } from 'cdk8s';
-import { KubeConfigMap } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { JsonApiObject } from '../common/json-api-object.js';
+import { KubeConfigMap } from '../common/kube.cjs';
 import { Construct } from 'constructs';
 import { yamlText } from '../common/yaml-text.js';
 import { MANAGED_BY } from '../common/labels.js';
@@ -69,7 +69,7 @@ export class DynamoMonitoring extends Construct {
         { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
       ];
       const podMonitor = (name: string, namespace: string, selector: Readonly<Record<string, string>>, port: string, component: string, graphLabel = 'app.kubernetes.io/instance', drop: readonly Record<string, unknown>[] = []) =>
-        new ApiObject(this, name, {
+        new JsonApiObject(this, name, {
           apiVersion: 'monitoring.coreos.com/v1',
           kind: 'PodMonitor',
           metadata: meta(name, namespace),
@@ -87,7 +87,7 @@ export class DynamoMonitoring extends Construct {
       if (props.selectors.etcd) podMonitor('dynamo-etcd', props.platformNamespace, props.selectors.etcd, 'client', 'etcd');
       if (props.selectors.operator) {
         // The operator's metrics Service (its labels carry the same selector).
-        new ApiObject(this, 'dynamo-operator', {
+        new JsonApiObject(this, 'dynamo-operator', {
           apiVersion: 'monitoring.coreos.com/v1',
           kind: 'ServiceMonitor',
           metadata: meta('dynamo-operator', props.platformNamespace),
@@ -99,7 +99,7 @@ export class DynamoMonitoring extends Construct {
         });
       }
       const dcgm = props.dcgmNamespace;
-      if (dcgm) new ApiObject(this, 'dcgm', {
+      if (dcgm) new JsonApiObject(this, 'dcgm', {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'ServiceMonitor',
         metadata: meta('dynamo-dcgm-exporter', dcgm),
@@ -109,11 +109,11 @@ export class DynamoMonitoring extends Construct {
           endpoints: [{ port: DCGM_EXPORTER.servicePort, interval: '15s', relabelings: [{ targetLabel: 'component', replacement: 'gpu' }] }],
         },
       });
-      new ApiObject(this, 'rules', {
+      new JsonApiObject(this, 'rules', {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PrometheusRule',
         metadata: meta('dynamo-alerts'),
-        spec: { groups: JSON.parse(JSON.stringify(groups)) as unknown[] },
+        spec: { groups },
       });
     } else {
       new KubeConfigMap(this, 'prometheus-config', {
@@ -127,7 +127,7 @@ export class DynamoMonitoring extends Construct {
 
     if (props.prometheusOperator !== false) {
       // Loaded by an Alertmanager that selects this label with alertmanagerConfigMatcherStrategy None.
-      new ApiObject(this, 'alertmanager-config', {
+      new JsonApiObject(this, 'alertmanager-config', {
         apiVersion: 'monitoring.coreos.com/v1alpha1',
         kind: 'AlertmanagerConfig',
         metadata: meta('dynamo-alerts', ns, { ...ALERTMANAGER_CONFIG_SELECTOR }),

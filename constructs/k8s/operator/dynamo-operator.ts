@@ -10,19 +10,9 @@
  *
  * The CRDs are not part of this construct: install upstream's `dynamo-crds` chart first (see the README).
  */
-import { Chart } from 'cdk8s';
-import {
-  IntOrString,
-  KubeClusterRole,
-  KubeClusterRoleBinding,
-  KubeDeployment,
-  KubeRole,
-  KubeRoleBinding,
-  KubeService,
-  KubeServiceAccount,
-  type PolicyRule,
-  Quantity,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Chart } from '../common/cdk8s.cjs';
+import { IntOrString, KubeClusterRole, KubeClusterRoleBinding, KubeDeployment, KubeRole, KubeRoleBinding, KubeService, KubeServiceAccount, Quantity } from '../common/kube.cjs';
+import type { PolicyRule } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct, type IConstruct } from 'constructs';
 import { UPSTREAM_LEADER_ELECTION_ID } from '../../../spec/schema.js';
 import { imageString, type ImageRef, VERSIONS } from '../../../spec/versions.js';

@@ -5,14 +5,9 @@
  * Webhook names, paths and operations are upstream's (Dynamo 0.9.0 platform chart). Upstream's alternative to
  * cert-manager is a Helm hook Job running `bitnami/kubectl:latest`, an unpinned image: we do not offer it.
  */
-import { ApiObject } from 'cdk8s';
-import {
-  IntOrString,
-  KubeMutatingWebhookConfiguration,
-  KubeService,
-  KubeValidatingWebhookConfiguration,
-  type LabelSelector,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { JsonApiObject } from '../common/json-api-object.js';
+import { IntOrString, KubeMutatingWebhookConfiguration, KubeService, KubeValidatingWebhookConfiguration } from '../common/kube.cjs';
+import type { LabelSelector } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 
 export const WEBHOOK_PORT = 9443;
@@ -55,14 +50,14 @@ export class OperatorWebhook extends Construct {
       spec: { selector: props.selector, ports: [{ name: 'webhook', port: 443, targetPort: IntOrString.fromString('webhook-server') }] },
     });
 
-    const issuer = new ApiObject(this, 'Issuer', {
+    const issuer = new JsonApiObject(this, 'Issuer', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Issuer',
       metadata: meta(`${name}-selfsigned-issuer`),
       spec: { selfSigned: {} },
     });
     const certName = `${name}-serving-cert`;
-    new ApiObject(this, 'Certificate', {
+    new JsonApiObject(this, 'Certificate', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: meta(certName),

@@ -6,7 +6,7 @@
  * At synth time every KaiQueue in the app is checked together: parents exist and form no cycle, a child's quota
  * never exceeds its parent's finite quota, and the children's finite GPU quotas fit in their parent's.
  */
-import { ApiObject } from 'cdk8s';
+import { JsonApiObject } from '../common/json-api-object.js';
 import { Construct, type IConstruct } from 'constructs';
 import { QUEUE_RESOURCES, queueProblems, type QueueResource, type QueueSpec } from '../../../spec/scheduling.js';
 import { omitNamespaceOfClusterScoped } from '../common/cluster-scoped.js';
@@ -62,7 +62,7 @@ export class KaiQueue extends Construct {
       resources,
     };
     this.node.addValidation({ validate: () => [...ownProblems(this), ...hierarchyProblems(this)] });
-    new ApiObject(this, 'Resource', {
+    new JsonApiObject(this, 'Resource', {
       apiVersion: 'scheduling.run.ai/v2',
       kind: 'Queue',
       metadata: { name: this.name, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },

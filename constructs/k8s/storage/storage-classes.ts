@@ -2,7 +2,7 @@
  * StorageClasses that the Kubernetes layer creates itself (the cloud profile marks them `createdBy: 'k8s'`);
  * classes built into the managed cluster, or created by the cloud deploy path, are only named.
  */
-import { KubeStorageClass } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { KubeStorageClass } from '../common/kube.cjs';
 import { Construct } from 'constructs';
 import type { StorageClassProfile } from '../../../spec/profile/types.js';
 import { MANAGED_BY } from '../common/labels.js';

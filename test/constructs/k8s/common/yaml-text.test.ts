@@ -7,7 +7,8 @@
 import { Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { manifestYaml, yamlText } from '../../../../constructs/k8s/common/yaml-text.js';
+import { sanitizedJson } from '../../../../constructs/k8s/common/json-api-object.js';
+import { manifestYaml, sanitizedManifestYaml, yamlText } from '../../../../constructs/k8s/common/yaml-text.js';
 
 const LONG = 'a sentence long enough to be folded at eighty columns by the library, with words: and a colon';
 const STRINGS = [
@@ -18,6 +19,10 @@ const STRINGS = [
   'bell\u0007', 'é ünïcode ✓', '{{ $labels.graph }}', 'sum by (a) (rate(x{component="frontend"}[5m]))', '---', '--- x', '...',
   'multi\nline', 'multi\nline\n', 'multi\n\nblank\n', 'multi\n  indented\nback', ' lead\nx', '\nlead', 'trail \nx', 'trail\n ',
   'keep\n\n', 'a\n---\nb', LONG, `${LONG} ${LONG}`, `"${LONG}"`, `${LONG}\n${LONG}\n`, 'k'.repeat(1030),
+  // Single lines around the folding width at each depth, plain, single- and double-quoted, and unbreakable.
+  ...[19, 20, 21, 22, 55, 58, 61, 64, 76, 79, 80, 81, 82, 120].flatMap((n) => [LONG.repeat(2).slice(0, n).trimEnd(), `"${LONG.slice(0, n)}"`, `'${LONG.slice(0, n)}'`, 'x'.repeat(n)]),
+  'sum by (namespace, graph) (rate(dynamo_frontend_requests_total{status="error", component="frontend"}[5m])) / sum by (namespace, graph) (rate(dynamo_frontend_requests_total[5m])) > 0.05',
+  `it's "both" kinds of quote in a line long enough to be folded by the library at eighty columns, with a back\\slash`,
 ];
 const OTHERS: unknown[] = [0, 7, -1, 1.5, 0.1, 1e21, -0, Number.NaN, Number.POSITIVE_INFINITY, true, false, null, [], {}, [[]], [{}], { a: [] }];
 
@@ -61,5 +66,41 @@ describe('manifestYaml and yamlText write what the library writes', () => {
     const docs = [{ a: 1 }, undefined, { b: 'multi\nline' }, { c: [] }];
     expect(manifestYaml(...docs)).toBe(Yaml.stringify(...docs));
     expect(manifestYaml()).toBe(Yaml.stringify());
+  });
+});
+
+describe('sanitizedManifestYaml writes what manifestYaml writes of the sanitized copy (ApiObject.toJson)', () => {
+  /** `doc` with its keys reversed, null and undefined values and integer-like keys beside them, at every level below the root. */
+  const unsorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(unsorted);
+    if (v === null || typeof v !== 'object') return v;
+    const entries = Object.entries(v).reverse().map(([k, x]) => [k, unsorted(x)] as const);
+    return Object.fromEntries([['zz-null', null], ['10', 'ten'], ...entries, ['0-undefined', undefined], ['2', 'two'], ['B', 'upper']]);
+  };
+
+  it('every value of the test above, as a value, a key, a list item and deeper down', () => {
+    let written = 0;
+    for (const v of [...STRINGS, ...OTHERS]) {
+      for (const doc of docsWith(v)) {
+        const root = Object.fromEntries(Object.entries(doc).map(([k, x]) => [k, unsorted(x)]));
+        const text = sanitizedManifestYaml(root);
+        // Undefined hands the object to toJson(): for a null list item (sanitized to undefined) or a non-finite number.
+        if (text === undefined) continue;
+        expect(text).toBe(manifestYaml(sanitizedJson(root)));
+        written++;
+      }
+    }
+    expect(written).toBeGreaterThan(1000);
+  });
+
+  it('keeps the order of the root, and leaves to toJson() what sanitizing would change otherwise', () => {
+    expect(sanitizedManifestYaml({ b: 1, a: { d: 1, c: null } })).toBe('b: 1\na:\n  d: 1\n');
+    expect(sanitizedManifestYaml({ a: [1, null] })).toBeUndefined();
+    expect(sanitizedManifestYaml({ a: { b: new Date(0) } })).toBeUndefined();
+    expect(sanitizedManifestYaml({ a: { constructor: 'x' } })).toBeUndefined();
+    expect(sanitizedManifestYaml({ a: { b: null } })).toBe('a: {}\n');
+    // The sanitized copy has no object twice, so no anchors and aliases.
+    const shared = { k: 'v' };
+    expect(sanitizedManifestYaml({ a: shared, b: [shared] })).toBe('a:\n  k: v\nb:\n  - k: v\n');
   });
 });
