@@ -44,33 +44,24 @@ export function instanceType(name: string, cloud: InstanceType['cloud']): Instan
   return t;
 }
 
-/** Tiered CPU reservation in millicores: 6% of the first core, 1% of the second, 0.5% of the next two, 0.25% above four (GKE and AKS document this; EKS's nodeadm uses the same tiers). */
-export function reservedCpuMillis(vcpus: number): number {
-  const tiers: [number, number][] = [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]];
-  let left = vcpus;
-  let m = 0;
-  for (const [cores, share] of tiers) {
-    const n = Math.min(left, cores);
-    m += n * 1000 * share;
-    left -= n;
-    if (left <= 0) break;
-  }
-  return Math.round(m);
-}
-
-/** GKE's memory reservation (MiB): 25% of the first 4 GiB, 20% of the next 4, 10% of the next 8, 6% of the next 112, 2% above 128 GiB. */
-export function gkeReservedMemoryMiB(gib: number): number {
-  const tiers: [number, number][] = [[4, 0.25], [4, 0.2], [8, 0.1], [112, 0.06], [Infinity, 0.02]];
-  let left = gib;
-  let m = 0;
+/** A reservation taken in tiers: `share` of each successive `size` of the amount, scaled to the result's unit. */
+function tiered(amount: number, tiers: readonly (readonly [size: number, share: number])[], unit: number): number {
+  let left = amount;
+  let out = 0;
   for (const [size, share] of tiers) {
     const n = Math.min(left, size);
-    m += n * 1024 * share;
+    out += n * unit * share;
     left -= n;
     if (left <= 0) break;
   }
-  return Math.round(m);
+  return Math.round(out);
 }
+
+/** Tiered CPU reservation in millicores: 6% of the first core, 1% of the second, 0.5% of the next two, 0.25% above four (GKE documents this; EKS's nodeadm uses the same tiers). */
+export const reservedCpuMillis = (vcpus: number): number => tiered(vcpus, [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]], 1000);
+
+/** GKE's memory reservation (MiB): 25% of the first 4 GiB, 20% of the next 4, 10% of the next 8, 6% of the next 112, 2% above 128 GiB. */
+export const gkeReservedMemoryMiB = (gib: number): number => tiered(gib, [[4, 0.25], [4, 0.2], [8, 0.1], [112, 0.06], [Infinity, 0.02]], 1024);
 
 export interface NodeResources {
   readonly capacity: Record<string, string>;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AutoscalerModel, ignoredByAutoscaler } from '../../../tools/sim/autoscaler.js';
-import { aksReservedCpuMillis, INSTANCE_TYPES, nodeResources } from '../../../tools/sim/instance-types.js';
+import { aksReservedCpuMillis, gkeReservedMemoryMiB, INSTANCE_TYPES, nodeResources, reservedCpuMillis } from '../../../tools/sim/instance-types.js';
 import { evidenceOf } from '../../../tools/sim/mutations.js';
 import type { SimPool } from '../../../tools/sim/pools.js';
 import { probesOf } from '../../../tools/sim/probes.js';
@@ -84,6 +84,15 @@ describe('placement probes', () => {
 });
 
 describe('node resources', () => {
+  it('tiered reservations: GKE and nodeadm CPU (6%, 1%, 0.5%, 0.25%), GKE memory (25%, 20%, 10%, 6%, 2%)', () => {
+    expect(reservedCpuMillis(1)).toBe(60);
+    expect(reservedCpuMillis(4)).toBe(80);
+    expect(reservedCpuMillis(48)).toBe(190);
+    expect(gkeReservedMemoryMiB(4)).toBe(1024);
+    expect(gkeReservedMemoryMiB(16)).toBe(2662);
+    expect(gkeReservedMemoryMiB(192)).toBe(Math.round(1024 + 819.2 + 819.2 + 112 * 1024 * 0.06 + 64 * 1024 * 0.02));
+  });
+
   it('AKS keeps its CPU table and at most a quarter of memory; GPUs only with a device plugin', () => {
     expect(aksReservedCpuMillis(4)).toBe(140);
     expect(aksReservedCpuMillis(80)).toBe(740);
