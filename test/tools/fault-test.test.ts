@@ -268,7 +268,10 @@ describe('fault-test: measurements against the seed SLA', () => {
     expect(j.window.sent - j.window.succeeded).toBe(2);
     expect(j.window.successRatio).toBeGreaterThanOrEqual(0.99);
     expect(j.window.successRatio).toBeLessThan(1);
-    expect(j.window.recoverySeconds).toBeGreaterThan(0);
+    // Measured, and within the limit. It may be 0: with 8 clients the first request of the final streak can have been
+    // sent before the delete (in flight across it), which depends on scheduling on a loaded machine.
+    expect(j.window.recoverySeconds).toBeGreaterThanOrEqual(0);
+    expect(j.window.recoverySeconds).toBeLessThan(60);
     expect(j.checks.map((c) => [c.name, c.status, c.sla])).toEqual([['success ratio', 'PASS', '>= 99 %'], ['recovery time', 'PASS', '< 60 s']]);
   });
 
