@@ -169,12 +169,14 @@ export async function startCluster(o: StartOptions): Promise<SimCluster> {
     };
     await waitFor('the API server', 90_000, () => kubectl(['get', '--raw', '/readyz'], { allowFail: true }).ok, () => logTail('kube-apiserver'));
 
+    // A control-plane component: its own identity for the API and for delegated authn/authz, no serving port, the
+    // only instance (no leader election).
+    const component = (k: 'kcm' | 'scheduler') => {
+      const f = cfg(k);
+      return [`--kubeconfig=${f}`, `--authentication-kubeconfig=${f}`, `--authorization-kubeconfig=${f}`, '--secure-port=0', '--leader-elect=false'];
+    };
     run('kube-controller-manager', bins.path('kube-controller-manager'), [
-      `--kubeconfig=${cfg('kcm')}`,
-      `--authentication-kubeconfig=${cfg('kcm')}`,
-      `--authorization-kubeconfig=${cfg('kcm')}`,
-      '--secure-port=0',
-      '--leader-elect=false',
+      ...component('kcm'),
       '--use-service-account-credentials=true',
       `--service-account-private-key-file=${saKey}`,
       `--root-ca-file=${join(dir, 'pki', 'apiserver.crt')}`,
@@ -184,13 +186,7 @@ export async function startCluster(o: StartOptions): Promise<SimCluster> {
       '--node-monitor-grace-period=10m',
       '--node-startup-grace-period=10m',
     ]);
-    run('kube-scheduler', bins.path('kube-scheduler'), [
-      `--kubeconfig=${cfg('scheduler')}`,
-      `--authentication-kubeconfig=${cfg('scheduler')}`,
-      `--authorization-kubeconfig=${cfg('scheduler')}`,
-      '--secure-port=0',
-      '--leader-elect=false',
-    ]);
+    run('kube-scheduler', bins.path('kube-scheduler'), component('scheduler'));
     writeFileSync(join(dir, 'kwok.yaml'), KWOK_CONFIG);
     run('kwok', bins.path('kwok'), [
       `--kubeconfig=${cfg('kwok')}`,

@@ -47,6 +47,3 @@ export function nodeObject(pool: SimPool, n: number): NodeJson {
     },
   };
 }
-
-/** The nodes a freshly applied stack has: each pool's initial count. */
-export const initialNodes = (pools: readonly SimPool[]): NodeJson[] => pools.flatMap((p) => Array.from({ length: p.initial }, (_, n) => nodeObject(p, n)));

@@ -11,7 +11,7 @@ import type { SimBinaries } from './build.js';
 import { startCluster, type SimCluster } from './cluster.js';
 import { podRequests } from './fit.js';
 import { crdFiles, distFiles, modelStorageClassFromTf, readObjects } from './manifests.js';
-import { initialNodes, nodeObject, POOL_ANNOTATION } from './nodes.js';
+import { nodeObject, POOL_ANNOTATION } from './nodes.js';
 import { accessChecks } from './operator-rbac.js';
 import { runOpsTools } from './ops-tools.js';
 import { poolsOf, type SimPool, type SimTarget } from './pools.js';
@@ -114,7 +114,7 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
       sizes.set(pool.name, first + count);
     };
     for (const p of pools) addNodes(p, p.initial);
-    log(`[${target}] ${initialNodes(pools).length} nodes: ${pools.map((p) => `${p.name} ${p.initial}/${p.max} ${p.instanceType}${p.autoscaler ? '' : ' (no autoscaler)'}`).join(', ')}`);
+    log(`[${target}] ${[...sizes.values()].reduce((a, b) => a + b, 0)} nodes: ${pools.map((p) => `${p.name} ${p.initial}/${p.max} ${p.instanceType}${p.autoscaler ? '' : ' (no autoscaler)'}`).join(', ')}`);
 
     // 1. CRDs (upstream), the cloud's own StorageClasses, the model StorageClass from the stack's output.
     const applyErrors: string[] = [];
@@ -128,7 +128,8 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
     };
     for (const f of crdFiles(o.root)) apply(f.split('/').slice(-2).join('/'), ['-f', f]);
     cluster.kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
-    const distObjects = distFiles(o.dist).flatMap(readObjects);
+    const files = distFiles(o.dist);
+    const distObjects = files.flatMap(readObjects);
     const distClasses = new Set(distObjects.filter((x) => x['kind'] === 'StorageClass').map((x) => x['metadata']['name']));
     const builtIn = builtInStorageClasses(target).filter((c) => !distClasses.has(c['metadata']['name']));
     const model = modelStorageClassFromTf(o.tf);
@@ -137,7 +138,6 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
     apply('storage classes of the cloud and the stack output', ['-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...builtIn, ...(model ? [model] : [])] }));
 
     // 2. The README's install step: namespaces, apply-time Secrets, then dist/<target>/ in file order.
-    const files = distFiles(o.dist);
     const early = files.filter((f) => /\/(00-namespace|40-workloads)\.k8s\.yaml$/.test(f));
     apply('namespaces', early.flatMap((f) => ['-f', f]));
     const env = { ...process.env, PATH: `${o.bins.dir}:${process.env['PATH']}`, KUBECONFIG: cluster.kubeconfig, HF_TOKEN: 'sim-token-not-secret' };
