@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // TypeScript in .cts files too (the CommonJS facades and run-time modules), which Vite leaves to its JS parser by default.
+  oxc: { include: /\.(m|c)?tsx?$/ },
   test: {
     include: ['test/**/*.test.ts'],
     globals: false,

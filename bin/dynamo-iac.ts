@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `dynamo-iac`: the operations tools (see tools/cli.ts). */
+import './one-shot.js';
 import { runCli } from '../tools/cli.js';
 import { systemKubectl } from '../tools/kubectl.js';
 

@@ -4,6 +4,8 @@
  *
  * Bad input never half-succeeds: everything is synthesized into temporary folders beside the outputs, and the
  * folders are swapped in only when all of it succeeded. On failure the exit code is 1 and the old outputs stay.
+ * A Kubernetes file unchanged since the previous output is linked into the new one, not written again
+ * (staged-output.ts).
  *
  * A pinned Kubernetes minor past its cloud's end of standard support is a warning on stderr, not a failure; so is a
  * public API endpoint open to 0.0.0.0/0.
@@ -11,10 +13,10 @@
  *
  *   node build/bin/synth.js [--only k8s|tf] [--dist DIR] [--tf-out DIR]
  */
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import './one-shot.js';
 import { parseArgs } from 'node:util';
 import { synthK8sTarget, type SynthFile } from '../charts/synth.js';
+import { StagedOutput } from './staged-output.js';
 import { SpecError } from '../spec/errors.js';
 import { unroutedReceiverWarnings } from '../spec/alerting-warnings.js';
 import { openEndpointWarnings } from '../spec/endpoint-warnings.js';
@@ -36,20 +38,6 @@ if (values.only !== undefined && values.only !== 'k8s' && values.only !== 'tf') 
 const doK8s = values.only !== 'tf';
 const doTf = values.only !== 'k8s';
 
-/** A fresh temporary folder next to `final`, so the final rename stays on one file system. */
-function stagingFor(final: string): string {
-  const parent = dirname(resolve(final));
-  mkdirSync(parent, { recursive: true });
-  return mkdtempSync(join(parent, `.${basename(final)}-`));
-}
-
-function swapIn(staging: string, final: string): void {
-  const old = `${staging}.old`;
-  if (existsSync(final)) renameSync(final, old);
-  renameSync(staging, final);
-  rmSync(old, { recursive: true, force: true });
-}
-
 /** Now, or DYNAMO_IAC_NOW when set (tests and what-if checks). */
 function clock(): Date {
   const at = process.env['DYNAMO_IAC_NOW'];
@@ -59,7 +47,7 @@ function clock(): Date {
   return new Date(t);
 }
 
-const staged: [string, string][] = [];
+const staged: StagedOutput[] = [];
 try {
   const specs = loadSpecs();
   for (const w of kubernetesSupportWarnings(specs, clock())) console.error(`warning: ${w}`);
@@ -68,30 +56,22 @@ try {
   // Each target is synthesized once per run: the cloud stacks embed the same files.
   const k8sFiles: Partial<Record<Target, SynthFile[]>> = {};
   if (doK8s) {
-    const dir = stagingFor(values.dist!);
-    staged.push([dir, values.dist!]);
-    const made = new Set<string>();
-    for (const t of TARGETS) {
-      for (const f of (k8sFiles[t] = synthK8sTarget(specs[t]))) {
-        const folder = dirname(join(dir, f.path));
-        if (!made.has(folder)) mkdirSync(folder, { recursive: true });
-        made.add(folder);
-        writeFileSync(join(dir, f.path), f.content);
-      }
-    }
+    const out = new StagedOutput(values.dist!);
+    staged.push(out);
+    for (const t of TARGETS) for (const f of (k8sFiles[t] = synthK8sTarget(specs[t]))) out.write(f.path, f.content);
   }
   if (doTf) {
-    const dir = stagingFor(values['tf-out']!);
-    staged.push([dir, values['tf-out']!]);
+    const out = new StagedOutput(values['tf-out']!);
+    staged.push(out);
     // Loaded only when needed: `--only k8s` never pays for the provider bindings.
     const { buildTerraformApp } = await import('../stacks/app.js');
-    buildTerraformApp(specs, dir, k8sFiles).synth();
+    buildTerraformApp(specs, out.staging, k8sFiles).synth();
   }
-  for (const [dir, final] of staged) swapIn(dir, final);
+  for (const out of staged) out.swapIn();
   const what = [doK8s && `${values.dist}/{${TARGETS.join(',')}}`, doTf && `${values['tf-out']}/stacks/{${CLOUD_TARGETS.join(',')}}`].filter(Boolean);
   console.log(`synthesized ${what.join(' and ')}`);
 } catch (e) {
-  for (const [dir] of staged) rmSync(dir, { recursive: true, force: true });
+  for (const out of staged) out.discard();
   if (e instanceof SpecError) {
     console.error(e.message);
   } else {

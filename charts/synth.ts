@@ -22,6 +22,11 @@ export interface SynthFile {
   /** Path relative to the output folder, e.g. `eks/20-nats.k8s.yaml`. */
   readonly path: string;
   readonly content: string;
+  /**
+   * The kind of each document of `content`, in order. synthK8sTarget sets it, so that readers which sort files by
+   * kind (the deploy path's StorageClass release) need not parse the YAML again. @default - unknown: parse `content`
+   */
+  readonly kinds?: readonly string[];
 }
 
 /** Builds the cdk8s App of a target. `outdir` matters only to `app.synth()` (the cdk8s CLI path). */
@@ -69,6 +74,10 @@ export function synthK8sTarget(spec: Spec): SynthFile[] {
   });
   // The documents of a file, separated by `---`, as manifestYaml(...documents) joins them.
   return charts
-    .map(({ chart, objects }) => ({ path: `${spec.target}/${chart.node.id}.k8s.yaml`, content: objects.map(manifestOf).join('---\n') }))
+    .map(({ chart, objects }) => ({
+      path: `${spec.target}/${chart.node.id}.k8s.yaml`,
+      content: objects.map(manifestOf).join('---\n'),
+      kinds: objects.map((o) => o.kind),
+    }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }

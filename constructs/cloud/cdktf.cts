@@ -6,6 +6,7 @@
  * export lexer, which costs more CPU than loading it (README, "Benchmark"). Types are `import type` from the package,
  * erased at run time; test/stacks/imports.test.ts holds the rule.
  */
+import './archiver-on-demand.cjs';
 export {
   App,
   AssetType,

@@ -5,6 +5,7 @@
  */
 import { Node } from 'constructs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { synthK8sTarget } from '../../charts/synth.js';
 import { EXAMPLE_NAMES } from '../../spec/examples.js';
 import { TARGETS } from '../../spec/schema.js';
@@ -43,6 +44,20 @@ describe('synthesis walks the app a fixed number of times', () => {
       expect(b.rootWalks).toBe(a.rootWalks);
       expect(a.rootWalks).toBeLessThanOrEqual(3);
       expect(b.maxValidations).toBe(1);
+    });
+  }
+});
+
+describe('each file carries the kinds of its documents', () => {
+  // The deploy path picks its StorageClass release by these kinds instead of parsing the YAML again: they must be
+  // the documents' own, in order.
+  const specs = specWith(3);
+  for (const target of TARGETS) {
+    it(target, () => {
+      for (const f of synthK8sTarget(specs[target])) {
+        const parsed = parseAllDocuments(f.content).map((d) => (d.toJS() as { kind: string }).kind);
+        expect(f.kinds, f.path).toEqual(parsed);
+      }
     });
   }
 });

@@ -6,6 +6,7 @@
  * export lexer, which costs more CPU than loading it (README, "Benchmark"). Types are `import type` from the package,
  * erased at run time; test/stacks/imports.test.ts holds the rule.
  */
+import '../archiver-on-demand.cjs';
 export { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag/index.js';
 export { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
 export { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';

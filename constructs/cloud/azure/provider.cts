@@ -6,6 +6,7 @@
  * export lexer, which costs more CPU than loading it (README, "Benchmark"). Types are `import type` from the package,
  * erased at run time; test/stacks/imports.test.ts holds the rule.
  */
+import '../archiver-on-demand.cjs';
 export { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry/index.js';
 export { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config/index.js';
 export { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool/index.js';

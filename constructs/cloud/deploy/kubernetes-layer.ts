@@ -61,9 +61,9 @@ export interface KubernetesLayerProps {
 
 const fileName = (f: SynthFile) => f.path.split('/').pop()!;
 
-/** A manifest file that holds StorageClasses and nothing else. */
+/** A manifest file that holds StorageClasses and nothing else (its `kinds` when given, else its parsed documents'). */
 export function isStorageClassFile(f: SynthFile): boolean {
-  const kinds = parseAllDocuments(f.content).map((d) => (d.toJS() as { kind?: unknown } | null)?.kind).filter((k) => k !== undefined);
+  const kinds = f.kinds ?? parseAllDocuments(f.content).map((d) => (d.toJS() as { kind?: unknown } | null)?.kind).filter((k) => k !== undefined);
   return kinds.length > 0 && kinds.every((k) => k === 'StorageClass');
 }
 

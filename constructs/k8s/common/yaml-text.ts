@@ -86,15 +86,35 @@ const MAX_REMEMBERED = 50_000;
  * markers (stringifyString.js, containsDocumentMarker), keys too long to be implicit.
  */
 const UNUSUAL = /[\x00-\x1f\x7f-\x9f\uD800-\uDFFF]|^(?:%|---|\.\.\.)|^[^]{1025}/;
+/**
+ * Strings every flavour writes plain, without asking `line`: a letter, then letters, digits and `.`, `_`, `/`, `-`,
+ * at least PLAIN_WORD_MIN characters long. No indicator, space or `:` can make them quoted, and the schemas' other
+ * types (every test anchored at both ends) match a letter-first string only as a null or boolean word of at most
+ * five characters; test/constructs/k8s/common/yaml-text.test.ts pins those tests, so a `yaml` upgrade that changes
+ * them fails there first. Used where lines are not folded (the manifest flavour): a folding flavour moves a long word
+ * to the next line after its key.
+ */
+const PLAIN_WORD = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+const PLAIN_WORD_MIN = 6;
 /** The library's rule for what a plain scalar may not be (stringifyString.js, `plainString`), single-line part. */
 const NOT_PLAIN = /^[ ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ ]|:[ ]| #|[ :]$/;
 
 /**
  * The keys of `map` in the order of its sorted copy (sanitizeValue builds it key by key in sorted order): sorted, but
- * integer-like keys first in numeric order, as every JS object enumerates them.
+ * integer-like keys first in numeric order, as every JS object enumerates them. Maps here are small: an insertion
+ * sort (string comparison by UTF-16 code units, as Array.prototype.sort's) up to SMALL keys, the built-in sort above.
  */
 function sortedKeys(map: Record<string, unknown>): string[] {
-  const keys = Object.keys(map).sort();
+  const keys = Object.keys(map);
+  if (keys.length > SMALL) keys.sort();
+  else {
+    for (let i = 1; i < keys.length; i++) {
+      const k = keys[i]!;
+      let j = i - 1;
+      for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+      keys[j + 1] = k;
+    }
+  }
   for (const k of keys) {
     const c = k.charCodeAt(0);
     // Sorted: past the first key that starts above '9', no key starts with a digit.
@@ -103,6 +123,7 @@ function sortedKeys(map: Record<string, unknown>): string[] {
   }
   return keys;
 }
+const SMALL = 16;
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
@@ -125,6 +146,8 @@ class Writer {
    * do; any other string is written by the library's own writer.
    */
   private str(value: string, indent: string, implicitKey: boolean, indentAtStart?: number): string {
+    // A key is one of few, met again and again: remembered. A value is often met once: the plain-word test first.
+    if (!implicitKey && this.f.lineWidth === 0 && value.length >= PLAIN_WORD_MIN && value.length <= 1024 && PLAIN_WORD.test(value)) return value;
     let out = this.f.lines.get(value);
     if (out === undefined && !UNUSUAL.test(value) && (out = this.line(value)) !== undefined) {
       // Bounded: a long-lived process (a test run) synthesizes many specs.

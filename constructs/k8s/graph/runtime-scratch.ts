@@ -128,7 +128,12 @@ export function volumeNameProblems(field: string, claimMounts: readonly DgdVolum
 }
 
 /** A mount path as the kernel sees it (no trailing slash, no `//` or `.`), so `/tmp/` and `/tmp` are one place. */
-const normalPath = (p: string): string => (p.replace(/\/+/g, '/').split('/').filter((x) => x !== '.').join('/').replace(/(.)\/$/, '$1')) || '/';
+function normalPath(p: string): string {
+  // Already normal, as almost every path is: no empty or `.` segment, no trailing slash.
+  const dotSegment = p === '.' || p.startsWith('./') || p.includes('/./') || p.endsWith('/.');
+  if (!dotSegment && !p.includes('//') && (p.length < 2 || !p.endsWith('/'))) return p;
+  return (p.replace(/\/+/g, '/').split('/').filter((x) => x !== '.').join('/').replace(/(.)\/$/, '$1')) || '/';
+}
 
 /**
  * Problems of one service: a mount path the main container would hold twice. The API server refuses a container whose
@@ -140,6 +145,19 @@ const normalPath = (p: string): string => (p.replace(/\/+/g, '/').split('/').fil
 export function mountPathProblems(field: string, claimMounts: readonly DgdVolumeMount[], pod: JsonObject, o: { readonly sshKeys: boolean }): string[] {
   const main = isObject(pod['mainContainer']) ? pod['mainContainer'] : {};
   const own = (Array.isArray(main['volumeMounts']) ? main['volumeMounts'] : []).filter(isObject);
+  // The paths first; who uses them is spelled out only when one is used twice.
+  const paths = new Set<string>();
+  let twice = false;
+  const see = (path: string) => {
+    const n = normalPath(path);
+    if (paths.has(n)) twice = true;
+    paths.add(n);
+  };
+  for (const m of own) see(String(m['mountPath']));
+  for (const m of claimMounts) if (m.mountPoint) see(m.mountPoint);
+  see(OPERATOR_SHM_PATH);
+  if (o.sshKeys) see(OPERATOR_SSH_KEYS_PATH);
+  if (!twice) return [];
   const mounts: [string, string][] = [
     ...own.map((m): [string, string] => [String(m['mountPath']), `volume "${String(m['name'])}"`]),
     ...claimMounts.flatMap((m): [string, string][] => (m.mountPoint ? [[m.mountPoint, `${m.useAsCompilationCache ? 'the compilation cache claim' : 'claim'} "${m.name}" (mountPoint)`]] : [])),

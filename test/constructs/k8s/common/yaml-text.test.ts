@@ -23,6 +23,11 @@ const STRINGS = [
   ...[19, 20, 21, 22, 55, 58, 61, 64, 76, 79, 80, 81, 82, 120].flatMap((n) => [LONG.repeat(2).slice(0, n).trimEnd(), `"${LONG.slice(0, n)}"`, `'${LONG.slice(0, n)}'`, 'x'.repeat(n)]),
   'sum by (namespace, graph) (rate(dynamo_frontend_requests_total{status="error", component="frontend"}[5m])) / sum by (namespace, graph) (rate(dynamo_frontend_requests_total[5m])) > 0.05',
   `it's "both" kinds of quote in a line long enough to be folded by the library at eighty columns, with a back\\slash`,
+  // Letter-first words of letters, digits and . _ / - (the manifest flavour's shortcut): around the null and boolean
+  // words and their five-character limit, and long ones.
+  'nullx', 'nullable', 'Nullify', 'NULLED', 'trueish', 'Truely', 'TRUE-1', 'falsey', 'False_', 'FALSEY', 'yesterday', 'Yes.no',
+  'noway', 'NOPE12', 'online', 'On-off', 'offset', 'OFFICE', 'y12345', 'n/a/b/c', 'Nan123', 'inf123', 'x1e300',
+  'nvidia.com/gpu.present', 'app.kubernetes.io/name', 'dynamo-frontend-g000-vllm-agg', 'Qwen/Qwen3-0.6B', 'a'.repeat(1024), 'a'.repeat(1025),
 ];
 const OTHERS: unknown[] = [0, 7, -1, 1.5, 0.1, 1e21, -0, Number.NaN, Number.POSITIVE_INFINITY, true, false, null, [], {}, [[]], [{}], { a: [] }];
 
@@ -102,5 +107,41 @@ describe('sanitizedManifestYaml writes what manifestYaml writes of the sanitized
     // The sanitized copy has no object twice, so no anchors and aliases.
     const shared = { k: 'v' };
     expect(sanitizedManifestYaml({ a: shared, b: [shared] })).toBe('a:\n  k: v\nb:\n  - k: v\n');
+  });
+});
+
+describe('the shortcuts of the writer rest on what they assume', () => {
+  it("the schemas' tests of other types are the ones the plain-word shortcut was derived from (a yaml upgrade that changes them fails here)", async () => {
+    const { Document } = await import('yaml');
+    const sources = (version: '1.1' | '1.2') => {
+      const { tags, compat } = new Document(null, { version }).schema;
+      return [...tags, ...(compat ?? [])]
+        .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && 'test' in t && t.test instanceof RegExp)
+        .map((t) => (t as { test: RegExp }).test.source);
+    };
+    // Every test is anchored at both ends, and those a letter can start (null, bool) match words of at most five characters.
+    for (const version of ['1.1', '1.2'] as const) {
+      for (const src of sources(version)) expect(src, src).toMatch(/^\^.*\$$/);
+      const letterFirst = sources(version).filter((src) => /^\^(\(\?:)?(~\||\[?[A-Za-z])/.test(src));
+      expect(letterFirst.length, version).toBeGreaterThan(0);
+      for (const src of letterFirst) {
+        const words = src.replace(/^\^\(\?:/, '').replace(/\)\??\$$/, '').split('|');
+        for (const w of words) expect(w.replace(/\[(.)(.)\]/g, '$1').length, `${version} ${src}: ${w}`).toBeLessThanOrEqual(5);
+      }
+    }
+    expect(sources('1.1')).toHaveLength(14);
+    expect(sources('1.2')).toHaveLength(8);
+  });
+
+  it('sanitized maps of any size come out sorted as the sanitized copy (insertion sort up to 16 keys, the built-in sort above)', () => {
+    const pool = ['a', 'B', '_x', '10', '2', '0', 'é', 'a-b', 'a.b', 'Z', 'zz', 'aa', 'a_', '-', '1a', '99', 'x/y', 'ü', 'A', 'b'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let size = 0; size <= 40; size++) {
+      const keys = Array.from({ length: size }, (_, i) => `${pool[next() % pool.length]!}${i % 3 === 0 ? '' : i}`);
+      const map = Object.fromEntries(keys.map((k, i) => [k, i % 5 === 0 ? null : { v: i, [keys[(i + 1) % size]!]: 'x' }]));
+      const root = { data: map };
+      expect(sanitizedManifestYaml(root), `size ${size}`).toBe(manifestYaml(sanitizedJson(root)));
+    }
   });
 });
