@@ -10,7 +10,7 @@
  * rejects data from another V8 or other flags (then the file is compiled and its entry rewritten). Nothing changes
  * in what the modules do; only the cost of loading them.
  *
- *   DYNAMO_IAC_COMPILE_CACHE=off   no cache (`npm run bench` measures the cold cost this way too)
+ *   DYNAMO_IAC_COMPILE_CACHE=off   no cache (nor with DYNAMO_IAC_ONE_SHOT=off, see one-shot.ts)
  *   DYNAMO_IAC_COMPILE_CACHE=DIR   the cache in DIR
  *
  * An entry point imports this module first, before anything that loads a package. A cache that cannot be read or
@@ -103,7 +103,8 @@ function installShim(dir: string): void {
 }
 
 const setting = process.env['DYNAMO_IAC_COMPILE_CACHE'];
-const dir = setting && setting !== 'off' ? setting : setting === 'off' ? undefined : defaultDir();
+const off = setting === 'off' || process.env['DYNAMO_IAC_ONE_SHOT'] === 'off';
+const dir = off ? undefined : setting || defaultDir();
 if (dir) {
   const native = (Module as unknown as { enableCompileCache?: NativeCache }).enableCompileCache;
   try {

@@ -25,22 +25,48 @@ function builtInResolversOnly(obj: ApiObject): boolean {
   return resolvers !== undefined && resolvers.length === BUILT_IN_RESOLVERS.length && resolvers.every((r, i) => r.constructor === BUILT_IN_RESOLVERS[i]);
 }
 
-/** cdk8s's `sanitizeValue(resolve(value))` for plain JSON; NotPlain for anything else. */
-export function sanitizedJson(value: unknown): unknown {
+/**
+ * cdk8s's `sanitizeValue(resolve(value))` for plain JSON; NotPlain for anything else. `filterEmpty` is sanitizeValue's
+ * `filterEmptyArrays` and `filterEmptyObjects` (how cdk8s sanitizes metadata): empty lists and maps, also those left
+ * empty by sanitizing, are dropped.
+ */
+export function sanitizedJson(value: unknown, filterEmpty = false): unknown {
   if (value === null || value === undefined) return undefined;
   const type = typeof value;
   if (type === 'string' || type === 'number' || type === 'boolean') return value;
   if (type !== 'object') throw new NotPlain();
   const proto = Object.getPrototypeOf(value);
-  if (proto === Array.prototype) return (value as unknown[]).map(sanitizedJson);
+  if (proto === Array.prototype) {
+    const list = value as unknown[];
+    return filterEmpty && list.length === 0 ? undefined : list.map((x) => sanitizedJson(x, filterEmpty));
+  }
   if (proto !== Object.prototype || Object.hasOwn(value as object, 'constructor')) throw new NotPlain();
   const map = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
+  let empty = true;
   for (const key of Object.keys(map).sort()) {
-    const v = sanitizedJson(map[key]);
-    if (v !== undefined) out[key] = v;
+    const v = sanitizedJson(map[key], filterEmpty);
+    if (v !== undefined) {
+      out[key] = v;
+      empty = false;
+    }
   }
-  return out;
+  return filterEmpty && empty ? undefined : out;
+}
+
+/**
+ * What cdk8s's ApiObjectMetadataDefinition keeps (its private fields, cdk8s 2.70), read for `metadataJson`; its
+ * `toJson()` renders `{ ...additional attributes, name, namespace, annotations, finalizers, ownerReferences, labels }`.
+ * test/constructs/k8s/common/json-api-object.test.ts compares the two on every object of every target.
+ */
+interface MetadataState {
+  readonly name?: unknown;
+  readonly namespace?: unknown;
+  readonly labels?: unknown;
+  readonly annotations?: unknown;
+  readonly finalizers?: unknown;
+  readonly ownerReferences?: unknown;
+  readonly _additionalAttributes?: unknown;
 }
 
 /** ApiObject.toJson's order of the top-level keys: apiVersion, kind and metadata first, the rest as they come. */
@@ -69,6 +95,23 @@ export class JsonApiObject extends ApiObject {
     this.ops.push(...ops);
   }
 
+  /**
+   * The rendered metadata, as `metadata.toJson()` renders it: for plain JSON by `sanitizedJson` (cdk8s resolves
+   * every value with a context object per value first, which leaves plain JSON as it is), else by cdk8s.
+   */
+  private metadataJson(): unknown {
+    const m = this.metadata as unknown as MetadataState;
+    const extra = m._additionalAttributes;
+    if (extra === null || typeof extra !== 'object' || Object.getPrototypeOf(extra) !== Object.prototype) return this.metadata.toJson();
+    const { name, namespace, annotations, finalizers, ownerReferences, labels } = m;
+    try {
+      return sanitizedJson({ ...extra, name, namespace, annotations, finalizers, ownerReferences, labels }, true);
+    } catch (e) {
+      if (e instanceof NotPlain) return this.metadata.toJson();
+      throw e;
+    }
+  }
+
   /** Whether this object renders by its own pass (see the file's comment). */
   private plain(): boolean {
     return !process.env['CDK8S_DISABLE_SORT'] && builtInResolversOnly(this);
@@ -81,7 +124,7 @@ export class JsonApiObject extends ApiObject {
    */
   public plainManifest(): Record<string, unknown> | undefined {
     if (this.ops.length > 0 || !this.plain()) return undefined;
-    const data: Record<string, unknown> = { ...this.body, metadata: this.metadata.toJson() };
+    const data: Record<string, unknown> = { ...this.body, metadata: this.metadataJson() };
     const sorted: Record<string, unknown> = {};
     for (const k of Object.keys(data).sort()) sorted[k] = data[k];
     return apiOrder(sorted);
@@ -98,7 +141,7 @@ export class JsonApiObject extends ApiObject {
   }
 
   private plainJson(): Record<string, unknown> {
-    const json = sanitizedJson({ ...this.body, metadata: this.metadata.toJson() });
+    const json = sanitizedJson({ ...this.body, metadata: this.metadataJson() });
     return apiOrder(JsonPatch.apply(json, ...this.ops) as Record<string, unknown>);
   }
 }

@@ -136,3 +136,43 @@ describe('plainManifest, written by sanitizedManifestYaml (the manifests of a sy
     expect(JsonApiObject.isJsonApiObject(make(ApiObject))).toBe(false);
   });
 });
+
+describe('metadata is rendered as cdk8s renders it', () => {
+  const metadataOf = (o: JsonApiObject) => (o as unknown as { metadataJson(): unknown }).metadataJson();
+
+  it('every field: additional attributes, empty and nested-empty lists and maps, finalizers, owner references', () => {
+    const shapes = [
+      { name: 'a' },
+      { name: 'a', labels: {}, annotations: {}, finalizers: [], ownerReferences: [] },
+      { generateName: 'x-', labels: { z: '1', a: '2' }, finalizers: ['f/2', 'f/1'], extra: { empty: {}, list: [] } },
+      { name: 'a', ownerReferences: [{ apiVersion: 'v1', kind: 'K', name: 'n', uid: 'u', controller: true }], annotations: { 'b/x': '', a: 'y' } },
+      { name: 'a', extra: { deep: { emptier: { empty: [] } } }, list: [[], {}, 'x'] },
+    ];
+    for (const metadata of shapes) {
+      const o = new JsonApiObject(new Chart(new App(), 'c', { namespace: 'ns', labels: { chart: 'label' } }), 'o', { apiVersion: 'v1', kind: 'Thing', metadata });
+      o.metadata.addLabel('added', 'yes');
+      expect(JSON.stringify(metadataOf(o)), JSON.stringify(metadata)).toBe(JSON.stringify(o.metadata.toJson()));
+    }
+  });
+
+  it('on every object of every target', async () => {
+    const { buildK8sApp } = await import('../../../../charts/synth.js');
+    const { resolveSpecs } = await import('../../../../spec/load.js');
+    const { TARGETS } = await import('../../../../spec/schema.js');
+    const specs = resolveSpecs();
+    let compared = 0;
+    for (const t of TARGETS) {
+      for (const c of buildK8sApp(specs[t]).node.findAll()) {
+        if (!JsonApiObject.isJsonApiObject(c)) continue;
+        expect(JSON.stringify(metadataOf(c)), c.node.path).toBe(JSON.stringify(c.metadata.toJson()));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
+  });
+
+  it('a Lazy value in the metadata takes cdk8s path', () => {
+    const o = new JsonApiObject(new Chart(new App(), 'c'), 'o', { apiVersion: 'v1', kind: 'Thing', metadata: { name: 'a', extra: Lazy.any({ produce: () => ({ b: 1 }) }) } });
+    expect(metadataOf(o)).toEqual({ name: 'a', extra: { b: 1 } });
+  });
+});
