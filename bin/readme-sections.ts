@@ -3,7 +3,7 @@
  * prerequisites, and the spec schema with each target's defaults. `npm run docs` writes them; a test fails when the
  * README differs.
  */
-import { z } from 'zod';
+import { z } from '../spec/zod.cjs';
 import { applyTimeSecrets, externalNamespaces, helmInstallCommand, platformPrerequisites } from '../charts/prerequisites.js';
 import { ownStorageClasses, PLATFORM_CHARTS } from '../charts/platform.js';
 import { MODEL_STORAGE_CLASS_OUTPUT } from '../constructs/cloud/deploy/model-storage-class.js';

@@ -4,7 +4,7 @@
  * the Prometheus operator when it renders the Alertmanager configuration): no key, URL or password is written in the
  * spec or in any output.
  */
-import { z } from 'zod';
+import { z } from './zod.cjs';
 import { DNS_LABEL } from './fields.js';
 
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;

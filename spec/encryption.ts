@@ -4,7 +4,7 @@
  * key identifier (azurerm validates `key_management_service.key_vault_key_id` as versioned; AKS reads `key.kid`), GKE
  * a Cloud KMS crypto key name in the cluster's region (GKE refuses a key in another location).
  */
-import { z } from 'zod';
+import { z } from './zod.cjs';
 
 /** A versioned Key Vault key identifier: `https://<vault>.vault.azure.net/keys/<name>/<version>` (any Azure cloud). */
 export const AZURE_KEY_ID = /^https:\/\/([a-z][a-z0-9-]{1,22}[a-z0-9])\.vault\.(?:azure\.net|azure\.cn|usgovcloudapi\.net)\/keys\/([A-Za-z0-9-]{1,127})\/([0-9a-f]{32})$/i;

@@ -15,7 +15,7 @@
  * cannot express a `LoadBalancer` Service with the AKS and GKE internal annotations. Our own objects are validated
  * offline against the Kubernetes schemas like everything else we emit.
  */
-import { z } from 'zod';
+import { z } from './zod.cjs';
 import { cidr } from './fields.js';
 
 export const EXPOSURE_MODES = ['none', 'load-balancer'] as const;

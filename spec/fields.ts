@@ -2,7 +2,7 @@
  * Field schemas the spec sections share (the schema, the graphs, the exposure): each rule and its message written
  * once, so a name, a quantity or a CIDR is judged the same way wherever it appears.
  */
-import { z } from 'zod';
+import { z } from './zod.cjs';
 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -3,7 +3,7 @@
  * graph requests (`graphRequests`). A graph names its backend, model and topology; the construct library turns that
  * into a DynamoGraphDeployment with the right containers, probes, storage and GPU placement for the target.
  */
-import { z } from 'zod';
+import { z } from './zod.cjs';
 import { BACKENDS, graphServiceNameProblem, ROUTER_MODES, type WorkerRole, workerServiceName, FRONTEND_SERVICE_NAME, PLANNER_SERVICE_NAME } from './naming.js';
 import { EXAMPLE_NAMES } from './examples.js';
 import { GPU_CAPACITIES } from './profile/gpu-fit.js';

@@ -7,7 +7,7 @@
  * Prometheus's `--storage.tsdb.retention.time` and `--storage.tsdb.retention.size` flags); a size takes only the units
  * Prometheus documents for that flag (B, KB, MB, GB, TB, PB, EB; powers of 2), which the operator's pattern also admits.
  */
-import { z } from 'zod';
+import { z } from './zod.cjs';
 import { quantityToBytes } from '../constructs/k8s/common/quantity.js';
 import { quantity } from './fields.js';
 

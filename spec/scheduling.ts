@@ -4,7 +4,7 @@
  * hierarchy rules and the operator's rule for who sets the scheduler of a graph's pods; the constructs and the
  * spec loader both use them, so a rule is written once.
  */
-import { z } from 'zod';
+import { z } from './zod.cjs';
 import { DNS_LABEL } from './fields.js';
 
 /** Upstream's names (Dynamo 0.9.0 operator `consts.go`, KAI v0.9.4 chart). */

@@ -4,7 +4,7 @@
  * Every field has a description (rendered into the README's spec reference) and every rule has a message that
  * names what is wrong; the loader adds the field path and the offending value.
  */
-import { z } from 'zod';
+import { z } from './zod.cjs';
 import { graphNameProblems, graphRequestsSchema, graphsSchema, workerGroups, workloadsSchema } from './graphs.js';
 import { exposureProblems } from './exposure.js';
 import { alertingSchema } from './alerting.js';

@@ -10,7 +10,8 @@ import { DataAzurermClientConfig } from '../constructs/cloud/azure/provider.cjs'
 import { AzurermProvider } from '../constructs/cloud/azure/provider.cjs';
 import { ResourceGroup } from '../constructs/cloud/azure/provider.cjs';
 import { RoleAssignment } from '../constructs/cloud/azure/provider.cjs';
-import { TerraformOutput, TerraformStack } from '../constructs/cloud/cdktf.cjs';
+import { TerraformOutput } from '../constructs/cloud/cdktf.cjs';
+import { IndependentStack } from './independent-stack.js';
 import type { Construct } from 'constructs';
 import { exposedFrontends } from '../charts/frontend-access.js';
 import { platformPrerequisites } from '../charts/prerequisites.js';
@@ -36,7 +37,7 @@ import { apiAccessCidrs } from './api-access.js';
 /** Registry names are global and alphanumeric. */
 export const acrName = (cluster: string): string => `${cluster.replace(/[^a-z0-9]/g, '')}dynamo`.slice(0, 50);
 
-export class AksStack extends TerraformStack {
+export class AksStack extends IndependentStack {
   constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
     super(scope, id);
     const c = spec.cluster;

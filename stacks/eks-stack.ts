@@ -6,7 +6,8 @@
  * layer. Every fact the Kubernetes layer also uses (taints, labels, storage class) comes from the cloud profile.
  */
 import { AwsProvider, DataAwsSubnets, SecurityGroup, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from '../constructs/cloud/aws/provider.cjs';
-import { TerraformOutput, TerraformStack } from '../constructs/cloud/cdktf.cjs';
+import { TerraformOutput } from '../constructs/cloud/cdktf.cjs';
+import { IndependentStack } from './independent-stack.js';
 import type { Construct } from 'constructs';
 import { NODE_POOLS_CHART } from '../charts/node-pools.js';
 import { platformPrerequisites } from '../charts/prerequisites.js';
@@ -41,7 +42,7 @@ import { apiAccessCidrs } from './api-access.js';
 /** Repositories that mirror the image paths of the version matrix (registry host dropped, Docker Hub's `library/` kept). */
 export const mirroredRepositories = (): string[] => mirrorRepositories('eks');
 
-export class EksStack extends TerraformStack {
+export class EksStack extends IndependentStack {
   constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
     super(scope, id);
     const c = spec.cluster;

@@ -5,7 +5,8 @@
  * Artifact Registry, a Workload Identity service account for workloads, and the deploy path.
  */
 import { ArtifactRegistryRepository, ComputeFirewall, ComputeGlobalAddress, DataGoogleClientConfig, GoogleProvider, ServiceNetworkingConnection } from '../constructs/cloud/gcp/provider.cjs';
-import { TerraformOutput, TerraformStack } from '../constructs/cloud/cdktf.cjs';
+import { TerraformOutput } from '../constructs/cloud/cdktf.cjs';
+import { IndependentStack } from './independent-stack.js';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { platformPrerequisites } from '../charts/prerequisites.js';
@@ -27,7 +28,7 @@ import { clusterOutputs } from './outputs.js';
 import { pinProvider } from './provider-source.js';
 import { apiAccessCidrs } from './api-access.js';
 
-export class GkeStack extends TerraformStack {
+export class GkeStack extends IndependentStack {
   constructor(scope: Construct, id: string, spec: CloudSpec, manifests: TargetManifests) {
     super(scope, id);
     const c = spec.cluster;

@@ -78,7 +78,7 @@ describe('provider imports', () => {
  * modules and cdk8s-plus-28's 2.7 MB imports/k8s.js, more CPU than the loading itself). Their classes come from
  * CommonJS facades (.cts, TypeScript's named re-exports, which the lexer reads without opening the package).
  */
-const COMMONJS_PACKAGES = /^(?:cdktf|cdk8s|cdk8s-plus-28\/.*|@cdktf\/provider-[a-z]+\/.*)$/;
+const COMMONJS_PACKAGES = /^(?:cdktf|cdk8s|zod|cdk8s-plus-28\/.*|@cdktf\/provider-[a-z]+\/.*)$/;
 /** `import { ... } from` and `export ... from` statements that load a module at run time (not `import type`). */
 const VALUE_IMPORT = /(?:^|\n)\s*(?:import(?!\s+type\s)|export(?!\s+type\s))\s[^'"]*?from\s+['"]([^'"]+)['"]/g;
 
@@ -88,13 +88,13 @@ describe('CommonJS packages load through require', () => {
 
   it('ES module sources take their classes from the .cts facades, and types only (import type) from the packages', () => {
     const direct = product.filter((f) => f.endsWith('.ts')).flatMap((f) => valueImports(f).map((s) => `${relative(ROOT, f)}: ${s}`));
-    const hint = 'import these classes from a facade (constructs/cloud/cdktf.cts, constructs/cloud/{aws,azure,gcp}/provider.cts, constructs/cloud/deploy/helm-provider.cts, constructs/k8s/common/{cdk8s,kube}.cts; add the class there), and types with `import type`';
+    const hint = 'import these classes from a facade (spec/zod.cts, constructs/cloud/cdktf.cts, constructs/cloud/{aws,azure,gcp}/provider.cts, constructs/cloud/deploy/helm-provider.cts, constructs/k8s/common/{cdk8s,kube}.cts; add the class there), and types with `import type`';
     expect(direct, hint).toEqual([]);
   });
 
   it('the facades do load the packages, so the rule above is checked against real imports', () => {
     const facades = product.filter((f) => f.endsWith('.cts'));
     const loaded = new Set(facades.flatMap(valueImports).map((s) => s.replace(/^(@cdktf\/provider-[a-z]+|cdk8s-plus-28)\/.*/, '$1')));
-    expect([...loaded].sort()).toEqual(['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-google', '@cdktf/provider-helm', 'cdk8s', 'cdk8s-plus-28', 'cdktf']);
+    expect([...loaded].sort()).toEqual(['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-google', '@cdktf/provider-helm', 'cdk8s', 'cdk8s-plus-28', 'cdktf', 'zod']);
   });
 });
