@@ -5,10 +5,17 @@
  * Node 22 has this built in (`module.enableCompileCache`); where it exists, it is used. On Node 20 this module
  * does the same for CommonJS files under node_modules: the first run compiles them as Node does and, on exit, stores
  * what V8 compiled (lazily compiled functions included) in `<node_modules>/.cache/dynamo-iac/`; later runs hand it
- * back to V8, which skips parsing and compiling those functions. An entry is keyed by the file's path, size and
- * modification time and by the Node version, so an updated package or Node is compiled afresh, and V8 itself
- * rejects data from another V8 or other flags (then the file is compiled and its entry rewritten). Nothing changes
- * in what the modules do; only the cost of loading them.
+ * back to V8, which skips parsing and compiling those functions. An entry is keyed by the file's path, inode, size,
+ * modification and change times (a rewritten file has a new change time, whatever its size and mtime) and lives in a
+ * folder per Node version and architecture; V8 itself rejects data from another V8 or other flags (then the file is
+ * compiled and its entry rewritten). The folder is emptied when it holds more than MAX_ENTRIES entries (old ones of
+ * updated packages). Nothing changes in what the modules do, only the cost of loading them: a file Node would load as
+ * an ES module, a file with `import(` (whose callback a cached script cannot carry) and anything the shim cannot
+ * compile go to Node's own `_compile`. Errors point at the same line and column as without the cache; source maps
+ * of packages (`--enable-source-maps`) are not read for cached files.
+ *
+ * The first run after `npm ci` pays for writing the cache (about 20% more CPU than a run without it); later runs
+ * save more than that (README, "Benchmark"). A folder that cannot be written is no cache.
  *
  *   DYNAMO_IAC_COMPILE_CACHE=off   no cache (nor with DYNAMO_IAC_ONE_SHOT=off, see one-shot.ts)
  *   DYNAMO_IAC_COMPILE_CACHE=DIR   the cache in DIR
@@ -18,28 +25,36 @@
  */
 import { Module } from 'node:module';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants as fs, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { Script, constants } from 'node:vm';
+import { Script } from 'node:vm';
 
-type Compile = (this: Module, content: string, filename: string) => unknown;
+type Compile = (this: Module, content: string, filename: string, format?: string) => unknown;
 type NativeCache = (dir: string) => unknown;
+
+/** More entries than this (several runs of updated packages) and the folder is emptied; one synth loads about 530. */
+export const MAX_ENTRIES = 5000;
+const NODE_MODULES = `${sep}node_modules${sep}`;
+/** Where Module.wrap puts the source: after this many characters of line 1. */
+const WRAP_PREFIX = Module.wrap('\u0000').indexOf('\u0000');
+/** A dynamic import: V8 needs a callback for it that a script compiled here cannot carry once its data is cached. */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 /** Where the cache lives by default: beside the packages it holds, in the node_modules that has cdktf. */
 function defaultDir(): string | undefined {
   try {
     const pkg = require.resolve('cdktf');
-    const nm = pkg.slice(0, pkg.lastIndexOf(`${sep}node_modules${sep}`) + `${sep}node_modules`.length);
-    return join(nm, '.cache', 'dynamo-iac');
+    const at = pkg.lastIndexOf(NODE_MODULES);
+    return at < 0 ? undefined : join(pkg.slice(0, at + NODE_MODULES.length), '.cache', 'dynamo-iac');
   } catch {
     return undefined;
   }
 }
 
-/** The cache file of a module file: its path, size and mtime, and the Node that compiled it. */
+/** The cache file of a module file: its path, inode, size, modification and change times. */
 function entryFile(dir: string, filename: string): string {
   const st = statSync(filename);
-  return join(dir, `${createHash('sha1').update(`${filename}\0${st.size}\0${st.mtimeMs}`).digest('hex')}.bin`);
+  return join(dir, `${createHash('sha1').update(`${filename}\0${st.ino}\0${st.size}\0${st.mtimeMs}\0${st.ctimeMs}`).digest('hex')}.bin`);
 }
 
 /** `require` as Node builds it for a module (resolution, cache, main), for the wrapper compiled here. */
@@ -60,36 +75,54 @@ function requireOf(mod: Module): NodeJS.Require {
   return req;
 }
 
+/** The script of a CommonJS file, with its cached data when there is some; undefined when Node should compile it. */
+function scriptOf(content: string, filename: string, cachedData: Buffer | undefined): Script | undefined {
+  try {
+    return new Script(Module.wrap(content), { filename, columnOffset: -WRAP_PREFIX, ...(cachedData && { cachedData }) });
+  } catch {
+    // Not a script (ES module syntax that Node 20.20 detects in _compile), or a syntax error that Node reports its way.
+    return undefined;
+  }
+}
+
+/** Empties the folder when it has grown past MAX_ENTRIES. */
+function prune(dir: string): void {
+  try {
+    if (readdirSync(dir).length > MAX_ENTRIES) for (const f of readdirSync(dir)) rmSync(join(dir, f), { force: true });
+  } catch {
+    // Left as it is.
+  }
+}
+
 function installShim(dir: string): void {
   mkdirSync(dir, { recursive: true });
+  accessSync(dir, fs.W_OK);
   const proto = Module.prototype as unknown as { _compile: Compile };
   const compile = proto._compile;
   const pending: { file: string; script: Script }[] = [];
-  proto._compile = function (this: Module, content: string, filename: string) {
-    if (!filename.includes(`${sep}node_modules${sep}`)) return compile.call(this, content, filename);
+  proto._compile = function (this: Module, content: string, filename: string, format?: string) {
+    if (format === 'module' || !filename.includes(NODE_MODULES) || DYNAMIC_IMPORT.test(content)) return compile.call(this, content, filename, format);
     let file: string;
     let cachedData: Buffer | undefined;
     try {
       file = entryFile(dir, filename);
     } catch {
-      return compile.call(this, content, filename);
+      return compile.call(this, content, filename, format);
     }
     try {
       cachedData = readFileSync(file);
     } catch {
       cachedData = undefined;
     }
-    const script = new Script(Module.wrap(content), {
-      filename,
-      ...(cachedData && { cachedData }),
-      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
+    const script = scriptOf(content, filename, cachedData);
+    if (!script) return compile.call(this, content, filename, format);
     if (!cachedData || script.cachedDataRejected) pending.push({ file, script });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireOf(this), this, filename, dirname(filename));
   };
   // On exit, after the run: the data then holds the functions V8 compiled while running, not only the top level.
   process.once('exit', () => {
+    if (pending.length) prune(dir);
     for (const { file, script } of pending) {
       try {
         const tmp = `${file}.${process.pid}.tmp`;
@@ -97,6 +130,7 @@ function installShim(dir: string): void {
         renameSync(tmp, file);
       } catch {
         // No cache this time; the next run tries again.
+        return;
       }
     }
   });
@@ -104,12 +138,12 @@ function installShim(dir: string): void {
 
 const setting = process.env['DYNAMO_IAC_COMPILE_CACHE'];
 const off = setting === 'off' || process.env['DYNAMO_IAC_ONE_SHOT'] === 'off';
-const dir = off ? undefined : setting || defaultDir();
-if (dir) {
+const root = off ? undefined : setting || defaultDir();
+if (root) {
   const native = (Module as unknown as { enableCompileCache?: NativeCache }).enableCompileCache;
   try {
-    if (native) native(dir);
-    else installShim(dir);
+    if (native) native(root);
+    else installShim(join(root, `${process.version}-${process.arch}`));
   } catch {
     // Uncached.
   }

@@ -7,11 +7,14 @@
  * like this machine's ext4 is most of the cost of replacing a big output (creating an inode costs 0.06 to 0.4 ms of
  * system CPU, depending on how recently files were deleted; linking and comparing, a tenth of that), and unchanged
  * files keep their modification time for the tools that watch them. The previous folder is removed after the swap,
- * so each file has one name again. Where a link cannot be made (another file system, no hard links), the file is
- * written.
+ * so each file has one name again. Only a plain file the previous run wrote is linked (see `linkUnchanged`); where a
+ * link cannot be made (another file system, no hard links), the file is written.
  */
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+
+/** The mode writeFileSync gives a new file: 0o666 less the process's umask. */
+const NEW_FILE_MODE = 0o666 & ~process.umask();
 
 export class StagedOutput {
   /** The staging folder the files go to until `swapIn`. */
@@ -34,11 +37,17 @@ export class StagedOutput {
     if (!this.linkUnchanged(join(this.final, path), target, content)) writeFileSync(target, content);
   }
 
-  /** Links `previous` to `target` when it holds exactly `content`; false when it does not or cannot. */
+  /**
+   * Links `previous` to `target` when it is what writing `content` would make: a regular file (not a link to one), with
+   * no other name (a hard link of the user's elsewhere would then change with the output), the mode a new file gets,
+   * and exactly the bytes of `content`. False when it is not, or the link cannot be made.
+   */
   private linkUnchanged(previous: string, target: string, content: string): boolean {
     try {
-      const st = statSync(previous, { throwIfNoEntry: false });
-      if (!st?.isFile() || st.size !== Buffer.byteLength(content) || readFileSync(previous, 'utf8') !== content) return false;
+      const st = lstatSync(previous, { throwIfNoEntry: false });
+      if (!st?.isFile() || st.nlink !== 1 || (st.mode & 0o777) !== NEW_FILE_MODE) return false;
+      const bytes = Buffer.from(content);
+      if (st.size !== bytes.length || !readFileSync(previous).equals(bytes)) return false;
       linkSync(previous, target);
       return true;
     } catch {

@@ -5,7 +5,7 @@
  * rejects (corrupt, or from another V8) is compiled afresh and rewritten.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,15 @@ function synth(cache: string, dist: string) {
   expect(r.status, r.stderr).toBe(0);
 }
 
-const entries = (dir: string) => Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+/** The entries of the cache, in its one folder (per Node version and architecture). */
+const entryDir = (cache: string) => {
+  expect(readdirSync(cache)).toEqual([`${process.version}-${process.arch}`]);
+  return join(cache, readdirSync(cache)[0]!);
+};
+const entries = (cache: string) => {
+  const dir = entryDir(cache);
+  return Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+};
 const tree = (dir: string, sub = ''): Record<string, string> =>
   Object.fromEntries(
     readdirSync(join(dir, sub)).flatMap((f) => {
@@ -50,11 +58,67 @@ describe('compile cache', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'compile-cache-'));
     const cache = join(tmp, 'cache');
     synth(cache, join(tmp, 'a'));
-    const [victim] = readdirSync(cache);
-    writeFileSync(join(cache, victim!), 'not V8 code cache data');
+    const dir = entryDir(cache);
+    const [victim] = readdirSync(dir);
+    writeFileSync(join(dir, victim!), 'not V8 code cache data');
     synth(cache, join(tmp, 'b'));
-    expect(readFileSync(join(cache, victim!), 'utf8')).not.toBe('not V8 code cache data');
+    expect(readFileSync(join(dir, victim!), 'utf8')).not.toBe('not V8 code cache data');
     expect(tree(join(tmp, 'b'))).toEqual(tree(join(tmp, 'a')));
   });
 
+});
+
+/** A node_modules of small packages that exercise what the shim must leave to Node or keep as Node does. */
+function packages(root: string): void {
+  const pkg = (name: string, json: Record<string, unknown>, index: string) => {
+    mkdirSync(join(root, 'node_modules', name), { recursive: true });
+    writeFileSync(join(root, 'node_modules', name, 'package.json'), JSON.stringify({ name, main: 'index.js', ...json }));
+    writeFileSync(join(root, 'node_modules', name, 'index.js'), index);
+  };
+  pkg('typed-esm', { type: 'module' }, "export const x = 'typed';\n");
+  pkg('untyped-esm', {}, "export const x = 'untyped';\n");
+  pkg('dynamic', {}, "module.exports = () => import('node:path').then((m) => typeof m.join);\n");
+  pkg('throws', {}, "module.exports = () => { throw new Error('here'); };\n");
+  pkg('same-length', {}, "module.exports = 'AAAA';\n");
+  // A whole second, which utimes sets exactly (the rewrite below puts it back).
+  utimesSync(join(root, 'node_modules', 'same-length', 'index.js'), 1_700_000_000, 1_700_000_000);
+}
+
+const PROBE = `
+require(${JSON.stringify(join(ROOT, 'build', 'bin', 'compile-cache.cjs'))});
+const out = {};
+for (const name of ['typed-esm', 'untyped-esm']) {
+  try { out[name] = require(name).x; } catch (e) { out[name] = 'ERR ' + e.message; }
+}
+let where;
+try { require('throws')(); } catch (e) { where = e.stack.split('\\n')[1].replace(/^.*index\\.js/, 'index.js'); }
+out.throws = where;
+out.sameLength = require('same-length');
+require('dynamic')().then((t) => { out.dynamic = t; console.log(JSON.stringify(out)); }, (e) => { out.dynamic = 'ERR ' + e.message; console.log(JSON.stringify(out)); });
+`;
+
+describe('compile cache: what Node does is kept', () => {
+  it('ES module packages, dynamic import, error positions, and a file rewritten to the same length and mtime', () => {
+    const root = mkdtempSync(join(tmpdir(), 'compile-cache-pkgs-'));
+    packages(root);
+    const probe = (cache: string) => {
+      const r = spawnSync(process.execPath, ['-e', PROBE], { cwd: root, encoding: 'utf8', env: { ...process.env, DYNAMO_IAC_COMPILE_CACHE: cache } });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, string>;
+    };
+    const plain = probe('off');
+    expect(plain).toMatchObject({ 'typed-esm': 'typed', 'untyped-esm': 'untyped', dynamic: 'function', sameLength: 'AAAA' });
+    expect(plain['throws']).toMatch(/^index\.js:1:\d+\)?$/);
+    const cache = join(root, 'cache');
+    expect(probe(cache)).toEqual(plain);
+    expect(probe(cache)).toEqual(plain);
+    // Rewritten in place, same length, the old modification time put back: its change time and cache key differ.
+    const file = join(root, 'node_modules', 'same-length', 'index.js');
+    const before = statSync(file);
+    writeFileSync(file, "module.exports = 'BBBB';\n");
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const after = statSync(file);
+    expect([after.ino, after.size, after.mtimeMs]).toEqual([before.ino, before.size, before.mtimeMs]);
+    expect(probe(cache)).toEqual({ ...plain, sameLength: 'BBBB' });
+  });
 });

@@ -3,7 +3,7 @@
  * written again: it keeps its inode and modification time; a changed or new file is written; a file gone from the
  * new output is gone; a failed run leaves the previous output as it was.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,11 +43,22 @@ describe('StagedOutput', () => {
     expect(statSync(join(final, 'f.yaml')).ino).not.toBe(ino);
   });
 
-  it('a previous entry that is a folder where a file goes is not linked', () => {
-    const final = join(mkdtempSync(join(tmpdir(), 'staged-')), 'dist');
-    mkdirSync(join(final, 'f.yaml'), { recursive: true });
-    write(final, { 'f.yaml': 'x\n' });
-    expect(readFileSync(join(final, 'f.yaml'), 'utf8')).toBe('x\n');
+  it("only a plain file the previous run wrote is linked: not a symlink, not a file with another name, not another mode, not other bytes that decode alike", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'staged-'));
+    const final = join(dir, 'dist');
+    write(final, { 'sym.yaml': 'x\n', 'shared.yaml': 'x\n', 'mode.yaml': 'x\n', 'bytes.yaml': '\uFFFDA' });
+    // A symlink (to a file with the same bytes), a user's hard link elsewhere, a changed mode, bytes that are not UTF-8.
+    writeFileSync(join(dir, 'elsewhere'), 'x\n');
+    rmSync(join(final, 'sym.yaml'));
+    symlinkSync(join(dir, 'elsewhere'), join(final, 'sym.yaml'));
+    linkSync(join(final, 'shared.yaml'), join(dir, 'backup'));
+    chmodSync(join(final, 'mode.yaml'), 0o600);
+    writeFileSync(join(final, 'bytes.yaml'), Buffer.from([0xf0, 0x9f, 0x98, 0x41]));
+    write(final, { 'sym.yaml': 'x\n', 'shared.yaml': 'x\n', 'mode.yaml': 'x\n', 'bytes.yaml': '\uFFFDA' });
+    expect(lstatSync(join(final, 'sym.yaml')).isSymbolicLink()).toBe(false);
+    expect(statSync(join(final, 'shared.yaml')).ino).not.toBe(statSync(join(dir, 'backup')).ino);
+    expect(statSync(join(final, 'mode.yaml')).mode & 0o777).not.toBe(0o600);
+    expect([...readFileSync(join(final, 'bytes.yaml'))]).toEqual([...Buffer.from('\uFFFDA')]);
   });
 
   it('discard leaves the previous output untouched, and an unchanged file still has one name', () => {

@@ -35,6 +35,8 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
+const prefixed = (t: Record<string, string>, prefix: string) => Object.fromEntries(Object.entries(t).map(([k, v]) => [join(prefix, k), v]));
+
 describe('synth CLI', () => {
   it('is built (npm test runs the build first)', () => {
     expect(existsSync(SYNTH), `${SYNTH} is missing: run npm run build`).toBe(true);
@@ -52,6 +54,18 @@ describe('synth CLI', () => {
     // and again into the same folder (the swap path)
     expect(run(a).code).toBe(0);
     expect(tree(a)).toEqual(ta);
+  });
+
+  it('writes the goldens: the one-shot settings (compile cache, V8 tiering, zod without JIT) change no byte, nor do they when off', () => {
+    const golden = join(ROOT, 'test', 'golden', '__golden__');
+    const want = { ...prefixed(tree(join(golden, 'dist')), 'dist'), ...prefixed(tree(join(golden, 'cdktf.out')), 'cdktf.out') };
+    for (const env of [{}, { DYNAMO_IAC_ONE_SHOT: 'off' }]) {
+      const dir = mkdtempSync(join(tmpdir(), 'synth-golden-'));
+      expect(run(dir, env).code).toBe(0);
+      const got = tree(dir);
+      // The cdktf manifest and the local chart assets are not golden files; every golden file is written as it is.
+      expect(Object.fromEntries(Object.keys(want).map((k) => [k, got[k]]))).toEqual(want);
+    }
   });
 
   it('bad input: exit 1, every problem on its own line, nothing written, the old output kept', () => {

@@ -14,6 +14,7 @@ import { IndependentStack } from '../../stacks/independent-stack.js';
 import { EXAMPLE_NAMES } from '../../spec/examples.js';
 import { CLOUD_TARGETS } from '../../spec/schema.js';
 import { specsFrom } from '../support/synth.js';
+import { TfGraph, type TfJson } from '../support/tf-graph.js';
 
 const stacksOf = (out: string) => Object.fromEntries(CLOUD_TARGETS.map((s) => [s, readFileSync(join(out, 'stacks', s, 'cdk.tf.json'), 'utf8')]));
 
@@ -54,5 +55,28 @@ describe('IndependentStack', () => {
     expect(Object.keys(eksJson.data ?? {})).toContain('terraform_remote_state');
     expect(eksJson.output?.['from-mine']?.value).toContain('data.terraform_remote_state.');
     expect(readdirSync(join(out, 'stacks'))).toContain('mine');
+  });
+});
+
+describe('our stacks reference nothing outside themselves (what skipping the preparing pass relies on)', () => {
+  const specs = specsFrom(`graphs:\n${EXAMPLE_NAMES.map((n) => `  ${n}: { example: ${n}, expose: { mode: load-balancer } }`).join('\n')}\ntargets: { local: { platform: { grove: { enabled: true } } } }\n`);
+  const out = mkdtempSync(join(tmpdir(), 'independent-'));
+  buildTerraformApp(specs, out).synth();
+
+  it.each(CLOUD_TARGETS)('%s: every resource and data source its expressions name is its own', (stack) => {
+    const graph = new TfGraph(JSON.parse(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as TfJson);
+    expect(graph.resourceAddresses().length).toBeGreaterThan(20);
+    expect(graph.undeclaredReferences()).toEqual([]);
+  });
+
+  it('a reference from one of our stacks to another is found (the check above can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'independent-'));
+    const app = buildTerraformApp(specsFrom(''), dir);
+    const [eks, gke] = [app.node.children.find((c) => c instanceof EksStack)!, app.node.children.find((c) => c.node.id === 'gke')!];
+    const vpc = eks.node.findAll().find((c): c is TerraformResource => TerraformResource.isTerraformResource(c))!;
+    new TerraformOutput(gke, 'leak', { value: vpc.getStringAttribute('id') });
+    app.synth();
+    const graph = new TfGraph(JSON.parse(readFileSync(join(dir, 'stacks', 'gke', 'cdk.tf.json'), 'utf8')) as TfJson);
+    expect(graph.undeclaredReferences()).toEqual([`${vpc.terraformResourceType}.${vpc.friendlyUniqueId}`]);
   });
 });

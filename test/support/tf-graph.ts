@@ -11,7 +11,11 @@ export interface TfJson {
   readonly data?: Blocks;
   readonly provider?: Record<string, Record<string, unknown>[]>;
   readonly locals?: Record<string, unknown>;
+  readonly output?: Record<string, Record<string, unknown>>;
 }
+
+/** A resource or data source address a `${...}` expression names: a type with a provider prefix (`aws_vpc.x`). */
+const RESOURCE_REF = /(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z0-9_-]+)/g;
 
 /** Every string in a JSON value. */
 function strings(v: unknown, out: string[] = []): string[] {
@@ -77,6 +81,8 @@ export class TfGraph {
   /** Address -> the addresses it depends on directly. */
   private readonly edges = new Map<string, Set<string>>();
   private readonly bodies = new Map<string, Record<string, unknown>>();
+  /** Resource and data source addresses that expressions name but the stack does not define. */
+  private readonly undeclared = new Set<string>();
 
   constructor(tf: TfJson) {
     const nodes: [string, Record<string, unknown>, string | undefined][] = [];
@@ -92,7 +98,9 @@ export class TfGraph {
       const deps = new Set<string>();
       const { depends_on: dependsOn, provider, ...args } = body;
       for (const expr of strings(args).flatMap(expressions)) {
-        for (const m of expr.matchAll(/(?<![\w.-])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g)) if (known.has(m[1]!)) deps.add(m[1]!);
+        for (const m of expr.matchAll(/(?<![\w.-])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g)) {
+          if (known.has(m[1]!)) deps.add(m[1]!);
+        }
       }
       for (const d of (dependsOn as string[] | undefined) ?? []) {
         if (!known.has(d)) throw new Error(`${address}: depends_on names ${d}, which the stack does not define`);
@@ -104,6 +112,15 @@ export class TfGraph {
       }
       this.edges.set(address, deps);
     }
+    // Anything that names a resource or data source the stack lacks (`each.value`, `count.index`, `var.x` have no
+    // provider prefix and do not count), outputs included.
+    const everywhere = [...nodes.map(([, body]) => body), ...Object.values(tf.output ?? {})];
+    for (const expr of strings(everywhere).flatMap(expressions)) for (const m of expr.matchAll(RESOURCE_REF)) if (!known.has(m[1]!)) this.undeclared.add(m[1]!);
+  }
+
+  /** Resources and data sources that the stack's expressions name but the stack does not define, sorted. */
+  undeclaredReferences(): string[] {
+    return [...this.undeclared].sort();
   }
 
   /** Addresses of resources (or `data.` sources) of a type, sorted. */

@@ -131,7 +131,7 @@ export function volumeNameProblems(field: string, claimMounts: readonly DgdVolum
 function normalPath(p: string): string {
   // Already normal, as almost every path is: no empty or `.` segment, no trailing slash.
   const dotSegment = p === '.' || p.startsWith('./') || p.includes('/./') || p.endsWith('/.');
-  if (!dotSegment && !p.includes('//') && (p.length < 2 || !p.endsWith('/'))) return p;
+  if (p !== '' && !dotSegment && !p.includes('//') && (p.length < 2 || !p.endsWith('/'))) return p;
   return (p.replace(/\/+/g, '/').split('/').filter((x) => x !== '.').join('/').replace(/(.)\/$/, '$1')) || '/';
 }
 

@@ -19,6 +19,11 @@ describe('mountPathProblems', () => {
     expect(mountPathProblems('workers[0]', claimAt(path), pod, { sshKeys: false })).toEqual([]);
   });
 
+  it('an empty mount path is the root, as before the fast path', () => {
+    const root = { mainContainer: { volumeMounts: [{ name: 'a', mountPath: '' }, { name: 'b', mountPath: '/' }] } };
+    expect(mountPathProblems('w', [], root, { sshKeys: false })[0]).toContain('mount path "/" is used by volume "a" and volume "b"');
+  });
+
   it("the operator's mounts count: /dev/shm always, /ssh-pk on multinode TRT-LLM only", () => {
     expect(mountPathProblems('w', claimAt('/dev/shm/'), pod, { sshKeys: false })).toHaveLength(1);
     expect(mountPathProblems('w', claimAt('/ssh-pk'), pod, { sshKeys: false })).toEqual([]);
