@@ -11,8 +11,8 @@
  * compiled and its entry rewritten). The folder is emptied when it holds more than MAX_ENTRIES entries (old ones of
  * updated packages). Nothing changes in what the modules do, only the cost of loading them: a file Node would load as
  * an ES module, a file with `import(` (whose callback a cached script cannot carry) and anything the shim cannot
- * compile go to Node's own `_compile`. Errors point at the same line and column as without the cache; source maps
- * of packages (`--enable-source-maps`) are not read for cached files.
+ * compile go to Node's own `_compile`. Errors point at the same line and column as without the cache. With source
+ * maps on (`--enable-source-maps`), which Node reads in its own `_compile`, there is no cache.
  *
  * The first run after `npm ci` pays for writing the cache (about 20% more CPU than a run without it); later runs
  * save more than that (README, "Benchmark"). A folder that cannot be written is no cache.
@@ -37,8 +37,12 @@ export const MAX_ENTRIES = 5000;
 const NODE_MODULES = `${sep}node_modules${sep}`;
 /** Where Module.wrap puts the source: after this many characters of line 1. */
 const WRAP_PREFIX = Module.wrap('\u0000').indexOf('\u0000');
-/** A dynamic import: V8 needs a callback for it that a script compiled here cannot carry once its data is cached. */
-const DYNAMIC_IMPORT = /\bimport\s*\(/;
+/**
+ * A dynamic import (`import(`, also with a comment before the parenthesis): V8 needs a callback for it, which a script
+ * run from cached data does not get back on Node 20 (even with `vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER`, the
+ * warm run fails "A dynamic import callback was not specified"). Such files are Node's to compile.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[*/])/;
 
 /** Where the cache lives by default: beside the packages it holds, in the node_modules that has cdktf. */
 function defaultDir(): string | undefined {
@@ -66,10 +70,14 @@ function requireOf(mod: Module): NodeJS.Require {
     _cache: NodeJS.Dict<Module>;
     _extensions: NodeJS.RequireExtensions;
   };
-  const resolve = ((request: string, options?: { paths?: string[] }) => internal._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
+  const resolve = ((request: string, options?: { paths?: string[] }) => {
+    if (typeof request !== 'string') throw Object.assign(new TypeError(`The "request" argument must be of type string. Received ${typeof request}`), { code: 'ERR_INVALID_ARG_TYPE' });
+    return internal._resolveFilename(request, mod, false, options);
+  }) as NodeJS.RequireResolve;
   resolve.paths = (request: string) => internal._resolveLookupPaths(request, mod);
   req.resolve = resolve;
-  req.main = require.main;
+  // As Node's makeRequireFunction: the main module when this module is compiled (undefined under `-r`, then set).
+  req.main = process.mainModule;
   req.cache = internal._cache;
   req.extensions = internal._extensions;
   return req;
@@ -85,16 +93,21 @@ function scriptOf(content: string, filename: string, cachedData: Buffer | undefi
   }
 }
 
-/** Empties the folder when it has grown past MAX_ENTRIES. */
-function prune(dir: string): void {
+/**
+ * Empties the folder when it has grown past MAX_ENTRIES, and removes from the cache's root whatever is not this
+ * Node's folder (other Node versions, an older layout).
+ */
+function prune(root: string, dir: string): void {
   try {
     if (readdirSync(dir).length > MAX_ENTRIES) for (const f of readdirSync(dir)) rmSync(join(dir, f), { force: true });
+    for (const f of readdirSync(root)) if (join(root, f) !== dir) rmSync(join(root, f), { recursive: true, force: true });
   } catch {
     // Left as it is.
   }
 }
 
-function installShim(dir: string): void {
+function installShim(root: string): void {
+  const dir = join(root, `${process.version}-${process.arch}`);
   mkdirSync(dir, { recursive: true });
   accessSync(dir, fs.W_OK);
   const proto = Module.prototype as unknown as { _compile: Compile };
@@ -122,7 +135,7 @@ function installShim(dir: string): void {
   };
   // On exit, after the run: the data then holds the functions V8 compiled while running, not only the top level.
   process.once('exit', () => {
-    if (pending.length) prune(dir);
+    if (pending.length) prune(root, dir);
     for (const { file, script } of pending) {
       try {
         const tmp = `${file}.${process.pid}.tmp`;
@@ -143,7 +156,8 @@ if (root) {
   const native = (Module as unknown as { enableCompileCache?: NativeCache }).enableCompileCache;
   try {
     if (native) native(root);
-    else installShim(join(root, `${process.version}-${process.arch}`));
+    // Source maps of packages are read by Node's own _compile: with them on, no shim.
+    else if (!process.sourceMapsEnabled) installShim(root);
   } catch {
     // Uncached.
   }

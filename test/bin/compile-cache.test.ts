@@ -78,6 +78,8 @@ function packages(root: string): void {
   pkg('typed-esm', { type: 'module' }, "export const x = 'typed';\n");
   pkg('untyped-esm', {}, "export const x = 'untyped';\n");
   pkg('dynamic', {}, "module.exports = () => import('node:path').then((m) => typeof m.join);\n");
+  pkg('dynamic-comment', {}, "module.exports = () => import /* a comment */ ('node:path').then((m) => typeof m.join);\n");
+  pkg('main-of', {}, 'module.exports = () => require.main && require.main.filename;\n');
   pkg('throws', {}, "module.exports = () => { throw new Error('here'); };\n");
   pkg('same-length', {}, "module.exports = 'AAAA';\n");
   // A whole second, which utimes sets exactly (the rewrite below puts it back).
@@ -94,7 +96,7 @@ let where;
 try { require('throws')(); } catch (e) { where = e.stack.split('\\n')[1].replace(/^.*index\\.js/, 'index.js'); }
 out.throws = where;
 out.sameLength = require('same-length');
-require('dynamic')().then((t) => { out.dynamic = t; console.log(JSON.stringify(out)); }, (e) => { out.dynamic = 'ERR ' + e.message; console.log(JSON.stringify(out)); });
+Promise.all(['dynamic', 'dynamic-comment'].map((name) => require(name)().then((t) => { out[name] = t; }, (e) => { out[name] = 'ERR ' + e.message; }))).then(() => console.log(JSON.stringify(out)));
 `;
 
 describe('compile cache: what Node does is kept', () => {
@@ -107,7 +109,7 @@ describe('compile cache: what Node does is kept', () => {
       return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, string>;
     };
     const plain = probe('off');
-    expect(plain).toMatchObject({ 'typed-esm': 'typed', 'untyped-esm': 'untyped', dynamic: 'function', sameLength: 'AAAA' });
+    expect(plain).toMatchObject({ 'typed-esm': 'typed', 'untyped-esm': 'untyped', dynamic: 'function', 'dynamic-comment': 'function', sameLength: 'AAAA' });
     expect(plain['throws']).toMatch(/^index\.js:1:\d+\)?$/);
     const cache = join(root, 'cache');
     expect(probe(cache)).toEqual(plain);
@@ -120,5 +122,27 @@ describe('compile cache: what Node does is kept', () => {
     const after = statSync(file);
     expect([after.ino, after.size, after.mtimeMs]).toEqual([before.ino, before.size, before.mtimeMs]);
     expect(probe(cache)).toEqual({ ...plain, sameLength: 'BBBB' });
+  });
+});
+
+describe('compile cache: where it stays out, and what it cleans up', () => {
+  it('no cache with source maps on; require.main of a package is the main module under -r too; other Node folders go', () => {
+    const root = mkdtempSync(join(tmpdir(), 'compile-cache-pkgs-'));
+    packages(root);
+    writeFileSync(join(root, 'main.js'), "console.log(JSON.stringify({ main: require('main-of')() }));\n");
+    const shim = join(ROOT, 'build', 'bin', 'compile-cache.cjs');
+    const cache = join(root, 'cache');
+    mkdirSync(join(cache, 'v0.0.0-old'), { recursive: true });
+    writeFileSync(join(cache, 'stray.bin'), 'old layout');
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, DYNAMO_IAC_COMPILE_CACHE: cache } });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as { main: string };
+    };
+    expect(run(['--enable-source-maps', '-r', shim, 'main.js']).main).toBe(join(root, 'main.js'));
+    expect(readdirSync(cache).sort()).toEqual(['stray.bin', 'v0.0.0-old']);
+    expect(run(['-r', shim, 'main.js']).main).toBe(join(root, 'main.js'));
+    expect(run(['-r', shim, 'main.js']).main).toBe(join(root, 'main.js'));
+    expect(readdirSync(cache)).toEqual([`${process.version}-${process.arch}`]);
   });
 });

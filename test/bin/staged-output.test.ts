@@ -3,7 +3,7 @@
  * written again: it keeps its inode and modification time; a changed or new file is written; a file gone from the
  * new output is gone; a failed run leaves the previous output as it was.
  */
-import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,29 @@ describe('StagedOutput', () => {
     expect(statSync(join(final, 'shared.yaml')).ino).not.toBe(statSync(join(dir, 'backup')).ino);
     expect(statSync(join(final, 'mode.yaml')).mode & 0o777).not.toBe(0o600);
     expect([...readFileSync(join(final, 'bytes.yaml'))]).toEqual([...Buffer.from('\uFFFDA')]);
+  });
+
+  it("a setuid file, and files reached through a symlinked folder or a symlinked output, are written, not linked (the user's files keep one name)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'staged-'));
+    const final = join(dir, 'dist');
+    write(final, { 'suid.yaml': 'x\n', 'sub/f.yaml': 'x\n' });
+    chmodSync(join(final, 'suid.yaml'), 0o4644);
+    // The user's own folder, linked in where the output's sub/ was.
+    mkdirSync(join(dir, 'users'));
+    writeFileSync(join(dir, 'users', 'f.yaml'), 'x\n');
+    rmSync(join(final, 'sub'), { recursive: true });
+    symlinkSync(join(dir, 'users'), join(final, 'sub'));
+    write(final, { 'suid.yaml': 'x\n', 'sub/f.yaml': 'x\n' });
+    expect(statSync(join(final, 'suid.yaml')).mode & 0o7777).not.toBe(0o4644);
+    expect(statSync(join(dir, 'users', 'f.yaml')).nlink).toBe(1);
+    // The whole output a symlink to the user's folder.
+    const elsewhere = join(dir, 'mine');
+    write(elsewhere, { 'g.yaml': 'y\n' });
+    const linked = join(dir, 'linked');
+    symlinkSync(elsewhere, linked);
+    write(linked, { 'g.yaml': 'y\n' });
+    expect(statSync(join(elsewhere, 'g.yaml')).nlink).toBe(1);
+    expect(readFileSync(join(linked, 'g.yaml'), 'utf8')).toBe('y\n');
   });
 
   it('discard leaves the previous output untouched, and an unchanged file still has one name', () => {

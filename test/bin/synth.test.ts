@@ -56,16 +56,20 @@ describe('synth CLI', () => {
     expect(tree(a)).toEqual(ta);
   });
 
-  it('writes the goldens: the one-shot settings (compile cache, V8 tiering, zod without JIT) change no byte, nor do they when off', () => {
+  it('writes the goldens: the one-shot settings (compile cache empty and filled, V8 tiering, zod without JIT) change no byte, nor does turning them off', () => {
     const golden = join(ROOT, 'test', 'golden', '__golden__');
     const want = { ...prefixed(tree(join(golden, 'dist')), 'dist'), ...prefixed(tree(join(golden, 'cdktf.out')), 'cdktf.out') };
-    for (const env of [{}, { DYNAMO_IAC_ONE_SHOT: 'off' }]) {
+    const cache = mkdtempSync(join(tmpdir(), 'synth-golden-cache-'));
+    const settings = { DYNAMO_IAC_ONE_SHOT: '', DYNAMO_IAC_COMPILE_CACHE: cache };
+    for (const env of [settings, settings, { DYNAMO_IAC_ONE_SHOT: 'off' }]) {
       const dir = mkdtempSync(join(tmpdir(), 'synth-golden-'));
       expect(run(dir, env).code).toBe(0);
       const got = tree(dir);
-      // The cdktf manifest and the local chart assets are not golden files; every golden file is written as it is.
+      // Every dist file is a golden one; of cdktf.out, the stacks' JSON (its manifest and chart assets are not golden).
+      expect(Object.keys(got).filter((k) => k.startsWith('dist/')).sort()).toEqual(Object.keys(want).filter((k) => k.startsWith('dist/')).sort());
       expect(Object.fromEntries(Object.keys(want).map((k) => [k, got[k]]))).toEqual(want);
     }
+    expect(readdirSync(cache)).toEqual([`${process.version}-${process.arch}`]);
   });
 
   it('bad input: exit 1, every problem on its own line, nothing written, the old output kept', () => {

@@ -26,8 +26,8 @@ function strings(v: unknown, out: string[] = []): string[] {
 }
 
 /**
- * The `${...}` expressions of a Terraform template string, with their quoted strings blanked out, so that only
- * expression text is searched for references: `$${` is a literal `${`, braces count only outside quotes (so
+ * The `${...}` expressions and `%{...}` directives of a Terraform template string, with their quoted strings blanked
+ * out, so that only expression text is searched for references: `$${` and `%%{` are literal, braces count only outside quotes (so
  * `${merge({a = "}"}, x.y)}` is one expression), a quoted string inside an expression ends at an unescaped quote, and
  * an interpolation inside such a string is an expression of its own.
  */
@@ -42,8 +42,8 @@ function template(s: string, i: number, quoted: boolean, out: string[]): number 
   while (i < s.length) {
     if (quoted && s[i] === '\\') i += 2;
     else if (quoted && s[i] === '"') return i;
-    else if (s.startsWith('$${', i)) i += 3;
-    else if (s.startsWith('${', i)) i = expression(s, i + 2, out);
+    else if (s.startsWith('$${', i) || s.startsWith('%%{', i)) i += 3;
+    else if (s.startsWith('${', i) || s.startsWith('%{', i)) i = expression(s, i + 2, out);
     else i++;
   }
   return i;
@@ -114,8 +114,13 @@ export class TfGraph {
     }
     // Anything that names a resource or data source the stack lacks (`each.value`, `count.index`, `var.x` have no
     // provider prefix and do not count), outputs included.
+    // Names a `for` binds in the same string (`for sub_net in ...`, `%{ for k, v in ... }`) are not addresses.
     const everywhere = [...nodes.map(([, body]) => body), ...Object.values(tf.output ?? {})];
-    for (const expr of strings(everywhere).flatMap(expressions)) for (const m of expr.matchAll(RESOURCE_REF)) if (!known.has(m[1]!)) this.undeclared.add(m[1]!);
+    for (const str of strings(everywhere)) {
+      const exprs = expressions(str);
+      const bound = new Set(exprs.flatMap((e) => [...e.matchAll(/\bfor\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\b/g)].flatMap((m) => [m[1]!, m[2] ?? m[1]!])));
+      for (const m of exprs.flatMap((e) => [...e.matchAll(RESOURCE_REF)])) if (!known.has(m[1]!) && !bound.has(m[1]!.split('.')[0]!)) this.undeclared.add(m[1]!);
+    }
   }
 
   /** Resources and data sources that the stack's expressions name but the stack does not define, sorted. */
