@@ -87,16 +87,21 @@ export const WRITE_DIR_VARS = [
 const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir.replace(/\/$/, '')}/`);
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** The pod's main container (extraPodSpec.mainContainer) and its own volume mounts. */
+function mainContainer(pod: JsonObject): { main: JsonObject; own: JsonObject[] } {
+  const main = isObject(pod['mainContainer']) ? pod['mainContainer'] : {};
+  return { main, own: (Array.isArray(main['volumeMounts']) ? main['volumeMounts'] : []).filter(isObject) };
+}
+
 /**
  * Problems of one service: a write-directory variable (graph envs, then the service's, then the container's, merged
  * as the operator merges them) outside every writable mount of a read-only container. `claimMounts` are the
  * service's claim mounts (the operator mounts them read-write), `field` names the service in messages.
  */
 export function writablePathProblems(field: string, graphEnvs: readonly DgdEnv[], serviceEnvs: readonly DgdEnv[], claimMounts: readonly DgdVolumeMount[], pod: JsonObject): string[] {
-  const main = isObject(pod['mainContainer']) ? pod['mainContainer'] : {};
+  const { main, own } = mainContainer(pod);
   const sc = isObject(main['securityContext']) ? main['securityContext'] : {};
   if (sc['readOnlyRootFilesystem'] !== true) return [];
-  const own = (Array.isArray(main['volumeMounts']) ? main['volumeMounts'] : []).filter(isObject);
   const writable = [
     ...own.filter((m) => m['readOnly'] !== true).map((m) => String(m['mountPath'])),
     ...claimMounts.flatMap((m) => (m.mountPoint ? [m.mountPoint] : [])),
@@ -143,33 +148,25 @@ function normalPath(p: string): string {
  * deploy/operator/internal/dynamo/graph.go, backend_trtllm.go).
  */
 export function mountPathProblems(field: string, claimMounts: readonly DgdVolumeMount[], pod: JsonObject, o: { readonly sshKeys: boolean }): string[] {
-  const main = isObject(pod['mainContainer']) ? pod['mainContainer'] : {};
-  const own = (Array.isArray(main['volumeMounts']) ? main['volumeMounts'] : []).filter(isObject);
-  // The paths first; who uses them is spelled out only when one is used twice.
-  const paths = new Set<string>();
-  let twice = false;
-  const see = (path: string) => {
-    const n = normalPath(path);
-    if (paths.has(n)) twice = true;
-    paths.add(n);
-  };
-  for (const m of own) see(String(m['mountPath']));
-  for (const m of claimMounts) if (m.mountPoint) see(m.mountPoint);
-  see(OPERATOR_SHM_PATH);
-  if (o.sshKeys) see(OPERATOR_SSH_KEYS_PATH);
-  if (!twice) return [];
-  const mounts: [string, string][] = [
-    ...own.map((m): [string, string] => [String(m['mountPath']), `volume "${String(m['name'])}"`]),
-    ...claimMounts.flatMap((m): [string, string][] => (m.mountPoint ? [[m.mountPoint, `${m.useAsCompilationCache ? 'the compilation cache claim' : 'claim'} "${m.name}" (mountPoint)`]] : [])),
-    [OPERATOR_SHM_PATH, `the operator's shared memory`],
-    ...(o.sshKeys ? [[OPERATOR_SSH_KEYS_PATH, `the operator's SSH keys (multinode TRT-LLM)`] as [string, string]] : []),
+  const { own } = mainContainer(pod);
+  // Who uses a path is spelled out only when it is used twice.
+  const mounts: [string, () => string][] = [
+    ...own.map((m): [string, () => string] => [String(m['mountPath']), () => `volume "${String(m['name'])}"`]),
+    ...claimMounts.flatMap((m): [string, () => string][] => (m.mountPoint ? [[m.mountPoint, () => `${m.useAsCompilationCache ? 'the compilation cache claim' : 'claim'} "${m.name}" (mountPoint)`]] : [])),
+    [OPERATOR_SHM_PATH, () => `the operator's shared memory`],
+    ...(o.sshKeys ? [[OPERATOR_SSH_KEYS_PATH, () => `the operator's SSH keys (multinode TRT-LLM)`] as [string, () => string]] : []),
   ];
-  const owners = new Map<string, string[]>();
-  for (const [path, owner] of mounts) owners.set(normalPath(path), [...(owners.get(normalPath(path)) ?? []), owner]);
+  const owners = new Map<string, (() => string)[]>();
+  for (const [path, owner] of mounts) {
+    const n = normalPath(path);
+    const list = owners.get(n);
+    if (list) list.push(owner);
+    else owners.set(n, [owner]);
+  }
   return [...owners]
     .filter(([, who]) => who.length > 1)
     .map(
       ([path, who]) =>
-        `${field}.volumeMounts: mount path "${path}" is used by ${who.join(' and ')}; a container's mount paths must be unique (the construct mounts ${RUNTIME_HOME}, ${RUNTIME_TMP} and on multinode TRT-LLM ${SSHD_RUN_DIR}; the operator ${OPERATOR_SHM_PATH} and on multinode TRT-LLM ${OPERATOR_SSH_KEYS_PATH}): choose another mountPoint`,
+        `${field}.volumeMounts: mount path "${path}" is used by ${who.map((w) => w()).join(' and ')}; a container's mount paths must be unique (the construct mounts ${RUNTIME_HOME}, ${RUNTIME_TMP} and on multinode TRT-LLM ${SSHD_RUN_DIR}; the operator ${OPERATOR_SHM_PATH} and on multinode TRT-LLM ${OPERATOR_SSH_KEYS_PATH}): choose another mountPoint`,
     );
 }
