@@ -5,11 +5,7 @@
  * Operator owns it), spot pools from zero, the model store tier of the spec (Azure Managed Lustre by default, as the
  * seed recommends), Azure Container Registry with AcrPull for the kubelet identity, and the deploy path.
  */
-import { ContainerRegistry } from '../constructs/cloud/azure/provider.cjs';
-import { DataAzurermClientConfig } from '../constructs/cloud/azure/provider.cjs';
-import { AzurermProvider } from '../constructs/cloud/azure/provider.cjs';
-import { ResourceGroup } from '../constructs/cloud/azure/provider.cjs';
-import { RoleAssignment } from '../constructs/cloud/azure/provider.cjs';
+import { AzurermProvider, ContainerRegistry, DataAzurermClientConfig, ResourceGroup, RoleAssignment } from '../constructs/cloud/azure/provider.cjs';
 import { TerraformOutput } from '../constructs/cloud/cdktf.cjs';
 import { IndependentStack } from './independent-stack.js';
 import type { Construct } from 'constructs';

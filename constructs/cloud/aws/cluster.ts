@@ -6,14 +6,7 @@
  * upgrade policy (STANDARD by default: at the end of standard support EKS upgrades the cluster instead of moving it
  * into extended support, which is billed per cluster hour; EKS itself defaults to EXTENDED).
  */
-import { CloudwatchLogGroup } from './provider.cjs';
-import { DataAwsCallerIdentity } from './provider.cjs';
-import { DataAwsPartition } from './provider.cjs';
-import { EksAccessEntry } from './provider.cjs';
-import { EksAccessPolicyAssociation } from './provider.cjs';
-import { EksCluster } from './provider.cjs';
-import { IamOpenidConnectProvider } from './provider.cjs';
-import { KmsKey } from './provider.cjs';
+import { CloudwatchLogGroup, DataAwsCallerIdentity, DataAwsPartition, EksAccessEntry, EksAccessPolicyAssociation, EksCluster, IamOpenidConnectProvider, KmsKey } from './provider.cjs';
 import { Construct } from 'constructs';
 import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';
 import { ServiceRole } from './iam.js';

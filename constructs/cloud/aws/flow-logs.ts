@@ -6,8 +6,7 @@
  * `arn:<partition>:ec2:<region>:<account>:vpc-flow-log/*`): the confused-deputy condition of the AWS VPC Flow Logs
  * guide ("IAM role for publishing flow logs to CloudWatch Logs"). A brought VPC keeps its own flow logs.
  */
-import { CloudwatchLogGroup } from './provider.cjs';
-import { FlowLog } from './provider.cjs';
+import { CloudwatchLogGroup, FlowLog } from './provider.cjs';
 import { Construct } from 'constructs';
 import { AWS_NAME_MAX, awsName } from '../../../spec/profile/aws-names.js';
 import { ServiceRole } from './iam.js';

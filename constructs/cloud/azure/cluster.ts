@@ -5,9 +5,7 @@
  * allowed CIDRs (or private), Secrets in etcd encrypted with a Key Vault key (KMS, public key vault) under a
  * user-assigned control-plane identity, and the deployer granted cluster admin through Azure RBAC.
  */
-import { DataAzurermClientConfig } from './provider.cjs';
-import { KubernetesCluster } from './provider.cjs';
-import { RoleAssignment } from './provider.cjs';
+import { DataAzurermClientConfig, KubernetesCluster, RoleAssignment } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AksOsSku } from '../../../spec/profile/azure.js';

@@ -8,8 +8,7 @@
  * The identity holds the KMS key access: AKS's KMS guide does not support deleting it (the API server could no longer
  * decrypt Secrets), so it is prevent_destroy with protectStatefulResources, like the key vault and key.
  */
-import { RoleAssignment } from './provider.cjs';
-import { UserAssignedIdentity } from './provider.cjs';
+import { RoleAssignment, UserAssignedIdentity } from './provider.cjs';
 import { Construct } from 'constructs';
 
 export interface AksControlPlaneIdentityProps {

@@ -15,11 +15,7 @@
  * AzureLoadBalancer tag, which Azure's default rules admit. The cluster takes the subnet id through the association,
  * so it is created only with the group in place.
  */
-import { NetworkSecurityGroup } from './provider.cjs';
-import { NetworkSecurityRule } from './provider.cjs';
-import { Subnet } from './provider.cjs';
-import { SubnetNetworkSecurityGroupAssociation } from './provider.cjs';
-import { VirtualNetwork } from './provider.cjs';
+import { NetworkSecurityGroup, NetworkSecurityRule, Subnet, SubnetNetworkSecurityGroupAssociation, VirtualNetwork } from './provider.cjs';
 import { Fn } from '../cdktf.cjs';
 import { Construct } from 'constructs';
 import { AKS_POD_CIDR } from './cluster.js';

@@ -17,10 +17,7 @@
  * - The deployer creates the key and its rotation policy as Key Vault Crypto Officer; every grant is given time to
  *   reach Key Vault (RbacPropagation) before the key or the cluster uses it.
  */
-import { DataAzurermKeyVaultKey } from './provider.cjs';
-import { KeyVault } from './provider.cjs';
-import { KeyVaultKey } from './provider.cjs';
-import { RoleAssignment } from './provider.cjs';
+import { DataAzurermKeyVaultKey, KeyVault, KeyVaultKey, RoleAssignment } from './provider.cjs';
 import { Fn } from '../cdktf.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';

@@ -19,10 +19,7 @@
  * - Key rings cannot be deleted and a key's name stays taken after its versions are destroyed: both are prevent_destroy
  *   with protectStatefulResources, and a stack re-created after a destroy imports them (README).
  */
-import { DataGoogleProject } from './provider.cjs';
-import { KmsCryptoKey } from './provider.cjs';
-import { KmsCryptoKeyIamMember } from './provider.cjs';
-import { KmsKeyRing } from './provider.cjs';
+import { DataGoogleProject, KmsCryptoKey, KmsCryptoKeyIamMember, KmsKeyRing } from './provider.cjs';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { TimeSleep } from '../time-sleep.js';
