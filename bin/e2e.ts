@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { applyTimeSecrets, externalNamespaces, platformPrerequisites } from '../charts/prerequisites.js';
 import { loadSpecs } from '../spec/load.js';
+import { TARGETS } from '../spec/schema.js';
 import { ensureSimBinaries } from '../tools/sim/build.js';
 import { evidenceOf, MUTATIONS, mutatedDist, type Mutation } from '../tools/sim/mutations.js';
 import type { SimTarget } from '../tools/sim/pools.js';
@@ -22,7 +23,6 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TARGETS: readonly SimTarget[] = ['local', 'eks', 'aks', 'gke'];
 
 const { values } = parseArgs({
   options: {
@@ -126,8 +126,8 @@ async function main(): Promise<number> {
   const specs = loadSpecs();
   const tfOut = values['tf-out']!;
   const runMutation = async (m: Mutation, target: SimTarget): Promise<MutationResult> => {
-    const tf = readStack(tfOut, target);
-    const tfCopy = tf ? (JSON.parse(JSON.stringify(tf)) as Record<string, unknown>) : undefined;
+    // A copy of its own: readStack parses the file afresh on every call.
+    const tfCopy = readStack(tfOut, target);
     const tfExpectation = m.tf && tfCopy ? m.tf(tfCopy) : undefined;
     if (m.tf && !tfExpectation) throw new Error(`mutation ${m.name} changed nothing in the ${target} stack`);
     const { dir, expectation = tfExpectation! } = mutatedDist(m, values.dist ?? join('dist', target), { target, tf: tfCopy });

@@ -77,9 +77,11 @@ export function kubectlPortForward(namespace: string, pod: string, port: number,
     );
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
+      // Once ready, later output (`Handling connection for ...`) is not kept or searched.
+      if (ready) return;
       stdout += d.toString();
       const m = FORWARDING.exec(stdout);
-      if (!m || ready) return;
+      if (!m) return;
       ready = true;
       clearTimeout(timer);
       resolve({ pod, url: `http://127.0.0.1:${m[1]}`, failure: () => ended, close });

@@ -4,7 +4,7 @@
  * spec against a node pool's labels and taints (node selector, required node affinity, tolerations of NoSchedule and
  * NoExecute taints), as kube-scheduler's NodeAffinity and TaintToleration filters decide.
  */
-import { expressionMatches, tolerates } from '../../tools/sim/fit.js';
+import { placementProblem } from '../../tools/sim/fit.js';
 import type { KubeObject } from './synth.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -53,9 +53,5 @@ export function podTemplates(objects: readonly KubeObject[]): PodTemplate[] {
 
 /** Whether the scheduler may place a pod with this spec on a node of the pool. */
 export function canLand(spec: Json, pool: NodePoolModel): boolean {
-  for (const [k, v] of Object.entries((spec['nodeSelector'] ?? {}) as Record<string, string>)) if (pool.labels[k] !== v) return false;
-  const terms = spec['affinity']?.['nodeAffinity']?.['requiredDuringSchedulingIgnoredDuringExecution']?.['nodeSelectorTerms'] as Json[] | undefined;
-  if (terms && !terms.some((term) => ((term['matchExpressions'] ?? []) as Json[]).every((e) => expressionMatches(e, pool.labels)))) return false;
-  const tolerations = (spec['tolerations'] ?? []) as Json[];
-  return pool.taints.filter((t) => t.effect !== 'PreferNoSchedule').every((t) => tolerates(tolerations, t));
+  return placementProblem(spec, pool.labels, pool.taints) === undefined;
 }

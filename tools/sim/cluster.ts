@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { SimBinaries } from './build.js';
 import { KWOK_CONFIG } from './kwok-stages.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface SimCluster {
   readonly dir: string;
@@ -33,7 +34,6 @@ const freePort = (): Promise<number> =>
     });
   });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function kubeconfigFor(server: string, user: string, token: string): string {
   return [

@@ -105,7 +105,7 @@ export function nodeResources(t: InstanceType, o: { maxPods: number; diskGiB: nu
  * The labels NVIDIA's GPU feature discovery (part of the GPU Operator) puts on a GPU node once it runs there: on a
  * real node, not in an autoscaler's template of a node that does not exist yet.
  */
-export function gfdLabels(t: InstanceType, gpus = t.gpus): Record<string, string> {
-  if (gpus === 0 || !t.gfd) return {};
-  return { 'nvidia.com/gpu.present': 'true', 'nvidia.com/gpu.count': String(gpus), 'nvidia.com/gpu.product': t.gfd.product, 'nvidia.com/gpu.memory': String(t.gfd.memoryMiB) };
+export function gfdLabels(t: InstanceType): Record<string, string> {
+  if (t.gpus === 0 || !t.gfd) return {};
+  return { 'nvidia.com/gpu.present': 'true', 'nvidia.com/gpu.count': String(t.gpus), 'nvidia.com/gpu.product': t.gfd.product, 'nvidia.com/gpu.memory': String(t.gfd.memoryMiB) };
 }

@@ -2,7 +2,7 @@
  * Deliberately broken copies of a target's outputs, each a defect the simulation must catch with a message naming
  * the cause: the suite's proof that its checks can fail.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
@@ -113,7 +113,6 @@ export const MUTATIONS: readonly Mutation[] = [
 /** A copy of the dist directory with the mutation applied (the first file it changes), and what the run must say. */
 export function mutatedDist(m: Mutation, dist: string, ctx: { target: SimTarget; tf: Json | undefined }): { dir: string; expectation?: Expectation } {
   const out = mkdtempSync(join(tmpdir(), `dynamo-iac-mutation-${m.name}-`));
-  mkdirSync(out, { recursive: true });
   let expectation: Expectation | undefined;
   for (const f of distFiles(dist)) {
     const objects = readObjects(f);

@@ -5,6 +5,7 @@
  * pool's nodes before one exists (its template): a pod the template cannot take never scales the pool up.
  */
 import { gfdLabels, instanceType, nodeResources, type NodeResources } from './instance-types.js';
+import type { Target } from '../../spec/schema.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -60,7 +61,8 @@ function literal(tf: Json, v: unknown): string | undefined {
 }
 
 /** Whether the stack installs NVIDIA's GPU Operator (whose feature discovery labels GPU nodes). */
-const hasGpuOperator = (tf: Json): boolean => Object.values((tf['resource']?.['helm_release'] ?? {}) as Record<string, Json>).some((r) => r['chart'] === 'gpu-operator');
+/** The stack installs the GPU Operator (its feature discovery labels the nodes, its device plugin advertises GPUs). */
+export const hasGpuOperator = (tf: Json): boolean => Object.values((tf['resource']?.['helm_release'] ?? {}) as Record<string, Json>).some((r) => r['chart'] === 'gpu-operator');
 
 function baseLabels(instance: string, region: string, arch = 'amd64'): Record<string, string> {
   return { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, 'node.kubernetes.io/instance-type': instance, 'topology.kubernetes.io/region': region };
@@ -79,6 +81,7 @@ export function eksPools(tf: Json): SimPool[] {
     (r) => r['chart'] === 'cluster-autoscaler' && ((r['set'] ?? []) as Json[]).some((s) => s['name'] === 'autoDiscovery.clusterName' && s['value'] === clusterName),
   );
   const describeNodegroup = JSON.stringify(tf).includes('eks:DescribeNodegroup');
+  const gpuOperator = hasGpuOperator(tf);
   const tags = resources(tf, 'aws_autoscaling_group_tag').map(([, r]) => r);
   const zoneOf = (subnetRef: string): string | undefined => {
     const m = /^\$\{aws_subnet\.([^.]+)\.id\}$/.exec(subnetRef);
@@ -99,11 +102,11 @@ export function eksPools(tf: Json): SimPool[] {
     const efaDynamic = lt?.['dynamic']?.['network_interfaces'] ? it.efa ?? 0 : 0;
     const capacityType = (g['capacity_type'] as string | undefined) ?? 'ON_DEMAND';
     const userLabels = (g['labels'] ?? {}) as Record<string, string>;
-    const gfd = hasGpuOperator(tf) ? gfdLabels(it) : {};
+    const gfd = gpuOperator ? gfdLabels(it) : {};
     const labels = { ...baseLabels(type, region), ...userLabels, 'eks.amazonaws.com/nodegroup': name, 'eks.amazonaws.com/capacityType': capacityType, ...gfd };
     const taints = ((g['taint'] ?? []) as Json[]).map(taintFromTf);
     const zones = ((g['subnet_ids'] ?? []) as string[]).map(zoneOf).filter((z): z is string => !!z);
-    const res = nodeResources(it, { maxPods: it.maxPods ?? 110, diskGiB: disk, efa: efaIfaces || efaDynamic, gpuDevicePlugin: hasGpuOperator(tf) });
+    const res = nodeResources(it, { maxPods: it.maxPods ?? 110, diskGiB: disk, efa: efaIfaces || efaDynamic, gpuDevicePlugin: gpuOperator });
     // cluster-autoscaler 1.35 (cloudprovider/aws/aws_manager.go buildNodeFromTemplate): generic labels, ASG tags
     // `k8s.io/cluster-autoscaler/node-template/label|taint/...`, and with eks:DescribeNodegroup the node group's labels,
     // taints, capacity type and name.
@@ -206,6 +209,7 @@ export function aksPools(tf: Json): SimPool[] {
   const plugin = cluster['network_profile']?.['network_plugin'] as string | undefined;
   const overlay = cluster['network_profile']?.['network_plugin_mode'] === 'overlay';
   const defaultMaxPods = plugin === 'azure' && !overlay ? 30 : overlay ? 250 : 110;
+  const gpuOperator = hasGpuOperator(tf);
   const pool = (p: Json, mode: 'system' | 'user'): SimPool => {
     const name = String(p['name']);
     const type = String(p['vm_size']);
@@ -223,12 +227,12 @@ export function aksPools(tf: Json): SimPool[] {
     if (p['only_critical_addons_enabled']) taints = withTaint(taints, { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' });
     if (it.gpus > 0) labels['kubernetes.azure.com/accelerator'] = 'nvidia';
     const template = { ...labels };
-    if (hasGpuOperator(tf)) Object.assign(labels, gfdLabels(it));
+    if (gpuOperator) Object.assign(labels, gfdLabels(it));
     if (p['priority'] === 'Spot') {
       labels['kubernetes.azure.com/scalesetpriority'] = 'spot';
       taints = withTaint(taints, { key: 'kubernetes.azure.com/scalesetpriority', value: 'spot', effect: 'NoSchedule' });
     }
-    const res = nodeResources(it, { maxPods: Number(p['max_pods'] ?? defaultMaxPods), diskGiB: Number(p['os_disk_size_gb'] ?? 128), gpuDevicePlugin: hasGpuOperator(tf) });
+    const res = nodeResources(it, { maxPods: Number(p['max_pods'] ?? defaultMaxPods), diskGiB: Number(p['os_disk_size_gb'] ?? 128), gpuDevicePlugin: gpuOperator });
     const auto = p['auto_scaling_enabled'] === true;
     const initial = Number(p['node_count'] ?? p['min_count'] ?? 0);
     return {
@@ -267,7 +271,8 @@ export function localPools(): SimPool[] {
   ];
 }
 
-export type SimTarget = 'local' | 'eks' | 'aks' | 'gke';
+/** The targets the simulated cluster runs: every target of the spec. */
+export type SimTarget = Target;
 
 export function poolsOf(target: SimTarget, tf: Json | undefined): SimPool[] {
   if (target === 'local') return localPools();

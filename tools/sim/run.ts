@@ -14,10 +14,11 @@ import { crdFiles, distFiles, modelStorageClassFromTf, readObjects } from './man
 import { nodeObject, POOL_ANNOTATION } from './nodes.js';
 import { accessChecks } from './operator-rbac.js';
 import { runOpsTools } from './ops-tools.js';
-import { poolsOf, type SimPool, type SimTarget } from './pools.js';
+import { hasGpuOperator, poolsOf, type SimPool, type SimTarget } from './pools.js';
 import { PROBE_LABEL, probesOf } from './probes.js';
 import { builtInStorageClasses, volumesFor } from './storage.js';
 import { REFUSED_MODULES, SIM_VERSIONS } from './versions.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -73,7 +74,6 @@ export interface RunOptions {
 const isSpot = (p: SimPool): boolean =>
   p.labels['eks.amazonaws.com/capacityType'] === 'SPOT' || p.labels['cloud.google.com/gke-spot'] === 'true' || p.labels['kubernetes.azure.com/scalesetpriority'] === 'spot';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const items = (c: SimCluster, args: string[]): Json[] => (JSON.parse(c.kubectl(['get', ...args, '-o', 'json']).stdout) as Json)['items'] as Json[];
 const isReady = (p: Json) => ((p['status']?.['conditions'] ?? []) as Json[]).some((c) => c['type'] === 'Ready' && c['status'] === 'True');
 const ownerOf = (p: Json): string => {
@@ -172,18 +172,22 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
     let pods: Json[] = [];
     let stableRounds = 0;
     const minSettle = Date.now() + 8_000;
+    // Every class was applied above, and only this loop creates volumes (no provisioner runs): read once, then kept.
+    const classes = items(cluster, ['storageclass']);
+    const pvs = new Set(items(cluster, ['pv']).map((v) => v['metadata']['name'] as string));
+    const ofJob = (p: Json) => ((p['metadata']['ownerReferences'] ?? []) as Json[]).some((r) => r['kind'] === 'Job');
     while (Date.now() < deadline) {
       const claims = items(cluster, ['pvc', '-A']);
-      const pvs = new Set(items(cluster, ['pv']).map((v) => v['metadata']['name'] as string));
-      const classes = items(cluster, ['storageclass']);
       const volumes = volumesFor(claims, classes, pvs);
-      if (volumes.length) cluster.kubectl(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: volumes }) });
+      if (volumes.length) {
+        cluster.kubectl(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: volumes }) });
+        for (const v of volumes) pvs.add(v['metadata']['name'] as string);
+      }
       pods = items(cluster, ['pods', '-A']).filter((p) => !p['metadata']['deletionTimestamp']);
       for (const pool of autoscaler.decide(pods, sizes)) {
         log(`[${target}] autoscaler model: +1 node in ${pool.name} (${sizes.get(pool.name)! + 1}/${pool.max}) for pending pods`);
         addNodes(pool, 1);
       }
-      const ofJob = (p: Json) => ((p['metadata']['ownerReferences'] ?? []) as Json[]).some((r) => r['kind'] === 'Job');
       const settled = pods.every((p) => p['status']?.['phase'] === 'Succeeded' || (!ofJob(p) && p['spec']['nodeName'] && p['status']?.['phase'] === 'Running' && isReady(p)));
       const claimsBound = claims.every((c) => c['status']?.['phase'] === 'Bound');
       stableRounds = settled && claimsBound && Date.now() > minSettle ? stableRounds + 1 : 0;
@@ -276,7 +280,7 @@ export async function runTarget(o: RunOptions): Promise<TargetReport> {
 
     // 9. The operations tools, through the real kubectl.
     // On local the GPU nodes are modelled with the GPU Operator's labels and device plugin (preflight asks for it there).
-    const gpuOperator = target === 'local' || Object.values((o.tf?.['resource']?.['helm_release'] ?? {}) as Record<string, Json>).some((r) => r['chart'] === 'gpu-operator');
+    const gpuOperator = target === 'local' || (o.tf !== undefined && hasGpuOperator(o.tf));
     checks.push(...runOpsTools(o.root, target, cluster.kubeconfig, o.bins, gpuOperator));
 
     // 10. What needs the refused modules.
