@@ -12,7 +12,7 @@
  *   older `prefill` / `decode`; `replicas` defaults to 1.
  */
 import { explainFailure, type Kube, ToolError } from './kubectl.js';
-import { DYNAMO_POD_LABELS, isNotFound, podProblem, podReady } from './verify.js';
+import { DYNAMO_POD_LABELS, isNotFound, podProblem, podReady, podsOfService } from './verify.js';
 
 /** The frontend container's port (component_frontend.go: container port `http`, consts.go DynamoServicePort 8000). */
 export const OPERATOR_FRONTEND_PORT = 8000;
@@ -33,8 +33,7 @@ interface DgdJson {
 export type PodJson = Parameters<typeof podReady>[0];
 
 /** The pods of a graph service (by the component label, as the operator sets it from the service key). */
-export const podsOfService = (pods: readonly PodJson[], service: string): PodJson[] =>
-  pods.filter((p) => (p.metadata.labels?.[DYNAMO_POD_LABELS.component] ?? '').toLowerCase() === service.toLowerCase());
+export { podsOfService } from './verify.js';
 
 /** The `kubectl get` arguments listing a graph's pods. */
 export const graphPodsQuery = (namespace: string, graph: string): string[] => ['pods', '-n', namespace, '-l', `${DYNAMO_POD_LABELS.graph}=${graph}`];

@@ -36,6 +36,10 @@ export const DYNAMO_POD_LABELS = {
   componentType: 'nvidia.com/dynamo-component-type',
 } as const;
 
+/** The pods of one service of a graph (its `nvidia.com/dynamo-component` label; the operator's case may differ from the spec's). */
+export const podsOfService = <P extends { readonly metadata: { readonly labels?: Readonly<Record<string, string>> } }>(pods: readonly P[], service: string): P[] =>
+  pods.filter((p) => (p.metadata.labels?.[DYNAMO_POD_LABELS.component] ?? '').toLowerCase() === service.toLowerCase());
+
 /** The Prometheus of kube-prometheus-stack (release `kube-prometheus-stack`, see charts/prerequisites.ts). */
 export const PROMETHEUS_SERVICE = { name: 'kube-prometheus-stack-prometheus', port: 9090 } as const;
 
@@ -155,9 +159,8 @@ function graphRow(spec: Spec, name: string, g: GraphSpec, pods: readonly PodJson
   if (mine.length === 0) {
     return { name: row, status: 'FAIL', detail: `no pods; ${stateText}`, hint: `${describe}; and the operator's logs: kubectl -n ${spec.platform.namespace} logs deployment/${spec.platform.releaseName}-dynamo-operator-controller-manager` };
   }
-  const ofService = (s: string) => mine.filter((p) => (p.metadata.labels?.[DYNAMO_POD_LABELS.component] ?? '').toLowerCase() === s.toLowerCase());
   const services = expectedServices(g).map(([s, want]) => {
-    const all = ofService(s);
+    const all = podsOfService(mine, s);
     const ready = all.filter(podReady).length;
     return { s, want, ready, short: ready < (want ?? 1), text: `${s} ${ready}/${want ?? all.length}` };
   });
