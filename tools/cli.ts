@@ -12,31 +12,18 @@ import { mirrorList, rewriteImage } from '../spec/images.js';
 import { imageString, VERSIONS } from '../spec/versions.js';
 import { benchmarkResources, hfTokenCommand } from './benchmark.js';
 import { checkGraphs, gpuInventory, renderInventory } from './gpu-inventory.js';
-import { kube, type KubectlAsyncRunner, type KubectlRunner, ToolError } from './kubectl.js';
+import { kube, ToolError } from './kubectl.js';
 import { diffCommand } from './diff.js';
-import type { PortForwardStarter } from './port-forward.js';
-import type { Clock } from './fault-load.js';
-import { faultTestCommand, faultTestHelp } from './fault-test.js';
+import { faultTestCommand, faultTestHelp, type FaultTestIo } from './fault-test.js';
 import { failed, preflight, renderChecks, storageNeeds } from './preflight.js';
 import { teardownPlan } from './teardown.js';
 import { upgradePlan } from './upgrade.js';
 import { verify } from './verify.js';
 
-export interface CliIo {
-  readonly runner: KubectlRunner;
-  readonly env: NodeJS.ProcessEnv;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
+/** The I/O of every command: fault-test's (its kubectl while requests run, port-forward, clock, Ctrl-C), and a sleep. */
+export interface CliIo extends FaultTestIo {
   /** Sleep between polls (tests pass a no-op). */
   readonly sleep?: (ms: number) => void;
-  /** fault-test: kubectl while its requests run. @default the runner, asynchronously (the system kubectl: spawned) */
-  readonly asyncRunner?: KubectlAsyncRunner;
-  /** fault-test: HTTP into a frontend pod. @default `kubectl port-forward` */
-  readonly portForward?: PortForwardStarter;
-  /** fault-test: the clock of the measurement. @default the system clock */
-  readonly clock?: Clock;
-  /** fault-test: Ctrl-C. */
-  readonly signal?: AbortSignal;
 }
 
 /** Every command: its arguments, a one-line description and its options. The usage text is rendered from this. */
